@@ -1,0 +1,226 @@
+"""Paths and parameters of a run, from ``params/*.yaml``, in one place."""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROJ_ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+PARAMS_DIR = PROJ_ROOT / "params"
+
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+class ParamsError(ValueError):
+    """A parameter file or value is wrong; the message names the file and key."""
+
+
+def check_month(month: str) -> str:
+    """Return ``month`` if it is a ``YYYY-MM`` string, else raise ParamsError.
+
+    >>> check_month("2023-12")
+    '2023-12'
+    """
+    if not isinstance(month, str) or not MONTH_RE.match(month):
+        raise ParamsError(
+            f"Bulan tidak valid: {month!r}. Gunakan format YYYY-MM, mis. 2023-12 "
+            f"(invalid month, expected YYYY-MM)."
+        )
+    return month
+
+
+def month_end(month: str) -> date:
+    """Last calendar day of ``YYYY-MM``: the reference date of that month's report.
+
+    >>> month_end("2024-02")
+    datetime.date(2024, 2, 29)
+    """
+    y, m = (int(p) for p in check_month(month).split("-"))
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def previous_month(month: str) -> str:
+    """``YYYY-MM`` of the month before.
+
+    >>> previous_month("2024-01")
+    '2023-12'
+    """
+    y, m = (int(p) for p in check_month(month).split("-"))
+    return f"{y - 1}-12" if m == 1 else f"{y}-{m - 1:02d}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Parameters of one run. Build with :func:`load_settings`."""
+
+    kabupaten_kode: str = "12.11"
+    kabupaten_nama: str = "Kabupaten Dairi"
+    provinsi_nama: str = "Sumatera Utara"
+    instansi: str = "Dinas Sosial Kabupaten Dairi"
+    alamat_instansi: str = ""
+    kontak_instansi: str = ""
+    skema_hubungan: str = "dtks"
+    kunci_rumah_tangga: str = "no_kk"
+    min_cell: int = 3
+    umur_maks: int = 110
+    bulan_tren: int = 6
+    data_sementara: bool = False
+    data_dir: Path = PROJ_ROOT / "data"
+    out_dir: Path = PROJ_ROOT / "outputs"
+    raw_dir: Path | None = None  # default: data_dir / "raw"
+    month: str | None = None
+    sources: tuple[str, ...] = field(default_factory=tuple)  # params files merged, in order
+
+    # -- derived paths ---------------------------------------------------
+    @property
+    def raw_root(self) -> Path:
+        """Folder holding ``<YYYY-MM>/`` month folders of raw extracts."""
+        return self.raw_dir if self.raw_dir is not None else self.data_dir / "raw"
+
+    @property
+    def interim_root(self) -> Path:
+        return self.data_dir / "interim"
+
+    @property
+    def corrections_root(self) -> Path:
+        return self.data_dir / "corrections"
+
+    @property
+    def truth_root(self) -> Path:
+        return self.data_dir / "truth"
+
+    @property
+    def kabupaten_nik4(self) -> str:
+        """Kabupaten code as it appears in NIK / No KK (``1211``)."""
+        return self.kabupaten_kode.replace(".", "")
+
+    def to_papermill(self) -> dict[str, Any]:
+        """Plain values for papermill ``-p``/``-f`` injection (paths as strings)."""
+        out = {}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, Path):
+                v = str(v)
+            elif isinstance(v, tuple):
+                v = list(v)
+            out[f.name] = v
+        out["raw_dir"] = str(self.raw_root)
+        return out
+
+
+_TYPES: dict[str, type] = {
+    "kabupaten_kode": str,
+    "kabupaten_nama": str,
+    "provinsi_nama": str,
+    "instansi": str,
+    "alamat_instansi": str,
+    "kontak_instansi": str,
+    "skema_hubungan": str,
+    "kunci_rumah_tangga": str,
+    "min_cell": int,
+    "umur_maks": int,
+    "bulan_tren": int,
+    "data_sementara": bool,
+    "data_dir": str,
+    "out_dir": str,
+    "raw_dir": str,
+    "month": str,
+}
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"{path}: bukan YAML yang valid (not valid YAML): {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParamsError(f"{path}: harus berisi pasangan kunci: nilai (expected a mapping)")
+    return data
+
+
+def _check_values(values: dict[str, Any], source: str) -> None:
+    for key, val in values.items():
+        if key not in _TYPES:
+            known = ", ".join(sorted(_TYPES))
+            raise ParamsError(
+                f"{source}: kunci parameter tidak dikenal {key!r} (unknown params key). "
+                f"Kunci yang dikenal: {known}"
+            )
+        want = _TYPES[key]
+        ok = isinstance(val, want) and not (want is int and isinstance(val, bool))
+        if val is None and key == "raw_dir":
+            ok = True
+        if not ok:
+            raise ParamsError(
+                f"{source}: {key} harus bertipe {want.__name__}, bukan {type(val).__name__} "
+                f"({val!r}) (wrong type)"
+            )
+    if "min_cell" in values and values["min_cell"] < 1:
+        raise ParamsError(f"{source}: min_cell harus >= 1 (got {values['min_cell']})")
+    if "skema_hubungan" in values and values["skema_hubungan"] not in ("dtks", "dukcapil"):
+        raise ParamsError(f"{source}: skema_hubungan harus 'dtks' atau 'dukcapil'")
+    if "kunci_rumah_tangga" in values and values["kunci_rumah_tangga"] not in ("no_kk", "id_dtks"):
+        raise ParamsError(f"{source}: kunci_rumah_tangga harus 'no_kk' atau 'id_dtks'")
+    if "month" in values and values["month"] is not None:
+        check_month(values["month"])
+
+
+def _resolve(p: str | Path, base: Path = PROJ_ROOT) -> Path:
+    p = Path(p).expanduser()
+    return p if p.is_absolute() else (base / p).resolve()
+
+
+def load_settings(
+    month: str | None = None,
+    params_file: str | Path | None = None,
+    params_dir: Path = PARAMS_DIR,
+    **overrides: Any,
+) -> Settings:
+    """Merge ``default.yaml``, ``<month>.yaml`` (if present), ``params_file`` and ``overrides``.
+
+    Raises ParamsError on an unknown key, a wrong type, a bad month or ``min_cell < 1``.
+    ``overrides`` with value None are ignored.
+    """
+    merged: dict[str, Any] = {}
+    sources: list[str] = []
+    layers: list[Path] = [params_dir / "default.yaml"]
+    if month is not None:
+        check_month(month)
+        layers.append(params_dir / f"{month}.yaml")
+    if params_file is not None:
+        pf = Path(params_file)
+        if not pf.is_file():
+            raise ParamsError(f"{pf}: berkas parameter tidak ditemukan (params file not found)")
+        layers.append(pf)
+    for path in layers:
+        if path.is_file():
+            values = _read_yaml(path)
+            _check_values(values, str(path))
+            merged.update(values)
+            sources.append(str(path))
+    extra = {k: (str(v) if isinstance(v, Path) else v) for k, v in overrides.items() if v is not None}
+    _check_values(extra, "argumen")
+    merged.update(extra)
+    if month is not None:
+        merged["month"] = month
+
+    kwargs: dict[str, Any] = dict(merged)
+    kwargs["data_dir"] = _resolve(merged.get("data_dir", "data"))
+    kwargs["out_dir"] = _resolve(merged.get("out_dir", "outputs"))
+    if merged.get("raw_dir"):
+        kwargs["raw_dir"] = _resolve(merged["raw_dir"])
+        if "data_dir" not in extra:
+            # raw given alone: interim and corrections live beside it, in its parent
+            kwargs["data_dir"] = kwargs["raw_dir"].parent
+    kwargs["sources"] = tuple(sources)
+    return Settings(**kwargs)
