@@ -1,0 +1,259 @@
+"""Indonesian display formats for numbers, dates and IDs (babel, locale ``id_ID``).
+
+Every function returns a ``str`` and shows a missing value (None, NaN, ``pd.NA``, NaT) as
+:data:`KOSONG` (an en dash), the convention of BPS tables. Rounding is half away from zero, as
+Excel displays numbers, so the report and the workbook show the same digits.
+
+>>> fmt_int(1234567)
+'1.234.567'
+>>> fmt_pct(0.123)
+'12,3%'
+>>> fmt_change(-56)
+'−56'
+>>> bulan_id("2023-12")
+'Desember 2023'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import pandas as pd
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALE = "id_ID"
+KOSONG = "–"  # en dash: value missing or suppressed
+MINUS = "−"  # U+2212, the typographic minus sign
+INSTANSI = "Dinas Sosial Kabupaten Dairi"
+
+__all__ = [
+    "KOSONG",
+    "LOCALE",
+    "bulan_id",
+    "bulan_singkat_id",
+    "fmt_change",
+    "fmt_dec",
+    "fmt_int",
+    "fmt_pct",
+    "fmt_table",
+    "is_missing",
+    "mask_id",
+    "source_line",
+    "tanggal_id",
+]
+
+
+def is_missing(x: Any) -> bool:
+    """True for None, NaN, ``pd.NA`` and NaT (scalars only).
+
+    >>> is_missing(None), is_missing(float("nan")), is_missing(0)
+    (True, True, False)
+    """
+    if x is None:
+        return True
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):  # list-likes are not missing scalars
+        return False
+
+
+def _quantize(x: Any, digits: int) -> Decimal:
+    """``x`` rounded half away from zero to ``digits`` decimals (via its shortest repr)."""
+    if isinstance(x, float) and not math.isfinite(x):
+        raise ValueError(f"cannot format non-finite number {x!r}")
+    if isinstance(x, Decimal):
+        d = x
+    elif isinstance(x, numbers.Integral):
+        d = Decimal(int(x))
+    else:
+        d = Decimal(repr(float(x)))
+    return d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def _fmt_number(x: Any, digits: int) -> str:
+    q = _quantize(x, digits)
+    if q == 0:
+        q = abs(q)  # no "-0"
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    text = format_decimal(q, format=pattern, locale=LOCALE)
+    return text.replace("-", MINUS)
+
+
+def fmt_int(x: Any) -> str:
+    """Whole number with Indonesian thousands dots: ``1234567`` -> ``"1.234.567"``.
+
+    Non-integers are rounded half away from zero. Missing -> ``"–"``.
+
+    >>> fmt_int(1234567.0), fmt_int(-1500), fmt_int(None)
+    ('1.234.567', '−1.500', '–')
+    """
+    if is_missing(x):
+        return KOSONG
+    return _fmt_number(x, 0)
+
+
+def fmt_dec(x: Any, digits: int = 1) -> str:
+    """Decimal number with a comma: ``3.456`` -> ``"3,5"``. Missing -> ``"–"``.
+
+    >>> fmt_dec(3.456), fmt_dec(1234.5, 2)
+    ('3,5', '1.234,50')
+    """
+    if is_missing(x):
+        return KOSONG
+    return _fmt_number(x, digits)
+
+
+def fmt_pct(x: Any, digits: int = 1) -> str:
+    """A **fraction** shown as a percentage: ``0.123`` -> ``"12,3%"`` (``1.0`` is 100%).
+
+    Missing -> ``"–"``.
+
+    >>> fmt_pct(0.123), fmt_pct(1), fmt_pct(0.5, 0), fmt_pct(0.1235)
+    ('12,3%', '100,0%', '50%', '12,4%')
+    """
+    if is_missing(x):
+        return KOSONG
+    return _fmt_number(_quantize(x, digits + 6) * 100, digits) + "%"
+
+
+def fmt_change(x: Any, digits: int = 0) -> str:
+    """A change from last month with its sign: ``"+1.234"``, ``"−56"``, ``0`` -> ``"tetap"``.
+
+    The minus is U+2212. A change that rounds to zero at ``digits`` is ``"tetap"`` (unchanged).
+
+    >>> fmt_change(1234), fmt_change(-56), fmt_change(0), fmt_change(None)
+    ('+1.234', '−56', 'tetap', '–')
+    """
+    if is_missing(x):
+        return KOSONG
+    q = _quantize(x, digits)
+    if q == 0:
+        return "tetap"
+    text = _fmt_number(q, digits)
+    return "+" + text if q > 0 else text
+
+
+def _to_date(value: Any) -> dt.date:
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value.strip()[:10])
+    raise TypeError(f"expected a date or ISO date string, got {type(value).__name__}: {value!r}")
+
+
+def _month_start(month: Any) -> dt.date:
+    if isinstance(month, str):
+        text = month.strip()
+        try:
+            year, mon = (int(p) for p in text[:7].split("-"))
+            return dt.date(year, mon, 1)
+        except ValueError as exc:
+            raise ValueError(
+                f"Bulan tidak valid: {month!r}; gunakan YYYY-MM, mis. 2023-12 (invalid month)"
+            ) from exc
+    d = _to_date(month)
+    return d.replace(day=1)
+
+
+def bulan_id(month: Any) -> str:
+    """Month in Indonesian: ``"2023-12"`` (or a date) -> ``"Desember 2023"``.
+
+    >>> bulan_id("2024-02"), bulan_id(dt.date(2023, 8, 17))
+    ('Februari 2024', 'Agustus 2023')
+    """
+    if is_missing(month):
+        return KOSONG
+    return format_date(_month_start(month), "MMMM yyyy", locale=LOCALE)
+
+
+def bulan_singkat_id(month: Any) -> str:
+    """Short month label for chart axes: ``"2023-12"`` -> ``"Des 2023"``.
+
+    >>> bulan_singkat_id("2023-08")
+    'Agu 2023'
+    """
+    if is_missing(month):
+        return KOSONG
+    return format_date(_month_start(month), "MMM yyyy", locale=LOCALE)
+
+
+def tanggal_id(value: Any) -> str:
+    """Date in Indonesian: ``date(2023, 12, 27)`` or ``"2023-12-27"`` -> ``"27 Desember 2023"``.
+
+    >>> tanggal_id(dt.date(2023, 12, 27)), tanggal_id("2024-01-05")
+    ('27 Desember 2023', '5 Januari 2024')
+    """
+    if is_missing(value):
+        return KOSONG
+    return format_date(_to_date(value), "d MMMM yyyy", locale=LOCALE)
+
+
+def mask_id(value: Any) -> str:
+    """An ID shown safely: first 4 and last 4 characters kept, the rest ``*``.
+
+    Only for showing the *shape* of an example; values of 8 characters or fewer are masked
+    completely. Missing -> ``"–"``.
+
+    >>> mask_id("1211012304150001"), mask_id("12345")
+    ('1211********0001', '*****')
+    """
+    if is_missing(value):
+        return KOSONG
+    text = str(value).strip()
+    if len(text) <= 8:
+        return "*" * len(text)
+    return text[:4] + "*" * (len(text) - 8) + text[-4:]
+
+
+def source_line(month: Any, instansi: str = INSTANSI) -> str:
+    """The source line under every table and chart.
+
+    >>> source_line("2023-12")
+    'Sumber: DTKS Dinas Sosial Kabupaten Dairi, Desember 2023, diolah'
+    """
+    return f"Sumber: DTKS {instansi}, {bulan_id(month)}, diolah"
+
+
+def fmt_table(
+    df: pd.DataFrame,
+    int_cols: Iterable[str] = (),
+    pct_cols: Iterable[str] = (),
+    *,
+    pct_digits: int = 1,
+    dec_cols: Iterable[str] = (),
+    dec_digits: int = 1,
+) -> pd.DataFrame:
+    """A copy of ``df`` with the named columns turned into display strings.
+
+    ``int_cols`` -> :func:`fmt_int`, ``pct_cols`` (fractions) -> :func:`fmt_pct`, ``dec_cols`` ->
+    :func:`fmt_dec`. Other columns are kept as they are, with missing values shown as ``"–"``.
+    Raises KeyError naming a column that is not in ``df``.
+
+    >>> fmt_table(pd.DataFrame({"a": [1234, None], "p": [0.5, 0.25]}), ["a"], ["p"]).values.tolist()
+    [['1.234', '50,0%'], ['–', '25,0%']]
+    """
+    int_cols, pct_cols, dec_cols = list(int_cols), list(pct_cols), list(dec_cols)
+    missing = [c for c in [*int_cols, *pct_cols, *dec_cols] if c not in df.columns]
+    if missing:
+        raise KeyError(f"fmt_table: kolom tidak ada (columns not in table): {missing}")
+    out = df.copy()
+    for col in out.columns:
+        if col in int_cols:
+            out[col] = [fmt_int(v) for v in df[col]]
+        elif col in pct_cols:
+            out[col] = [fmt_pct(v, pct_digits) for v in df[col]]
+        elif col in dec_cols:
+            out[col] = [fmt_dec(v, dec_digits) for v in df[col]]
+        elif df[col].isna().any():
+            out[col] = [KOSONG if is_missing(v) else v for v in df[col]]
+    return out
