@@ -208,7 +208,9 @@ def load_settings(
             _check_values(values, str(path))
             merged.update(values)
             sources.append(str(path))
-    extra = {k: (str(v) if isinstance(v, Path) else v) for k, v in overrides.items() if v is not None}
+    extra = {
+        k: (str(v) if isinstance(v, Path) else v) for k, v in overrides.items() if v is not None
+    }
     _check_values(extra, "argumen")
     merged.update(extra)
     if month is not None:

@@ -1,0 +1,202 @@
+"""Command line: ``dtks`` / ``python -m dtks_analysis``.
+
+Subcommands: ``sample`` (synthetic extracts), ``prepare`` (ingest + validate months),
+``report`` (a month's published outputs), ``check-outputs`` (personal-data scan), ``months``.
+Every failure prints one clear message (Indonesian, with English in brackets) and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from dtks_analysis.config import PROJ_ROOT, ParamsError, load_settings
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILED = 1
+
+
+def _settings_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--params", metavar="FILE", help="berkas parameter tambahan (YAML)")
+    p.add_argument("--data-dir", metavar="DIR", help="folder data (default: data/)")
+    p.add_argument(
+        "--raw-dir",
+        metavar="DIR",
+        help="folder berisi <YYYY-MM>/ ekstrak mentah; jika diberikan sendiri, folder interim "
+        "dan koreksi dibuat di induknya",
+    )
+    p.add_argument("--out-dir", metavar="DIR", help="folder keluaran (default: outputs/)")
+
+
+def _load(args: argparse.Namespace, month: str | None):
+    return load_settings(
+        month,
+        params_file=args.params,
+        data_dir=args.data_dir,
+        raw_dir=args.raw_dir,
+        out_dir=getattr(args, "out_dir", None),
+    )
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from dtks_analysis import synthetic
+
+    months = synthetic.parse_months(args.months)
+    out = Path(args.out)
+    summary = synthetic.generate(
+        out,
+        months,
+        scale=args.scale,
+        seed=args.seed,
+        defect_rate=args.defects,
+        fmt=args.format,
+        progress=not args.quiet,
+    )
+    if not args.quiet:
+        print(f"Sampel sintetis ditulis ke {out}/raw dan {out}/truth: {summary}")
+    return 0
+
+
+def cmd_months(args: argparse.Namespace) -> int:
+    from dtks_analysis import pipeline
+
+    settings = _load(args, None)
+    for m in pipeline.available_months(settings):
+        print(m)
+    return 0
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    from dtks_analysis import pipeline
+
+    settings = _load(args, None)
+    month = pipeline.resolve_month(args.month, settings)
+    settings = _load(args, month)
+    data = pipeline.prepare_months(month, settings, progress=not args.quiet)
+    for m, md in data.items():
+        s = md.summary
+        print(
+            f"{m}: {s['baris']} baris, {s['rumah_tangga']} rumah tangga, "
+            f"{s['baris_tidak_dapat_diolah']} baris tidak dapat diolah"
+        )
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from dtks_analysis import pipeline, report
+
+    settings = _load(args, None)
+    month = pipeline.resolve_month(args.month, settings)
+    settings = _load(args, month)
+    final = report.run_report(month, settings, params_file=args.params, progress=not args.quiet)
+    print(final)
+    return 0
+
+
+def cmd_reports(args: argparse.Namespace) -> int:
+    from dtks_analysis import pipeline, report
+
+    base = _load(args, None)
+    months = pipeline.available_months(base)
+    if not months:
+        pipeline.resolve_month(None, base)  # raises the clear message
+    for m in months:
+        settings = _load(args, m)
+        print(report.run_report(m, settings, params_file=args.params, progress=not args.quiet))
+    return 0
+
+
+def cmd_check_outputs(args: argparse.Namespace) -> int:
+    from dtks_analysis import privacy
+
+    root = Path(args.path) if args.path else _load(args, None).out_dir
+    if not root.exists():
+        print(f"Folder keluaran {root} tidak ada (outputs folder not found).", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    settings = _load(args, None)
+    persons = privacy.load_input_persons(settings.interim_root)
+    leaks = privacy.check_outputs(root, persons)
+    if leaks:
+        print(
+            f"DITEMUKAN {len(leaks)} dugaan data pribadi di {root} (personal data found):",
+            file=sys.stderr,
+        )
+        for leak in leaks[:50]:
+            print(f"  {leak}", file=sys.stderr)
+        return EXIT_FAILED
+    n = sum(1 for p in root.rglob("*") if p.is_file())
+    print(f"OK: {n} berkas di {root} diperiksa, tidak ada NIK/No KK/nama/alamat.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dtks", description="Laporan bulanan DTKS Kabupaten Dairi (Dinas Sosial)."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log lebih rinci")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("sample", help="tulis ekstrak sintetis (dengan kebenaran/truth)")
+    p.add_argument("--out", default=str(PROJ_ROOT / "data"), help="folder tujuan (default data/)")
+    p.add_argument("--months", default="2023-07..2023-12", help="mis. 2023-07..2023-12")
+    p.add_argument("--scale", type=float, default=1.0, help="1 = ukuran Dairi (~130 ribu jiwa)")
+    p.add_argument("--seed", type=int, default=20231)
+    p.add_argument("--defects", type=float, default=0.02, help="laju cacat yang disuntikkan")
+    p.add_argument("--format", choices=("xlsx", "csv", "mixed"), default="mixed")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("months", help="daftar bulan yang tersedia")
+    _settings_args(p)
+    p.set_defaults(func=cmd_months)
+
+    p = sub.add_parser("prepare", help="baca, sunting dan validasi bulan-bulan hingga --month")
+    p.add_argument("--month", help="YYYY-MM (default: bulan terakhir yang ada)")
+    _settings_args(p)
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_prepare)
+
+    p = sub.add_parser("report", help="buat laporan satu bulan (HTML, PDF, XLSX, CSV)")
+    p.add_argument("--month", help="YYYY-MM (default: bulan terakhir yang ada)")
+    _settings_args(p)
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("reports", help="buat laporan semua bulan yang ada")
+    _settings_args(p)
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_reports)
+
+    p = sub.add_parser("check-outputs", help="periksa keluaran dari data pribadi")
+    p.add_argument("path", nargs="?", help="folder yang diperiksa (default: outputs/)")
+    _settings_args(p)
+    p.set_defaults(func=cmd_check_outputs)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    from dtks_analysis.errors import known_errors
+
+    try:
+        return int(args.func(args) or 0)
+    except known_errors() as exc:
+        print(f"GAGAL: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("Dibatalkan (interrupted).", file=sys.stderr)
+        return 130
+    except ParamsError as exc:  # pragma: no cover - covered by known_errors
+        print(f"GAGAL: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,327 @@
+"""Orchestration of a month: prepare (ingest -> clean -> validate -> households, cached) and
+build the published tables from every month present up to the report month."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dtks_analysis import __version__
+from dtks_analysis.config import (
+    MONTH_RE,
+    ParamsError,
+    Settings,
+    check_month,
+    month_end,
+    previous_month,
+)
+
+log = logging.getLogger(__name__)
+
+INTERIM_FILES = ("persons.parquet", "households.parquet", "findings.parquet", "files.parquet")
+# modules whose code decides the interim (cleaned) data of a month
+_PREPARE_MODULES = (
+    "config.py",
+    "ingest.py",
+    "clean.py",
+    "nik.py",
+    "regions.py",
+    "rules.py",
+    "validate.py",
+    "households.py",
+    "pipeline.py",
+)
+
+
+class MonthNotFound(ParamsError):
+    """The requested month has no raw folder."""
+
+
+@dataclass
+class MonthData:
+    """A month's cleaned data, as kept under ``data/interim/<YYYY-MM>/``."""
+
+    month: str
+    persons: pd.DataFrame
+    households: pd.DataFrame
+    findings: pd.DataFrame
+    files: pd.DataFrame
+    summary: dict = field(default_factory=dict)
+
+
+# -- months ---------------------------------------------------------------------
+def month_dir(settings: Settings, month: str) -> Path:
+    return settings.raw_root / check_month(month)
+
+
+def available_months(settings: Settings) -> list[str]:
+    """Months with a raw folder holding at least one file, sorted."""
+    root = settings.raw_root
+    if not root.is_dir():
+        return []
+    return sorted(
+        p.name
+        for p in root.iterdir()
+        if p.is_dir() and MONTH_RE.match(p.name) and any(q.is_file() for q in p.rglob("*"))
+    )
+
+
+def resolve_month(month: str | None, settings: Settings) -> str:
+    """The month to report: ``month`` (checked to exist) or the latest present."""
+    months = available_months(settings)
+    if month is None:
+        if not months:
+            raise MonthNotFound(
+                f"Tidak ada data bulan apa pun di {settings.raw_root} (no month folders found). "
+                f"Letakkan ekstrak di {settings.raw_root}/<YYYY-MM>/ atau jalankan `make sample`."
+            )
+        return months[-1]
+    check_month(month)
+    if month not in months:
+        have = ", ".join(months) or "tidak ada"
+        raise MonthNotFound(
+            f"Bulan {month} tidak ada di {settings.raw_root} (unknown month). "
+            f"Bulan yang tersedia: {have}."
+        )
+    return month
+
+
+# -- fingerprints -----------------------------------------------------------------
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def input_files(settings: Settings, month: str) -> dict[str, str]:
+    """Relative path -> sha256 of every file in the month's raw folder."""
+    root = month_dir(settings, month)
+    return {
+        p.relative_to(root).as_posix(): sha256_file(p)
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.name.startswith(("~$", "."))
+    }
+
+
+def code_fingerprint() -> str:
+    """Hash of the code and reference data that decide a month's cleaned data."""
+    pkg = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for name in _PREPARE_MODULES:
+        p = pkg / name
+        if p.is_file():
+            h.update(name.encode() + p.read_bytes())
+    for p in sorted((pkg / "data").glob("*.csv")):
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _cache_key(settings: Settings, month: str, inputs: dict[str, str]) -> str:
+    relevant = {
+        "month": month,
+        "inputs": inputs,
+        "code": code_fingerprint(),
+        "kabupaten_kode": settings.kabupaten_kode,
+        "skema_hubungan": settings.skema_hubungan,
+        "kunci_rumah_tangga": settings.kunci_rumah_tangga,
+        "umur_maks": settings.umur_maks,
+    }
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
+
+
+# -- prepare ------------------------------------------------------------------------
+def interim_dir(settings: Settings, month: str) -> Path:
+    return settings.interim_root / month
+
+
+def _write_atomic_dir(tmp: Path, final: Path) -> None:
+    old = final.with_name(f".{final.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        final.rename(old)
+    tmp.rename(final)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def prepare_month(
+    month: str, settings: Settings, progress: bool = False, force: bool = False
+) -> MonthData:
+    """Ingest, clean and validate a month; write interim data and correction worklists.
+
+    Reuses ``data/interim/<month>/`` when the month's input files, the code and the
+    relevant parameters are unchanged. Raises IngestError / ParamsError on bad input,
+    leaving earlier interim data untouched.
+    """
+    from dtks_analysis import clean, corrections, households, ingest, validate
+
+    inputs = input_files(settings, month)
+    key = _cache_key(settings, month, inputs)
+    out = interim_dir(settings, month)
+    cache = out / "cache.json"
+    if not force and cache.is_file() and all((out / f).is_file() for f in INTERIM_FILES):
+        try:
+            if json.loads(cache.read_text())["key"] == key:
+                log.info("%s: data bersih dipakai ulang (cache)", month)
+                return load_month(month, settings)
+        except (ValueError, KeyError):
+            pass
+
+    ref = month_end(month)
+    log.info("%s: membaca ekstrak", month)
+    result = ingest.read_month(month_dir(settings, month), settings, progress=progress)
+    cleaned = clean.clean_records(result.records, settings)
+    checked = validate.validate(cleaned, settings, reference_date=ref)
+    hh = households.build_households(checked.persons, reference_date=ref)
+
+    summary = {
+        "month": month,
+        "baris": int(len(cleaned)),
+        "baris_dihitung": int(len(checked.persons)),
+        "baris_tidak_dapat_diolah": int(len(checked.excluded)),
+        "baris_ganda": int(checked.n_duplicates),
+        "rumah_tangga": int(len(hh)),
+        "berkas": int(result.files["_file"].nunique()) if len(result.files) else 0,
+        "peringatan_ingest": list(result.warnings),
+        "inputs": inputs,
+    }
+
+    tmp = out.with_name(f".{month}.tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    _to_parquet(checked.persons, tmp / "persons.parquet")
+    _to_parquet(hh, tmp / "households.parquet")
+    _to_parquet(checked.findings, tmp / "findings.parquet")
+    _to_parquet(result.files, tmp / "files.parquet")
+    (tmp / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True))
+    (tmp / "cache.json").write_text(json.dumps({"key": key}))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic_dir(tmp, out)
+
+    corr_root = settings.corrections_root
+    corr_tmp = corr_root / f".{month}.tmp"
+    if corr_tmp.exists():
+        shutil.rmtree(corr_tmp)
+    corr_tmp.mkdir(parents=True)
+    corrections.write_worklists(checked.findings, cleaned, month, corr_tmp)
+    written = corr_tmp / month
+    final = corr_root / month
+    if written.is_dir():
+        _write_atomic_dir(written, final)
+    shutil.rmtree(corr_tmp, ignore_errors=True)
+    return MonthData(month, checked.persons, hh, checked.findings, result.files, summary)
+
+
+def _to_parquet(df: pd.DataFrame, path: Path) -> None:
+    df = df.copy()
+    for col in df.columns:
+        if df[col].dtype == object:
+            df[col] = df[col].astype("string")
+    df.to_parquet(path, index=True)
+
+
+def load_month(month: str, settings: Settings) -> MonthData:
+    """Read a prepared month back from ``data/interim/<month>/``."""
+    d = interim_dir(settings, month)
+
+    def read(name: str) -> pd.DataFrame:
+        df = pd.read_parquet(d / name)
+        for col in df.columns:
+            if isinstance(df[col].dtype, pd.StringDtype):
+                df[col] = df[col].astype(object).where(df[col].notna(), None)
+        return df
+
+    return MonthData(
+        month,
+        read("persons.parquet"),
+        read("households.parquet"),
+        read("findings.parquet"),
+        read("files.parquet"),
+        json.loads((d / "summary.json").read_text()),
+    )
+
+
+def prepare_months(until: str, settings: Settings, progress: bool = False) -> dict[str, MonthData]:
+    """Bring every month present up to ``until`` (inclusive) up to date, in order."""
+    months = [m for m in available_months(settings) if m <= until]
+    return {m: prepare_month(m, settings, progress=progress) for m in months}
+
+
+# -- tables -----------------------------------------------------------------------------
+@dataclass
+class ReportTables:
+    """Everything the report and the published tables show for one month."""
+
+    month: str
+    published: dict[str, pd.DataFrame]  # written as tabel/*.csv and the workbook
+    extra: dict[str, pd.DataFrame]
+    facts: dict
+    previous_month: str | None
+
+
+def adjusted_households(data: dict[str, MonthData]) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    """Per month: (households incl. carried-forward non-respondents, non-respondent table)."""
+    from dtks_analysis import nonresponse
+
+    out: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    for m, md in data.items():
+        prev = data.get(previous_month(m))
+        villages = set(md.persons["kode_desa"].dropna())
+        out[m] = nonresponse.adjust(md.households, prev.households if prev else None, villages)
+    return out
+
+
+def build_tables(
+    month: str, settings: Settings, data: dict[str, MonthData] | None = None
+) -> ReportTables:
+    """Compute every published table of ``month`` from the prepared months up to it."""
+    from dtks_analysis import disclosure, flows, rules, stats
+
+    if data is None:
+        data = {m: load_month(m, settings) for m in available_months(settings) if m <= month}
+    adjusted = adjusted_households(data)
+    hh, nonresp = adjusted[month]
+    prev_m = previous_month(month)
+    prev_hh = adjusted[prev_m][0] if prev_m in adjusted else None
+    cur = data[month]
+    ref = month_end(month)
+
+    rekap_kec = stats.rekap_kecamatan(hh)
+    rekap_desa_full = stats.rekap_desa(hh)
+    value_cols = [c for c in rekap_kec.columns if c not in ("kode_kecamatan", "kecamatan")]
+    rekap_desa, _mask = disclosure.suppress(rekap_desa_full, value_cols, min_cell=settings.min_cell)
+    shown = [m for m in sorted(adjusted) if m <= month][-max(settings.bulan_tren, 1) :]
+    tren = flows.tren_bulanan({m: adjusted[m][0] for m in sorted(adjusted) if m <= month})
+    published = {
+        "rekap_kecamatan": rekap_kec,
+        "rekap_desa": rekap_desa,
+        "kombinasi_program": stats.kombinasi_program(hh),
+        "arus_program": flows.arus_program(prev_hh, hh),
+        "tren_bulanan": tren,
+        "kualitas_data": stats.kualitas_data(cur.findings, rules.rules_table()),
+    }
+    extra = {
+        "cakupan_program": stats.cakupan_program(hh),
+        "ukuran_rumah_tangga": stats.ukuran_rumah_tangga(hh),
+        "jk_kepala": stats.jk_kepala(hh),
+        "struktur_umur": stats.struktur_umur(cur.persons, ref),
+        "nonrespon": nonresp,
+        "tren_enam_bulan": tren[tren["bulan"].isin(shown)].reset_index(drop=True),
+    }
+    facts = {
+        "month": month,
+        "months_present": sorted(data),
+        "previous_month": prev_m if prev_m in adjusted else None,
+        "summary": cur.summary,
+    }
+    return ReportTables(month, published, extra, facts, facts["previous_month"])

@@ -1,0 +1,292 @@
+"""Produce a month's published outputs: tables, notebooks, HTML, PDF, manifest.
+
+Everything is written into a staging folder beside ``outputs/<YYYY-MM>/`` and moved into place
+only when every step succeeded and the personal-data check passed, so a failed or killed run
+never leaves a half-written month and never touches the previous outputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dtks_analysis import __version__
+from dtks_analysis.config import PROJ_ROOT, Settings
+
+log = logging.getLogger(__name__)
+
+NOTEBOOK_DIR = PROJ_ROOT / "notebooks"
+NOTEBOOKS = ("01_penerimaan_dan_kualitas.ipynb", "02_laporan_bulanan.ipynb")
+KERNEL = "dtks"
+
+
+class ReportError(RuntimeError):
+    """A step of the report failed; the message says which and what to do."""
+
+
+class LockedError(ReportError):
+    """Another run of the same month is in progress."""
+
+
+# -- locking ----------------------------------------------------------------------
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def month_lock(out_dir: Path, month: str) -> Iterator[Path]:
+    """Refuse a second concurrent run of the same month (stale locks of dead runs are taken over)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock = out_dir / f".{month}.lock"
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try:
+                pid = int(lock.read_text().strip() or 0)
+            except (OSError, ValueError):
+                pid = 0
+            if pid and _pid_alive(pid):
+                raise LockedError(
+                    f"Laporan {month} sedang dibuat oleh proses lain (PID {pid}); tunggu sampai "
+                    f"selesai (another run of {month} holds {lock})."
+                ) from None
+            lock.unlink(missing_ok=True)  # stale: its process is gone
+            continue
+        with os.fdopen(fd, "w") as fh:
+            fh.write(str(os.getpid()))
+        break
+    try:
+        yield lock
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+# -- publication -------------------------------------------------------------------------
+def recover(out_dir: Path, month: str) -> None:
+    """Finish or undo a publication interrupted between its two renames."""
+    final = out_dir / month
+    old = out_dir / f".{month}.old"
+    if old.exists() and not final.exists():
+        old.rename(final)
+    elif old.exists():
+        shutil.rmtree(old)
+    for stale in out_dir.glob(f".{month}.staging-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if not (pid.isdigit() and _pid_alive(int(pid))):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def publish(staging: Path, out_dir: Path, month: str) -> Path:
+    """Move a complete staging folder to ``out_dir/<month>`` (the old one is replaced)."""
+    final = out_dir / month
+    old = out_dir / f".{month}.old"
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    if old.exists():
+        shutil.rmtree(old)
+    return final
+
+
+# -- notebooks ----------------------------------------------------------------------
+def run_notebook(src: Path, dst: Path, parameters: dict, progress: bool) -> None:
+    import papermill as pm
+
+    try:
+        pm.execute_notebook(
+            str(src),
+            str(dst),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            progress_bar=progress,
+            cwd=str(NOTEBOOK_DIR),
+            report_mode=False,
+        )
+    except pm.PapermillExecutionError as exc:
+        raise ReportError(
+            f"Notebook {src.name} gagal di sel {exc.exec_count}: {exc.ename}: {exc.evalue} "
+            f"(notebook failed; lihat {dst})"
+        ) from None
+    except Exception as exc:
+        if "No such kernel" in str(exc) or type(exc).__name__ == "NoSuchKernel":
+            raise ReportError(
+                f"Kernel Jupyter '{KERNEL}' tidak terpasang. Jalankan `make setup` "
+                f"(python -m ipykernel install --sys-prefix --name {KERNEL})."
+            ) from exc
+        raise
+
+
+def git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(PROJ_ROOT), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        dirty = subprocess.run(
+            ["git", "-C", str(PROJ_ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        return out.stdout.strip() + ("+dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def package_versions() -> dict[str, str]:
+    from importlib import metadata
+
+    names = [
+        "pandas",
+        "numpy",
+        "pyarrow",
+        "python-calamine",
+        "openpyxl",
+        "xlsxwriter",
+        "matplotlib",
+        "seaborn",
+        "papermill",
+        "nbconvert",
+        "ipykernel",
+        "babel",
+        "pyyaml",
+        "pypdf",
+    ]
+    out = {"python": platform.python_version(), "dtks-analysis": __version__}
+    for n in names:
+        try:
+            out[n] = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            out[n] = "tidak terpasang"
+    return out
+
+
+class Steps:
+    """Times named steps and prints progress."""
+
+    def __init__(self, progress: bool) -> None:
+        self.durations: dict[str, float] = {}
+        self.progress = progress
+
+    @contextlib.contextmanager
+    def step(self, name: str, label: str) -> Iterator[None]:
+        if self.progress:
+            print(f"[dtks] {label} ...", file=sys.stderr, flush=True)
+        t0 = time.perf_counter()
+        yield
+        self.durations[name] = round(time.perf_counter() - t0, 3)
+        if self.progress:
+            print(f"[dtks] {label}: {self.durations[name]:.1f} s", file=sys.stderr, flush=True)
+
+
+def run_report(
+    month: str,
+    settings: Settings,
+    params_file: str | None = None,
+    progress: bool = True,
+) -> Path:
+    """Build ``outputs/<month>/`` for ``month``; return its path.
+
+    Raises ReportError / IngestError / ParamsError with a message for the analyst; the
+    previous outputs of the month are then left as they were.
+    """
+    from dtks_analysis import export, pipeline, privacy, render
+
+    out_dir = settings.out_dir
+    started = datetime.now(UTC)
+    steps = Steps(progress)
+    with month_lock(out_dir, month):
+        recover(out_dir, month)
+        staging = out_dir / f".{month}.staging-{os.getpid()}"
+        staging.mkdir(parents=True)
+        try:
+            with steps.step("siapkan_data", "Membaca dan memvalidasi ekstrak semua bulan"):
+                data = pipeline.prepare_months(month, settings, progress=progress)
+            with steps.step("tabel", "Menghitung tabel"):
+                tables = pipeline.build_tables(month, settings, data)
+            with steps.step("csv_xlsx", "Menulis CSV dan XLSX"):
+                export.write_csvs({**tables.published, **tables.extra}, staging / "tabel")
+                from dtks_analysis import metadata
+
+                export.write_workbook(
+                    tables.published,
+                    staging / f"tabel_dtks_{month}.xlsx",
+                    month,
+                    metadata.workbook_meta(settings),
+                )
+            review = staging / "review"
+            review.mkdir()
+            params = {
+                "month": month,
+                "params_file": str(Path(params_file).resolve()) if params_file else None,
+                "data_dir": str(settings.data_dir),
+                "raw_dir": str(settings.raw_root),
+            }
+            executed = {}
+            for nb in NOTEBOOKS:
+                with steps.step(f"notebook_{nb[:2]}", f"Menjalankan notebook {nb}"):
+                    dst = review / nb
+                    run_notebook(NOTEBOOK_DIR / nb, dst, params, progress)
+                    executed[nb] = dst
+            with steps.step("html", "Membuat HTML"):
+                title = f"Laporan Bulanan DTKS Kabupaten Dairi {month}"
+                html = staging / f"laporan_dtks_{month}.html"
+                render.notebook_to_html(executed[NOTEBOOKS[1]], html, with_code=False, title=title)
+                for nb, path in executed.items():
+                    render.notebook_to_html(
+                        path, review / (Path(nb).stem + ".html"), with_code=True, title=nb
+                    )
+            with steps.step("pdf", "Membuat PDF"):
+                render.html_to_pdf(html, staging / f"laporan_dtks_{month}.pdf")
+            manifest = {
+                "month": month,
+                "parameters": settings.to_papermill(),
+                "params_files": list(settings.sources) + ([params_file] if params_file else []),
+                "inputs": {m: d.summary.get("inputs", {}) for m, d in data.items()},
+                "package_versions": package_versions(),
+                "git_commit": git_commit(),
+                "started": started.isoformat(timespec="seconds"),
+                "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+                "durations_s": steps.durations,
+                "files": sorted(
+                    p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()
+                ),
+            }
+            (staging / "manifest.json").write_text(
+                json.dumps(manifest, indent=2, sort_keys=True, default=str), encoding="utf-8"
+            )
+            with steps.step("cek_data_pribadi", "Memeriksa data pribadi di keluaran"):
+                persons = privacy.load_input_persons(settings.interim_root)
+                leaks = privacy.check_outputs(staging, persons)
+                if leaks:
+                    shown = "\n  ".join(str(x) for x in leaks[:10])
+                    raise ReportError(
+                        f"Keluaran memuat data pribadi; laporan TIDAK diterbitkan "
+                        f"(personal data found in outputs):\n  {shown}"
+                    )
+            final = publish(staging, out_dir, month)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    if progress:
+        total = sum(steps.durations.values())
+        print(f"[dtks] Selesai: {final} ({total:.1f} s)", file=sys.stderr, flush=True)
+    return final
