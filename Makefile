@@ -1,0 +1,89 @@
+# dtks-report — monthly DTKS report of Kabupaten Dairi. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.ONESHELL:
+
+# Environment: the active conda env when CONDA_PREFIX is set, otherwise a local .venv.
+ifdef CONDA_PREFIX
+ENV_DIR := $(CONDA_PREFIX)
+else
+ENV_DIR := $(CURDIR)/.venv
+endif
+PY      := $(ENV_DIR)/bin/python
+STAMP   := $(ENV_DIR)/.dtks-installed
+DTKS    := $(PY) -m dtks_analysis
+
+MONTH        ?=
+MONTH_ARG    := $(if $(MONTH),--month $(MONTH),)
+SAMPLE_MONTHS ?= 2023-07..2023-12
+SAMPLE_SCALE  ?= 1
+SAMPLE_SEED   ?= 20231
+PYTEST_ARGS  ?=
+
+.PHONY: help setup browser sample report reports test lint format lab bench clean
+
+help: ## show this list
+	@echo "dtks-report — laporan bulanan DTKS Kabupaten Dairi"
+	@echo
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@echo
+	@echo "  Variabel: MONTH=YYYY-MM (default: bulan terakhir yang ada)"
+
+$(STAMP): pyproject.toml
+ifndef CONDA_PREFIX
+	@test -x $(PY) || python3 -m venv $(ENV_DIR)
+endif
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m ipykernel install --sys-prefix --name dtks --display-name "Python (dtks)" > /dev/null
+	@touch $(STAMP)
+	@echo "[setup] lingkungan siap: $(ENV_DIR)"
+
+browser: ## make sure a Chromium-family browser is there for the PDF
+	@bash scripts/ensure_browser.sh
+
+setup: $(STAMP) browser ## create the environment (skipped when nothing changed) and the browser
+
+data/raw/.sample-stamp: | $(STAMP)
+	@if ls data/raw/*/ > /dev/null 2>&1 && [ ! -f data/raw/.sample-stamp ] && [ -z "$(FORCE_SAMPLE)" ]; then \
+	  echo "[sample] data/raw/ sudah berisi ekstrak; sampel tidak dibuat"; \
+	else \
+	  $(DTKS) sample --out data --months $(SAMPLE_MONTHS) --scale $(SAMPLE_SCALE) --seed $(SAMPLE_SEED); \
+	fi
+	@mkdir -p data/raw && touch data/raw/.sample-stamp
+
+sample: data/raw/.sample-stamp ## write the synthetic sample extracts (once) into data/raw/
+
+report: setup sample ## build the monthly report: make report [MONTH=YYYY-MM]
+	$(DTKS) report $(MONTH_ARG)
+	$(DTKS) check-outputs
+
+reports: setup sample ## build the report of every month present
+	$(DTKS) reports
+	$(DTKS) check-outputs
+
+test: setup ## run the whole test suite
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff checks and notebook output check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m nbstripout --verify notebooks/*.ipynb
+
+format: $(STAMP) ## format the code with ruff, strip notebook outputs
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+	$(PY) -m nbstripout notebooks/*.ipynb
+
+lab: $(STAMP) ## JupyterLab on 127.0.0.1 with the dtks kernel
+	$(PY) -m jupyter lab --ip 127.0.0.1 --no-browser --notebook-dir notebooks \
+	  --MultiKernelManager.default_kernel_name=dtks $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+bench: setup ## run the benchmarks and print their figures
+	$(PY) bench/run_all.py
+
+clean: ## remove outputs, interim data and caches (raw extracts are kept)
+	rm -rf outputs/*/ outputs/.*.staging-* data/interim data/corrections
+	rm -rf .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
