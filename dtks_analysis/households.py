@@ -1,0 +1,254 @@
+"""Households: one row per household key from the counted person table (DOMAIN.md section 7).
+
+Input is ``validate.validate(...).persons``: cleaned person rows (contract section 2) plus
+``kunci``, the household key (usable No KK, or the household ID when configured).
+
+Rules chosen here (documented in the module contract):
+
+* **File order** is the person table sorted by ``_file, _sheet, _row`` (stable).
+* **Kecamatan** of a household: the most frequent *known* ``kode_kecamatan`` among its members;
+  ties go to the value met first in file order. ``None`` only when no member has a known
+  kecamatan. Decided first, over all member rows.
+* **Village**: the most frequent known ``kode_desa`` among the members whose kecamatan equals the
+  household's kecamatan (members with unknown kecamatan when the household's is unknown); ties
+  to the first in file order. ``None`` when none of those rows has a known village.
+* Names (``kecamatan``, ``desa``) come from the first row in file order carrying the chosen code.
+* **Head**: the first member in file order with ``hubungan == 1``; ``jk_kepala`` is its sex
+  (``None`` if no head or unknown), ``umur_kepala`` its age (``<NA>`` if unknown).
+* **Age**: whole years completed at the reference date. Birth dates after the reference date or
+  ages above ``umur_maks`` (implausible, flagged ``umur_tidak_wajar`` by validation) are unknown
+  and are counted neither as children nor as elderly.
+* ``n_anak``: age < 18; ``n_lansia``: age >= 60.
+* ``n_disabilitas``: number of members whose ``disabilitas`` text is truthy (any non-empty value
+  other than a "no" word, see :data:`DISABILITAS_TIDAK`); ``<NA>`` for households none of whose
+  rows come from a file carrying disability data (a file carries it when any of its rows has a
+  non-empty value), or when the column is absent.
+* ``bpnt, pbi_jkn, pkh``: True when any member row is True (``<NA>`` = unrecognised = not
+  receiving).
+* ``n_desa``: number of distinct known villages among the members.
+
+Output rows are sorted by ``kunci``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+PROGRAMS: tuple[str, ...] = ("bpnt", "pbi_jkn", "pkh")
+REGION_COLS: tuple[str, ...] = ("kode_kecamatan", "kecamatan", "kode_desa", "desa")
+HOUSEHOLD_COLUMNS: tuple[str, ...] = (
+    "kunci",
+    *REGION_COLS,
+    "jiwa",
+    "jk_kepala",
+    "umur_kepala",
+    "n_anak",
+    "n_lansia",
+    "n_disabilitas",
+    *PROGRAMS,
+    "imputasi",
+    "n_desa",
+)
+UMUR_ANAK = 18
+UMUR_LANSIA = 60
+
+#: ``disabilitas`` values meaning "no disability" (upper case, trimmed); anything else non-empty
+#: counts as a person with a recorded disability.
+DISABILITAS_TIDAK: frozenset[str] = frozenset(
+    {
+        "",
+        "0",
+        "2",
+        "N",
+        "T",
+        "-",
+        "TIDAK",
+        "NO",
+        "FALSE",
+        "TIDAK ADA",
+        "BUKAN",
+        "NONE",
+        "NORMAL",
+        "TIDAK DISABILITAS",
+        "NON DISABILITAS",
+    }
+)
+
+
+def umur_tahun(
+    tanggal_lahir: pd.Series, reference_date: date | pd.Timestamp, umur_maks: int = 110
+) -> pd.Series:
+    """Age in whole years at ``reference_date`` (Int64); ``<NA>`` when unknown or implausible."""
+    ref = pd.Timestamp(reference_date)
+    tl = pd.to_datetime(tanggal_lahir)
+    years = ref.year - tl.dt.year
+    before_birthday = (tl.dt.month > ref.month) | (
+        (tl.dt.month == ref.month) & (tl.dt.day > ref.day)
+    )
+    age = (years - before_birthday.astype("int64")).astype("Int64")
+    return age.where((age >= 0) & (age <= umur_maks)).astype("Int64")
+
+
+def file_order(persons: pd.DataFrame) -> np.ndarray:
+    """Positions of ``persons`` rows in file order (``_file, _sheet, _row``, stable)."""
+    keys = [persons[c] for c in ("_row", "_sheet", "_file") if c in persons.columns]
+    if not keys:
+        return np.arange(len(persons))
+    arrays = []
+    for k in keys:
+        codes, _ = pd.factorize(k, sort=True, use_na_sentinel=True)
+        arrays.append(codes)
+    return np.lexsort(arrays)
+
+
+def _mode_first(g: np.ndarray, v: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group, the position of the first row carrying the group's most frequent value.
+
+    ``g``: group code per row (rows already in file order); ``v``: value code, -1 = unknown
+    (ignored). Returns -1 for groups without any known value.
+    """
+    out = np.full(n_groups, -1, dtype=np.int64)
+    known = v >= 0
+    if not known.any():
+        return out
+    pos = np.flatnonzero(known)
+    gk = g[known].astype(np.int64)
+    vk = v[known].astype(np.int64)
+    pair = gk * (int(vk.max()) + 1) + vk
+    pair_codes, first_idx = np.unique(pair, return_index=True)
+    counts = np.bincount(np.searchsorted(pair_codes, pair), minlength=len(pair_codes))
+    pair_g = gk[first_idx]
+    pair_first = pos[first_idx]
+    # best: group asc, count desc, first position asc
+    order = np.lexsort((pair_first, -counts, pair_g))
+    sg = pair_g[order]
+    lead = np.ones(len(sg), dtype=bool)
+    lead[1:] = sg[1:] != sg[:-1]
+    out[sg[lead]] = pair_first[order][lead]
+    return out
+
+
+def _truthy_disabilitas(values: pd.Series) -> np.ndarray:
+    text = values.astype("string").str.strip().str.upper()
+    return (text.notna() & ~text.isin(DISABILITAS_TIDAK)).to_numpy(dtype=bool, na_value=False)
+
+
+def build_households(
+    persons: pd.DataFrame,
+    reference_date: date | pd.Timestamp,
+    *,
+    umur_maks: int = 110,
+) -> pd.DataFrame:
+    """One row per household key (``kunci``) with region, size, head, composition and programs."""
+    if len(persons) == 0:
+        return _empty()
+    order = file_order(persons)
+    p = persons.iloc[order].reset_index(drop=True)
+    n = len(p)
+
+    g, keys = pd.factorize(p["kunci"], sort=False)
+    if (g < 0).any():
+        raise ValueError("persons has rows without a household key (kunci)")
+    n_hh = len(keys)
+    jiwa = np.bincount(g, minlength=n_hh)
+
+    # region: kecamatan first, then the village among rows of that kecamatan
+    kec_code, _ = pd.factorize(p["kode_kecamatan"], sort=False)
+    kec_pos = _mode_first(g, kec_code, n_hh)
+    hh_kec = np.where(kec_pos >= 0, kec_code[np.maximum(kec_pos, 0)], -1)
+    same_kec = kec_code == hh_kec[g]
+    desa_code, _ = pd.factorize(p["kode_desa"], sort=False)
+    desa_pos = _mode_first(g, np.where(same_kec, desa_code, -1), n_hh)
+
+    def take(col: str, positions: np.ndarray) -> np.ndarray:
+        vals = p[col].to_numpy(dtype=object)[np.maximum(positions, 0)]
+        vals[positions < 0] = None
+        return vals
+
+    # head: first member in file order with hubungan == 1
+    is_head = (p["hubungan"] == 1).fillna(False).to_numpy(dtype=bool)
+    head_rows = np.flatnonzero(is_head)
+    head_pos = np.full(n_hh, -1, dtype=np.int64)
+    head_pos[g[head_rows][::-1]] = head_rows[::-1]  # last write wins -> first head
+    jk = take("jenis_kelamin", head_pos)
+    jk[~np.isin(jk, ["L", "P"])] = None
+
+    age = umur_tahun(p["tanggal_lahir"], reference_date, umur_maks)
+    age_arr = age.to_numpy(dtype="float64", na_value=np.nan)
+    umur_kepala = age.array[np.maximum(head_pos, 0)].copy()
+    umur_kepala[head_pos < 0] = pd.NA
+    n_anak = np.bincount(g, weights=(age_arr < UMUR_ANAK), minlength=n_hh).astype(np.int64)
+    n_lansia = np.bincount(g, weights=(age_arr >= UMUR_LANSIA), minlength=n_hh).astype(np.int64)
+
+    if "disabilitas" in p.columns:
+        truthy = _truthy_disabilitas(p["disabilitas"])
+        filled = p["disabilitas"].notna().to_numpy()
+        if "_file" in p.columns:
+            file_codes, _ = pd.factorize(p["_file"], use_na_sentinel=False)
+            file_has = np.bincount(file_codes, weights=filled) > 0
+            row_has = file_has[file_codes]
+        else:
+            row_has = np.full(n, filled.any())
+        n_dis = np.bincount(g, weights=truthy, minlength=n_hh).astype(np.int64)
+        has = np.bincount(g, weights=row_has, minlength=n_hh) > 0
+        n_disabilitas = pd.array(n_dis, dtype="Int64")
+        n_disabilitas[~has] = pd.NA
+    else:
+        n_disabilitas = pd.array([pd.NA] * n_hh, dtype="Int64")
+
+    progs = {}
+    for prog in PROGRAMS:
+        flag = p[prog].fillna(False).to_numpy(dtype=bool)
+        progs[prog] = np.bincount(g, weights=flag, minlength=n_hh) > 0
+
+    width = int(desa_code.max()) + 2
+    known_desa = desa_code >= 0
+    pairs = np.unique(g[known_desa].astype(np.int64) * width + desa_code[known_desa])
+    n_desa = np.bincount(pairs // width, minlength=n_hh).astype(np.int64)
+
+    out = pd.DataFrame(
+        {
+            "kunci": np.asarray(keys, dtype=object),
+            "kode_kecamatan": take("kode_kecamatan", kec_pos),
+            "kecamatan": take("kecamatan", kec_pos),
+            "kode_desa": take("kode_desa", desa_pos),
+            "desa": take("desa", desa_pos),
+            "jiwa": jiwa.astype(np.int64),
+            "jk_kepala": jk,
+            "umur_kepala": umur_kepala,
+            "n_anak": n_anak,
+            "n_lansia": n_lansia,
+            "n_disabilitas": n_disabilitas,
+            **progs,
+            "imputasi": np.zeros(n_hh, dtype=bool),
+            "n_desa": n_desa,
+        }
+    )
+    out = out.iloc[np.argsort(out["kunci"].to_numpy(dtype=str), kind="stable")]
+    return out.reset_index(drop=True)
+
+
+def _empty() -> pd.DataFrame:
+    """The household table with no rows and the final dtypes."""
+    dtypes = {
+        "kunci": object,
+        "kode_kecamatan": object,
+        "kecamatan": object,
+        "kode_desa": object,
+        "desa": object,
+        "jiwa": "int64",
+        "jk_kepala": object,
+        "umur_kepala": "Int64",
+        "n_anak": "int64",
+        "n_lansia": "int64",
+        "n_disabilitas": "Int64",
+        "bpnt": bool,
+        "pbi_jkn": bool,
+        "pkh": bool,
+        "imputasi": bool,
+        "n_desa": "int64",
+    }
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
