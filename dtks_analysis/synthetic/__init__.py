@@ -1,0 +1,1 @@
+"""Synthetic DTKS extracts for Kabupaten Dairi with exact ground truth (issue #3)."""
