@@ -267,6 +267,7 @@ class ReportTables:
     extra: dict[str, pd.DataFrame]
     facts: dict
     previous_month: str | None
+    findings: pd.DataFrame  # the month's validation findings (record level: never published)
 
 
 def adjusted_households(data: dict[str, MonthData]) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
@@ -300,7 +301,6 @@ def build_tables(
     rekap_desa_full = stats.rekap_desa(hh)
     value_cols = [c for c in rekap_kec.columns if c not in ("kode_kecamatan", "kecamatan")]
     rekap_desa, _mask = disclosure.suppress(rekap_desa_full, value_cols, min_cell=settings.min_cell)
-    shown = [m for m in sorted(adjusted) if m <= month][-max(settings.bulan_tren, 1) :]
     tren = flows.tren_bulanan({m: adjusted[m][0] for m in sorted(adjusted) if m <= month})
     published = {
         "rekap_kecamatan": rekap_kec,
@@ -316,7 +316,6 @@ def build_tables(
         "jk_kepala": stats.jk_kepala(hh),
         "struktur_umur": stats.struktur_umur(cur.persons, ref),
         "nonrespon": nonresp,
-        "tren_enam_bulan": tren[tren["bulan"].isin(shown)].reset_index(drop=True),
     }
     facts = {
         "month": month,
@@ -324,4 +323,4 @@ def build_tables(
         "previous_month": prev_m if prev_m in adjusted else None,
         "summary": cur.summary,
     }
-    return ReportTables(month, published, extra, facts, facts["previous_month"])
+    return ReportTables(month, published, extra, facts, facts["previous_month"], cur.findings)

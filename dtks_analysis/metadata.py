@@ -1,0 +1,48 @@
+"""Variable and indicator metadata (``params/metadata.yaml``) for the report annex and workbook."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from dtks_analysis.config import PARAMS_DIR, Settings
+
+FIELDS = (
+    "nama",
+    "definisi",
+    "konsep",
+    "interpretasi",
+    "metode_perhitungan",
+    "ukuran",
+    "satuan",
+    "klasifikasi_penyajian",
+)
+
+
+@lru_cache(maxsize=4)
+def load_metadata(path: Path = PARAMS_DIR / "metadata.yaml") -> dict:
+    """The parsed metadata file (kegiatan, variabel, indikator)."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def definitions_table() -> pd.DataFrame:
+    """One row per variable and indicator with the standard metadata fields."""
+    meta = load_metadata()
+    rows = []
+    for kind, items in (("Variabel", meta["variabel"]), ("Indikator", meta["indikator"])):
+        for item in items:
+            rows.append({"jenis": kind, **{f: item.get(f) or "" for f in FIELDS}})
+    return pd.DataFrame(rows, columns=["jenis", *FIELDS])
+
+
+def workbook_meta(settings: Settings) -> dict:
+    """What the workbook writer needs besides the tables."""
+    return {
+        "instansi": settings.instansi,
+        "kabupaten": settings.kabupaten_nama,
+        "definisi": definitions_table().to_dict("records"),
+        "kegiatan": load_metadata()["kegiatan"],
+    }

@@ -1,0 +1,179 @@
+"""Sentences and HTML fragments of the report, generated from the published numbers.
+
+The notebooks call these so that every sentence is tested and no number is typed by hand.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from dtks_analysis.formatting import (
+    KOSONG,
+    bulan_id,
+    fmt_change,
+    fmt_int,
+    fmt_pct,
+    source_line,
+)
+
+PROGRAMS = {"bpnt": "BPNT", "pbi_jkn": "PBI-JKN", "pkh": "PKH"}
+COLUMN_LABELS = {
+    "kode_kecamatan": "Kode",
+    "kecamatan": "Kecamatan",
+    "kode_desa": "Kode desa",
+    "desa": "Desa/Kelurahan",
+    "rumah_tangga": "Rumah tangga",
+    "jiwa": "Jiwa",
+    "rt_bpnt": "RT BPNT",
+    "rt_pbi_jkn": "RT PBI-JKN",
+    "rt_pkh": "RT PKH",
+    "rt_bansos": "RT penerima bansos",
+    "rt_imputasi": "RT imputasi",
+    "program": "Program",
+    "bulan_lalu": "Bulan lalu",
+    "baru": "Baru",
+    "keluar": "Keluar",
+    "bertahan": "Bertahan",
+    "bulan_ini": "Bulan ini",
+    "bulan": "Bulan",
+    "kode_aturan": "Kode aturan",
+    "tingkat": "Tingkat",
+    "uraian": "Uraian",
+    "jumlah_catatan": "Jumlah catatan",
+}
+TINGKAT = {"error": "Kesalahan", "warning": "Peringatan", "note": "Catatan"}
+
+
+def _row_for(tren: pd.DataFrame, month: str | None) -> pd.Series | None:
+    if month is None:
+        return None
+    hit = tren[tren["bulan"] == month]
+    return hit.iloc[0] if len(hit) else None
+
+
+def _change_phrase(now: int, before: int | None) -> str:
+    if before is None:
+        return ""
+    diff = int(now) - int(before)
+    if diff == 0:
+        return " (sama dengan bulan lalu)"
+    word = "naik" if diff > 0 else "turun"
+    return f" ({word} {fmt_int(abs(diff))} dari bulan lalu)"
+
+
+def ringkasan(
+    month: str,
+    rekap_kecamatan: pd.DataFrame,
+    tren: pd.DataFrame,
+    nonrespon: pd.DataFrame,
+    summary: dict,
+    n_error_rows: int,
+    previous_month: str | None,
+) -> list[str]:
+    """Highlight sentences (Bahasa Indonesia), each with the change from last month.
+
+    ``n_error_rows``: records with at least one error-level finding.
+    """
+    tot = rekap_kecamatan.sum(numeric_only=True)
+    prev = _row_for(tren, previous_month)
+    rt = int(tot["rumah_tangga"])
+    out = [
+        f"Pada {bulan_id(month)} terdapat {fmt_int(rt)} rumah tangga dengan "
+        f"{fmt_int(int(tot['jiwa']))} jiwa dalam DTKS Kabupaten Dairi"
+        f"{_change_phrase(rt, None if prev is None else prev['rumah_tangga'])}."
+    ]
+    parts = []
+    for key, label in PROGRAMS.items():
+        n = int(tot[f"rt_{key}"])
+        before = None if prev is None else prev[f"rt_{key}"]
+        parts.append(
+            f"{label} {fmt_int(n)} rumah tangga ({fmt_pct(n / rt if rt else None)})"
+            f"{_change_phrase(n, before)}"
+        )
+    out.append("Penerima bantuan: " + "; ".join(parts) + ".")
+    none = rt - int(tot["rt_bansos"])
+    out.append(
+        f"Sebanyak {fmt_int(none)} rumah tangga ({fmt_pct(none / rt if rt else None)}) "
+        f"tidak menerima satu pun dari ketiga program."
+    )
+    if len(nonrespon):
+        n_hh = int(nonrespon["rumah_tangga"].sum())
+        names = ", ".join(nonrespon["desa"].astype(str).tolist()[:5])
+        more = "" if len(nonrespon) <= 5 else f" dan {len(nonrespon) - 5} lainnya"
+        out.append(
+            f"{fmt_int(len(nonrespon))} desa/kelurahan tidak mengirim data ({names}{more}); "
+            f"{fmt_int(n_hh)} rumah tangganya dibawa dari data bulan lalu (imputasi)."
+        )
+    else:
+        out.append("Semua desa/kelurahan yang melapor bulan lalu mengirim data bulan ini.")
+    rows = int(summary.get("baris", 0))
+    out.append(
+        f"Dari {fmt_int(rows)} baris data yang diterima, {fmt_int(n_error_rows)} "
+        f"({fmt_pct(n_error_rows / rows if rows else None)}) perlu diperbaiki oleh operator desa; "
+        f"{fmt_int(summary.get('baris_tidak_dapat_diolah', 0))} baris tidak dapat diolah karena "
+        f"No KK tidak terbaca."
+    )
+    return out
+
+
+def bullets_html(items: Iterable[str], css: str = "ringkasan") -> str:
+    """An HTML bullet list (text escaped)."""
+    lis = "".join(f"<li>{html.escape(s)}</li>" for s in items)
+    return f'<ul class="{css}">{lis}</ul>'
+
+
+def with_total(df: pd.DataFrame, label_col: str, label: str = "Kabupaten Dairi") -> pd.DataFrame:
+    """``df`` with a totals row of every numeric column appended."""
+    total = df.sum(numeric_only=True)
+    row = {c: (total[c] if c in total.index else "") for c in df.columns}
+    row[label_col] = label
+    out = pd.concat([df, pd.DataFrame([row])], ignore_index=True)
+    return out
+
+
+def table_html(
+    df: pd.DataFrame,
+    *,
+    caption: str,
+    month: str,
+    int_cols: Sequence[str] = (),
+    pct_cols: Sequence[str] = (),
+    labels: dict[str, str] | None = None,
+    note: str | None = None,
+    total_last: bool = False,
+) -> str:
+    """A numbered-style report table: caption, Indonesian numbers, source line under it."""
+    labels = {**COLUMN_LABELS, **(labels or {})}
+    head = "".join(f"<th>{html.escape(labels.get(c, c))}</th>" for c in df.columns)
+    body = []
+    for i, (_, row) in enumerate(df.iterrows()):
+        cells = []
+        for c in df.columns:
+            v = row[c]
+            if c in int_cols:
+                text, cls = fmt_int(v), "num"
+            elif c in pct_cols:
+                text, cls = fmt_pct(v), "num"
+            else:
+                text, cls = (
+                    (KOSONG if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)),
+                    "",
+                )
+            cells.append(f'<td class="{cls}">{html.escape(text)}</td>')
+        tr_cls = ' class="total"' if total_last and i == len(df) - 1 else ""
+        body.append(f"<tr{tr_cls}>{''.join(cells)}</tr>")
+    src = html.escape(source_line(month))
+    extra = f"<br>{html.escape(note)}" if note else ""
+    return (
+        f'<figure class="tabel"><table class="dtks"><caption>{html.escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f'<figcaption class="sumber">{src}{extra}</figcaption></figure>'
+    )
+
+
+def change_text(x: float | int | None) -> str:
+    """Signed change for tables (``+12``, ``−3``, ``tetap``)."""
+    return fmt_change(x)

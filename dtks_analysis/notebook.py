@@ -1,0 +1,39 @@
+"""Small helpers the notebooks use to start and to show things (no business logic)."""
+
+from __future__ import annotations
+
+from IPython.display import HTML, Markdown, display
+
+from dtks_analysis.config import Settings, load_settings
+
+
+def start(
+    month: str | None = None,
+    params_file: str | None = None,
+    data_dir: str | None = None,
+    raw_dir: str | None = None,
+) -> tuple[str, Settings]:
+    """Resolve the month (None = latest present) and settings; set up SVG charts."""
+    from dtks_analysis import charts, pipeline
+
+    base = load_settings(None, params_file=params_file, data_dir=data_dir, raw_dir=raw_dir)
+    month = pipeline.resolve_month(month, base)
+    settings = load_settings(month, params_file=params_file, data_dir=data_dir, raw_dir=raw_dir)
+    charts.setup()
+    return month, settings
+
+
+def show_html(fragment: str) -> None:
+    display(HTML(fragment))
+
+
+def show_md(text: str) -> None:
+    display(Markdown(text))
+
+
+def show_fig(fig) -> None:
+    """Display a matplotlib figure once (as SVG in the notebook) and close it."""
+    import matplotlib.pyplot as plt
+
+    display(fig)
+    plt.close(fig)
