@@ -1,0 +1,282 @@
+"""Disclosure control of village tables (DOMAIN.md section 7, issue #5 item 5).
+
+Model. Village cells of each value column add up, within a kecamatan, to the kecamatan total,
+which is published in full. The attacker knows every published cell, every group total, that a
+**primary** cell lies in ``[1, min_cell]`` and which cells are primary, and that any other
+hidden cell is ``>= 0``. For each hidden cell of a group the feasible interval is
+
+    lo_i = max(prior_lo_i, S - sum_{j != i} prior_hi_j)
+    hi_i = min(prior_hi_i, S - sum_{j != i} prior_lo_j)
+
+with ``S`` = total - published cells. A cell whose interval has zero width is disclosed.
+
+Algorithm of :func:`suppress` (deterministic):
+
+1. Primary: cells with ``1 <= value <= min_cell``.
+2. Row rule: when ``rumah_tangga`` (``row_col``) is primary, every value column of that row is
+   hidden (the published measures would bound it).
+3. Secondary, per (group, column) independently: while :func:`audit` finds a disclosed cell in
+   the group, hide the not-yet-hidden cell with the smallest non-zero value (ties: table order,
+   i.e. code order); when no non-zero cell is left, a zero cell (table order). One non-zero
+   secondary always suffices when ``min_cell >= 2``.
+
+If even hiding the whole group cannot protect it (e.g. a kecamatan whose only records are two
+villages with 1 household each: the published total 2 pins both), the cells stay hidden and a
+``DisclosureWarning`` names the group: only suppressing the total could help, and totals are
+published in full by design. Rows whose group value is missing or "" (households of unknown
+kecamatan: their figures equal the published "Tidak diketahui" kecamatan row) are not suppressed.
+
+Row relations the attacker may use are part of the model (:data:`BATAS_ATAS`,
+:data:`BATAS_BAWAH`: ``rt_x <= rumah_tangga <= jiwa``): a hidden cell's prior is narrowed by
+the published cells of its row, so e.g. a zero-household village is never a useful secondary
+for its program columns. Not modelled: ``rt_bansos`` versus the three program columns, and
+intervals of hidden bounding cells narrower than their prior.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+INF = np.inf
+
+
+class DisclosureWarning(UserWarning):
+    """A group whose hidden cells are pinned by its published total whatever is suppressed."""
+
+
+def _values(table: pd.DataFrame, value_cols: Sequence[str]) -> pd.DataFrame:
+    return table[list(value_cols)].astype("Int64")
+
+
+def primary_mask(table: pd.DataFrame, value_cols: Sequence[str], min_cell: int = 3) -> pd.DataFrame:
+    """Boolean frame: cells with ``1 <= value <= min_cell``."""
+    vals = _values(table, value_cols)
+    return ((vals >= 1) & (vals <= min_cell)).fillna(False).astype(bool)
+
+
+def _intervals(
+    prior_lo: np.ndarray, prior_hi: np.ndarray, s: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Feasible [lo, hi] of each hidden cell given all hidden cells' priors and their sum ``s``."""
+    own_inf = np.isinf(prior_hi)
+    others_inf = own_inf.sum() - own_inf.astype(int)
+    finite_sum = prior_hi[~own_inf].sum()
+    others_hi = np.where(others_inf > 0, INF, finite_sum - np.where(own_inf, 0.0, prior_hi))
+    lo = np.maximum(prior_lo, s - others_hi)
+    hi = np.minimum(prior_hi, s - (prior_lo.sum() - prior_lo))
+    return lo, hi
+
+
+def _group_leaks(
+    hidden: np.ndarray, prior_lo: np.ndarray, prior_hi: np.ndarray, s: float
+) -> np.ndarray:
+    """Positions (within the group) of hidden cells whose interval has zero width."""
+    idx = np.flatnonzero(hidden)
+    if len(idx) == 0:
+        return idx
+    lo, hi = _intervals(prior_lo[idx], prior_hi[idx], s)
+    return idx[hi - lo <= 0]
+
+
+#: Row relations of the village table that the attacker uses (acyclic, ``rumah_tangga`` is the
+#: root): a hidden cell is at most the value of these columns in its row (the published value,
+#: or that cell's own prior upper bound when hidden) ...
+BATAS_ATAS: dict[str, tuple[str, ...]] = {
+    "rt_bpnt": ("rumah_tangga",),
+    "rt_pbi_jkn": ("rumah_tangga",),
+    "rt_pkh": ("rumah_tangga",),
+    "rt_bansos": ("rumah_tangga",),
+    "rt_imputasi": ("rumah_tangga",),
+}
+#: ... and at least these (persons >= households).
+BATAS_BAWAH: dict[str, tuple[str, ...]] = {"jiwa": ("rumah_tangga",)}
+
+
+def _column_order(cols: list[str], atas: dict, bawah: dict) -> list[int]:
+    """Column positions ordered so bounding columns come before the columns they bound
+    (cycles broken by table order)."""
+    deps = {c: [b for b in (*atas.get(c, ()), *bawah.get(c, ())) if b in cols] for c in cols}
+    order: list[str] = []
+    pending = list(cols)
+    while pending:
+        ready = [c for c in pending if all(d in order for d in deps[c])] or pending[:1]
+        order.append(ready[0])
+        pending.remove(ready[0])
+    return [cols.index(c) for c in order]
+
+
+def _column_priors(
+    c: int,
+    cols: list[str],
+    v: np.ndarray,
+    hidden: np.ndarray,
+    primary: np.ndarray,
+    plo: np.ndarray,
+    phi: np.ndarray,
+    min_cell: int,
+    atas: dict,
+    bawah: dict,
+) -> None:
+    """Fill ``plo[:, c]``, ``phi[:, c]``: the attacker's prior for each cell of column ``c``."""
+    lo = np.where(primary[:, c], 1.0, 0.0)
+    hi = np.where(primary[:, c], float(min_cell), INF)
+    for b in atas.get(cols[c], ()):
+        if b in cols and b != cols[c]:
+            j = cols.index(b)
+            hi = np.minimum(hi, np.where(hidden[:, j], phi[:, j], v[:, j]))
+    for b in bawah.get(cols[c], ()):
+        if b in cols and b != cols[c]:
+            j = cols.index(b)
+            lo = np.maximum(lo, np.where(hidden[:, j], plo[:, j], v[:, j]))
+    plo[:, c] = lo
+    phi[:, c] = hi
+
+
+def _groups(table: pd.DataFrame, group_col: str) -> pd.Series:
+    g = table[group_col].astype(object)
+    return g.where(g.notna(), "")
+
+
+def _secondary_pick(h: np.ndarray, vals: np.ndarray) -> int | None:
+    """Next cell to hide: smallest non-zero value, then table order; else the first zero."""
+    cand = np.flatnonzero(~h)
+    if len(cand) == 0:
+        return None
+    nonzero = cand[vals[cand] > 0]
+    if len(nonzero):
+        return int(nonzero[np.lexsort((nonzero, vals[nonzero]))[0]])
+    return int(cand[0])
+
+
+def suppress(
+    village_table: pd.DataFrame,
+    value_cols: Sequence[str],
+    group_col: str = "kode_kecamatan",
+    min_cell: int = 3,
+    *,
+    row_col: str | None = "rumah_tangga",
+    batas_atas: Mapping[str, tuple[str, ...]] | None = None,
+    batas_bawah: Mapping[str, tuple[str, ...]] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (table with hidden cells as ``<NA>`` in Int64 value columns, boolean mask frame).
+
+    See the module docstring for the rules. ``row_col``: the column whose primary suppression
+    hides the whole row (None: no row rule; ignored if not among ``value_cols``).
+    ``batas_atas`` / ``batas_bawah``: row relations known to the attacker (default
+    :data:`BATAS_ATAS`, :data:`BATAS_BAWAH`; pass ``{}`` for none).
+    """
+    if min_cell < 1:
+        raise ValueError("min_cell harus >= 1")
+    atas = dict(BATAS_ATAS if batas_atas is None else batas_atas)
+    bawah = dict(BATAS_BAWAH if batas_bawah is None else batas_bawah)
+    cols = list(value_cols)
+    vals = _values(village_table, cols)
+    if vals.isna().any().any():
+        raise ValueError("village_table: nilai kosong pada kolom yang disensor")
+    groups = _groups(village_table, group_col).to_numpy()
+    active = groups != ""
+    primary = primary_mask(village_table, cols, min_cell).to_numpy() & active[:, None]
+    hidden = primary.copy()
+    if row_col is not None and row_col in cols:
+        hidden |= primary[:, [cols.index(row_col)]]
+
+    v = vals.to_numpy(dtype=np.int64)
+    plo = np.zeros(v.shape)
+    phi = np.full(v.shape, INF)
+    group_rows = [
+        (g, rows.to_numpy())
+        for g, rows in pd.Series(np.arange(len(v))).groupby(groups, sort=True)
+        if g != ""
+    ]
+    unresolved = []
+    for c in _column_order(cols, atas, bawah):
+        _column_priors(c, cols, v, hidden, primary, plo, phi, min_cell, atas, bawah)
+        for gname, rows in group_rows:
+            h = hidden[rows, c]
+            if not h.any():
+                continue
+            gv = v[rows, c]
+            total = float(gv.sum())
+            while len(_group_leaks(h, plo[rows, c], phi[rows, c], total - gv[~h].sum())):
+                pick = _secondary_pick(h, gv)
+                if pick is None:
+                    unresolved.append(f"{gname}/{cols[c]}")
+                    break
+                h[pick] = True
+            hidden[rows, c] = h
+    if unresolved:
+        warnings.warn(
+            "Sel tersensor tetap dapat dihitung dari total kecamatan (hidden cells pinned by "
+            f"published totals): {', '.join(unresolved)}",
+            DisclosureWarning,
+            stacklevel=2,
+        )
+    mask = pd.DataFrame(hidden, index=village_table.index, columns=cols)
+    out = village_table.copy()
+    for col in cols:
+        out[col] = vals[col].mask(mask[col])
+    return out, mask
+
+
+def group_totals(
+    table: pd.DataFrame, value_cols: Sequence[str], group_col: str = "kode_kecamatan"
+) -> pd.DataFrame:
+    """Sum of each value column per group (the published kecamatan totals), indexed by group."""
+    g = _groups(table, group_col)
+    return _values(table, value_cols).groupby(g.to_numpy(), sort=True).sum().astype("int64")
+
+
+def audit(
+    published: pd.DataFrame,
+    totals: pd.DataFrame,
+    min_cell: int = 3,
+    *,
+    primary: pd.DataFrame | None = None,
+    group_col: str = "kode_kecamatan",
+    value_cols: Sequence[str] | None = None,
+    batas_atas: Mapping[str, tuple[str, ...]] | None = None,
+    batas_bawah: Mapping[str, tuple[str, ...]] | None = None,
+) -> pd.DataFrame:
+    """Hidden cells recoverable from the published cells and group totals.
+
+    ``published``: table with hidden cells ``<NA>``; ``totals``: true group sums indexed by the
+    group value (:func:`group_totals`); ``primary``: the cells the attacker knows are primary
+    (prior ``[1, min_cell]``, e.g. :func:`primary_mask` of the true table: the strong attacker
+    :func:`suppress` defends against); default none known. Other hidden cells: prior ``>= 0``;
+    row relations as in :func:`suppress`. Returns ``baris`` (index label), the group, ``kolom``,
+    ``lo``, ``hi`` of each hidden cell whose feasible interval has zero width (empty frame:
+    nothing is recoverable).
+    """
+    atas = dict(BATAS_ATAS if batas_atas is None else batas_atas)
+    bawah = dict(BATAS_BAWAH if batas_bawah is None else batas_bawah)
+    cols = list(value_cols) if value_cols is not None else list(totals.columns)
+    vals = published[cols].astype("Int64")
+    hidden = vals.isna().to_numpy()
+    prim = np.zeros_like(hidden)
+    if primary is not None:
+        prim = primary[cols].to_numpy(dtype=bool) & hidden
+    v = vals.fillna(0).to_numpy(dtype=np.int64)
+    plo = np.zeros(v.shape)
+    phi = np.full(v.shape, INF)
+    for c in _column_order(cols, atas, bawah):
+        _column_priors(c, cols, v, hidden, prim, plo, phi, min_cell, atas, bawah)
+    groups = _groups(published, group_col).to_numpy()
+    out = []
+    for gname, rows in pd.Series(np.arange(len(v))).groupby(groups, sort=True):
+        rows = rows.to_numpy()
+        for c, col in enumerate(cols):
+            h = hidden[rows, c]
+            if not h.any():
+                continue
+            s = float(totals.loc[gname, col]) - float(v[rows, c][~h].sum())
+            idx = np.flatnonzero(h)
+            lo, hi = _intervals(plo[rows[idx], c], phi[rows[idx], c], s)
+            for i, a, b in zip(idx, lo, hi, strict=True):
+                if b - a <= 0:
+                    out.append((published.index[rows[i]], gname, col, a, b))
+    res = pd.DataFrame(out, columns=["baris", group_col, "kolom", "lo", "hi"])
+    return res.astype({"lo": "float64", "hi": "float64"})
