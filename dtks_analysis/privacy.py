@@ -193,7 +193,7 @@ def check_outputs(root: Path, persons: pd.DataFrame | None = None) -> list[Leak]
         except Exception as exc:  # unreadable output is itself a problem worth reporting
             leaks.append(Leak(path, "tidak_terbaca", f"({type(exc).__name__}: {exc})"))
             continue
-        leaks.extend(find_leaks(text, path, terms))
+        leaks.extend(dict.fromkeys(find_leaks(text, path, terms)))  # once per file and value
     return leaks
 
 
