@@ -268,6 +268,7 @@ class ReportTables:
     facts: dict
     previous_month: str | None
     findings: pd.DataFrame  # the month's validation findings (record level: never published)
+    rekap_desa_lengkap: pd.DataFrame  # village table before suppression (never published)
 
 
 def adjusted_households(data: dict[str, MonthData]) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
@@ -323,4 +324,6 @@ def build_tables(
         "previous_month": prev_m if prev_m in adjusted else None,
         "summary": cur.summary,
     }
-    return ReportTables(month, published, extra, facts, facts["previous_month"], cur.findings)
+    return ReportTables(
+        month, published, extra, facts, facts["previous_month"], cur.findings, rekap_desa_full
+    )

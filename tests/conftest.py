@@ -1,0 +1,21 @@
+"""Shared fixtures: small synthetic samples with known truth, generated once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+def generate_sample(root: Path, months: list[str], scale: float, seed: int, defects: float) -> Path:
+    from dtks_analysis import synthetic
+
+    synthetic.generate(root, months, scale=scale, seed=seed, defect_rate=defects, progress=False)
+    return root
+
+
+@pytest.fixture(scope="session")
+def small_sample(tmp_path_factory) -> Path:
+    """Three months at a small scale (defects on): ``<root>/raw``, ``<root>/truth``."""
+    root = tmp_path_factory.mktemp("sample")
+    return generate_sample(root, ["2023-10", "2023-11", "2023-12"], 0.02, 11, 0.03)
