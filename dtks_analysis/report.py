@@ -99,6 +99,7 @@ def publish(staging: Path, out_dir: Path, month: str) -> Path:
     old = out_dir / f".{month}.old"
     if final.exists():
         final.rename(old)
+    crash_point("publish_rename")
     staging.rename(final)
     if old.exists():
         shutil.rmtree(old)
@@ -179,6 +180,17 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+def crash_point(name: str) -> None:
+    """Kill this process hard after step ``name`` when ``DTKS_CRASH_AFTER`` names it.
+
+    Used by the crash-safety tests to simulate a power cut at a precise point.
+    """
+    if os.environ.get("DTKS_CRASH_AFTER") == name:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 class Steps:
     """Times named steps and prints progress."""
 
@@ -193,6 +205,7 @@ class Steps:
         t0 = time.perf_counter()
         yield
         self.durations[name] = round(time.perf_counter() - t0, 3)
+        crash_point(name)
         if self.progress:
             print(f"[dtks] {label}: {self.durations[name]:.1f} s", file=sys.stderr, flush=True)
 
