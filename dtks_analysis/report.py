@@ -93,11 +93,35 @@ def recover(out_dir: Path, month: str) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    if sys.platform != "linux":
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return rc == 0
+
+
 def publish(staging: Path, out_dir: Path, month: str) -> Path:
-    """Move a complete staging folder to ``out_dir/<month>`` (the old one is replaced)."""
+    """Put a complete staging folder at ``out_dir/<month>``, replacing the old one atomically.
+
+    With an existing month the two folders are swapped in one system call, so at every instant
+    ``out_dir/<month>`` is either the complete old or the complete new edition.
+    """
     final = out_dir / month
     old = out_dir / f".{month}.old"
-    if final.exists():
+    if final.exists() and _exchange(staging, final):
+        crash_point("publish_rename")
+        shutil.rmtree(staging)  # now holds the old edition
+        return final
+    if final.exists():  # fallback: two renames; recover() repairs an interruption between them
         final.rename(old)
     crash_point("publish_rename")
     staging.rename(final)
