@@ -1,0 +1,111 @@
+"""Crash safety, locking, reruns and determinism of the monthly report."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dtks_analysis.cli import main
+from dtks_analysis.report import LockedError, month_lock
+
+MONTH = "2023-12"
+
+
+def _snapshot(d: Path) -> dict[str, str]:
+    return {
+        p.relative_to(d).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(d.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def published(small_sample, tmp_path_factory):
+    out = tmp_path_factory.mktemp("rel-out")
+    assert (
+        main(["report", "--raw-dir", str(small_sample / "raw"), "--out-dir", str(out), "-q"]) == 0
+    )
+    return small_sample, out
+
+
+@pytest.mark.parametrize(
+    "step", ["siapkan_data", "csv_xlsx", "notebook_01", "html", "pdf", "publish_rename"]
+)
+def test_killed_run_leaves_previous_outputs_intact(published, step):
+    root, out = published
+    before = _snapshot(out / MONTH)
+    env = {**os.environ, "DTKS_CRASH_AFTER": step}
+    cmd = [sys.executable, "-m", "dtks_analysis", "report", "--raw-dir", str(root / "raw")]
+    proc = subprocess.run([*cmd, "--out-dir", str(out), "-q"], env=env, capture_output=True)
+    assert proc.returncode == -9, proc.stderr.decode()[-2000:]
+    if step == "publish_rename":
+        # killed after the swap: the new, complete edition is in place; its tables equal the old
+        after = _snapshot(out / MONTH)
+        tables = {k: v for k, v in before.items() if k.startswith("tabel/")}
+        assert {k: after[k] for k in tables} == tables
+    else:
+        assert _snapshot(out / MONTH) == before
+    # the next run cleans up after the killed one and succeeds
+    assert main(["report", "--raw-dir", str(root / "raw"), "--out-dir", str(out), "-q"]) == 0
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and "staging" in p.name]
+    assert not (out / f".{MONTH}.lock").exists()
+
+
+def test_concurrent_run_is_refused(tmp_path):
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        (tmp_path / f".{MONTH}.lock").write_text(str(sleeper.pid))
+        with pytest.raises(LockedError, match="sedang dibuat"), month_lock(tmp_path, MONTH):
+            pass
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    # the holder is gone: its stale lock is taken over
+    with month_lock(tmp_path, MONTH) as lock:
+        assert lock.read_text() == str(os.getpid())
+    assert not lock.exists()
+
+
+def test_lock_message_via_cli(published, capsys):
+    root, out = published
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        (out / f".{MONTH}.lock").write_text(str(sleeper.pid))
+        code = main(["report", "--raw-dir", str(root / "raw"), "--out-dir", str(out), "-q"])
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+        (out / f".{MONTH}.lock").unlink(missing_ok=True)
+    assert code == 2
+    assert "sedang dibuat" in capsys.readouterr().err
+
+
+_VOLATILE = [
+    re.compile(r"Tanggal rilis: [^<]+"),
+]
+
+
+def _html_stable(p: Path) -> str:
+    text = p.read_text()
+    for rx in _VOLATILE:
+        text = rx.sub("", text)
+    return text
+
+
+def test_rerun_is_deterministic(published, tmp_path):
+    root, out = published
+    out2 = tmp_path / "again"
+    assert main(["report", "--raw-dir", str(root / "raw"), "--out-dir", str(out2), "-q"]) == 0
+    a, b = _snapshot(out / MONTH), _snapshot(out2 / MONTH)
+    assert sorted(a) == sorted(b)
+    for name in a:
+        if name.endswith(".csv"):
+            assert a[name] == b[name], name
+    html = f"laporan_dtks_{MONTH}.html"
+    assert _html_stable(out / MONTH / html) == _html_stable(out2 / MONTH / html)
