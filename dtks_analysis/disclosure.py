@@ -123,7 +123,8 @@ def _column_priors(
 ) -> None:
     """Fill ``plo[:, c]``, ``phi[:, c]``: the attacker's prior for each cell of column ``c``."""
     lo = np.where(primary[:, c], 1.0, 0.0)
-    hi = np.where(primary[:, c], float(min_cell), INF)
+    # with min_cell 1 a known-primary cell is 1 by definition: treat it as merely non-zero
+    hi = np.where(primary[:, c], float(min_cell) if min_cell >= 2 else INF, INF)
     for b in atas.get(cols[c], ()):
         if b in cols and b != cols[c]:
             j = cols.index(b)

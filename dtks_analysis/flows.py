@@ -50,9 +50,9 @@ def arus_program(prev_hh: pd.DataFrame | None, cur_hh: pd.DataFrame) -> pd.DataF
             rows.append((prog, pd.NA, pd.NA, pd.NA, pd.NA, len(cur)))
             continue
         prev = _receivers(prev_hh, prog)
-        bertahan = int(cur.isin(prev).sum())
-        baru = len(cur) - bertahan
-        keluar = len(prev) - int(prev.isin(cur).sum())
+        bertahan = len(cur.intersection(prev))
+        baru = len(cur.difference(prev))
+        keluar = len(prev.difference(cur))
         if len(cur) != len(prev) + baru - keluar:
             raise FlowIdentityError(
                 f"{prog}: bulan_ini {len(cur)} != bulan_lalu {len(prev)} + baru {baru} "
