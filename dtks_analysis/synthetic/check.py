@@ -1,0 +1,224 @@
+"""Independent checker of the written rows: which rules each row really triggers.
+
+Deliberately separate from ``dtks_analysis.nik``/``validate``: the truth must not share code with
+the pipeline it is used to test.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .layout import FileStyle
+from .reference import Reference, desa_key, kec_key
+
+TRUE_VALUES = frozenset({"1", "Y", "YA", "YES", "TRUE", "ADA"})
+FALSE_VALUES = frozenset({"0", "2", "N", "T", "TIDAK", "NO", "FALSE", "TIDAK ADA", ""})
+LABELS = {
+    "KEPALA KELUARGA": 1, "KK": 1, "ISTRI": 2, "SUAMI": 2, "ANAK": 3, "MENANTU": 4, "CUCU": 5,
+    "ORANG TUA": 6, "MERTUA": 6, "PEMBANTU": 7, "FAMILI LAIN": 8, "LAINNYA": 8,
+}  # fmt: skip
+DUKCAPIL_TO_DTKS = {1: 1, 2: 2, 3: 2, 4: 3, 5: 4, 6: 5, 7: 6, 8: 6, 9: 8, 10: 7, 11: 8}
+SEVERITY = {
+    "nik_excel": "error", "nik_panjang": "error", "nik_bukan_angka": "error",
+    "nik_provinsi": "error", "nik_kabupaten": "error", "nik_tanggal": "error",
+    "nik_nomor_urut": "error", "nik_tanda_baca": "note", "nik_beda_jk": "warning",
+    "nik_beda_tgl_lahir": "warning", "nik_ganda_kk": "error", "kk_excel": "error",
+    "kk_panjang": "error", "kk_bukan_angka": "error", "kk_provinsi": "error",
+    "kk_kabupaten": "error", "kk_tanggal": "error", "kk_nomor_urut": "error",
+    "kk_tanda_baca": "note", "baris_ganda": "note", "kk_tanpa_kepala": "warning",
+    "kk_kepala_ganda": "warning", "kk_beda_desa": "warning", "desa_tidak_dikenal": "error",
+    "wilayah_ejaan_lain": "note", "program_tidak_dikenal": "warning", "nama_kosong": "error",
+}  # fmt: skip
+_SCI = r"\s*[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+\s*"
+
+
+def check_ids(
+    raw: pd.Series, numeric: np.ndarray, ref: Reference, ref_year: int, nik: bool
+) -> pd.DataFrame:
+    """Structure of NIK / No KK values: digits, usable, valid, and one boolean column per rule."""
+    s = raw.fillna("").astype(str)
+    sci = s.str.fullmatch(_SCI).to_numpy() & ~numeric
+    body = s.str.replace(r"^'", "", n=1, regex=True).str.replace(r"[\s.\-]", "", regex=True)
+    punct = (body != s).to_numpy() & ~sci & ~numeric
+    empty = (s.str.strip() == "").to_numpy()
+    isdig = body.str.fullmatch(r"[0-9]+").fillna(False).to_numpy()
+    n = body.str.len().to_numpy()
+    ok16 = isdig & (n == 16) & ~sci
+    b = body.where(ok16, "0" * 16)
+    prov_ok = b.str[:2].isin(ref.provinces).to_numpy()
+    kab_ok = b.str[:4].isin(ref.kabupaten).to_numpy()
+    dd = b.str[6:8].astype(int).to_numpy()
+    female = (dd > 40) if nik else np.zeros(len(b), bool)
+    day = np.where(female, dd - 40, dd)
+    mm = b.str[8:10].astype(int).to_numpy()
+    yy = b.str[10:12].astype(int).to_numpy()
+    year = np.where(2000 + yy <= ref_year, 2000 + yy, 1900 + yy)
+    date = pd.to_datetime(
+        pd.DataFrame({"year": year, "month": np.clip(mm, 1, 12), "day": np.clip(day, 1, 31)}),
+        errors="coerce",
+    )
+    date_ok = (mm >= 1) & (mm <= 12) & (day >= 1) & date.notna().to_numpy()
+    serial0 = (b.str[12:] == "0000").to_numpy()
+    p = "nik" if nik else "kk"
+    res = pd.DataFrame(
+        {
+            "digits": body.where(ok16, None),
+            "usable": ok16,
+            "valid": ok16 & prov_ok & kab_ok & date_ok & ~serial0,
+            "female": female,
+            "date": date.where(date_ok),
+            f"{p}_excel": numeric | sci,
+            f"{p}_tanda_baca": punct,
+            f"{p}_bukan_angka": ~empty & ~sci & ~isdig,
+            f"{p}_panjang": ~empty & ~sci & isdig & (n != 16),
+            f"{p}_provinsi": ok16 & ~prov_ok,
+            f"{p}_kabupaten": ok16 & prov_ok & ~kab_ok,
+            f"{p}_tanggal": ok16 & ~date_ok,
+            f"{p}_nomor_urut": ok16 & serial0,
+        },
+        index=raw.index,
+    )
+    return res
+
+
+def decode_flag(values: pd.Series) -> pd.Series:
+    """True / False / NA (unrecognised) for a program flag column."""
+    u = values.fillna("").astype(str).str.strip().str.upper()
+    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    out[u.isin(TRUE_VALUES)] = True
+    out[u.isin(FALSE_VALUES)] = False
+    return out
+
+
+def decode_hubungan(values: pd.Series, skema: pd.Series) -> pd.Series:
+    """DTKS relationship code (1..8) of written values in each file's scheme."""
+    u = values.fillna("").astype(str).str.strip().str.upper()
+    num = pd.to_numeric(u, errors="coerce")
+    dk = num.map(DUKCAPIL_TO_DTKS)
+    code = np.where(skema == "dukcapil", dk, num.where(num.between(1, 8)))
+    code = pd.Series(code, index=values.index, dtype="Float64")
+    lab = u.map(LABELS)
+    return code.fillna(lab).astype("Int8")
+
+
+def check_month(
+    df: pd.DataFrame, files: list[FileStyle], ref: Reference, ref_year: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Findings (kode_aturan, file, sheet, row, kolom) and the per-row facts the truth needs."""
+    facts = pd.DataFrame(index=df.index)
+    nik = check_ids(df["nik"], df["nik_num"].to_numpy(bool), ref, ref_year, nik=True)
+    kk = check_ids(df["no_kk"], df["kk_num"].to_numpy(bool), ref, ref_year, nik=False)
+    has_kec = np.array([any(c == "kecamatan" for c, _ in f.columns) for f in files])
+    skema = pd.Series([files[i].skema for i in df["file_idx"]], index=df.index)
+    # region
+    dkey = df["desa"].map(desa_key)
+    off = dkey.map(ref.desa_by_key)
+    alt = dkey.map(ref.desa_by_bps_key)
+    desa_pos = off.fillna(alt)
+    kec_from_col = df["kecamatan"].map(kec_key).map(ref.kec_by_key)
+    kec_from_col = kec_from_col.where(has_kec[df["file_idx"].to_numpy()])
+    kec_codes = ref.kecamatan["kode"].to_numpy()
+    desa_kec = desa_pos.map(lambda p: ref.desa.at[int(p), "kode_kec"] if pd.notna(p) else None)
+    kode_kec = kec_from_col.map(lambda p: kec_codes[int(p)] if pd.notna(p) else None).fillna(
+        desa_kec
+    )
+    kode_desa = desa_pos.map(lambda p: ref.desa.at[int(p), "kode"] if pd.notna(p) else None)
+    # a village only counts within its own kecamatan
+    kode_desa = kode_desa.where(kode_desa.isna() | (kode_desa.str[:8] == kode_kec))
+    facts["kode_kecamatan"] = kode_kec
+    facts["kode_desa"] = kode_desa
+    facts["usable"] = kk["usable"]
+    facts["no_kk"] = kk["digits"]
+    content = [c for c in df.columns if c in _CONTENT]
+    dup = df.duplicated(subset=content + ["nik_num", "kk_num", "path", "sheet"], keep="first")
+    facts["dup"] = dup
+    facts["counted"] = kk["usable"] & ~dup
+    flags = {}
+    for p in ("bpnt", "pbi_jkn", "pkh"):
+        flags[p] = decode_flag(df[p])
+        facts[p] = flags[p].fillna(False).astype(bool)
+    rules: dict[str, tuple[np.ndarray, str]] = {}
+    for r in nik.columns[5:]:
+        rules[r] = (nik[r].to_numpy(bool), "nik")
+    for r in kk.columns[5:]:
+        rules[r] = (kk[r].to_numpy(bool), "no_kk")
+    jk = df["jenis_kelamin"].fillna("").str.strip().str.upper()
+    rec_f = jk.isin(["P", "PEREMPUAN", "WANITA"]).to_numpy()
+    rec_m = jk.isin(["L", "LAKI-LAKI", "LAKI LAKI", "PRIA"]).to_numpy()
+    v = nik["valid"].to_numpy()
+    rules["nik_beda_jk"] = (
+        v & ((nik["female"].to_numpy() & rec_m) | (~nik["female"].to_numpy() & rec_f)),
+        "nik",
+    )
+    dob = pd.DatetimeIndex(df["dob_value"])
+    nd = pd.DatetimeIndex(nik["date"])
+    same = (dob.day == nd.day) & (dob.month == nd.month) & (dob.year % 100 == nd.year % 100)
+    rules["nik_beda_tgl_lahir"] = (v & ~np.asarray(same) & dob.notna(), "nik")
+    rules["nama_kosong"] = ((df["nama"].fillna("").str.strip() == "").to_numpy(), "nama")
+    rules["desa_tidak_dikenal"] = (desa_pos.isna().to_numpy(), "desa")
+    rules["wilayah_ejaan_lain"] = ((off.isna() & alt.notna()).to_numpy(), "desa")
+    rules["baris_ganda"] = (dup.to_numpy(), "")
+    cnt = facts["counted"].to_numpy()
+    # families (counted rows only)
+    hub = decode_hubungan(df["hubungan"], skema)
+    heads = (hub == 1).fillna(False).to_numpy() & cnt
+    key = facts["no_kk"].where(cnt)
+    n_heads = pd.Series(heads).groupby(key.to_numpy()).transform("sum").to_numpy()
+    n_heads = np.where(cnt, n_heads, -1)
+    rules["kk_tanpa_kepala"] = (cnt & (n_heads == 0), "hubungan")
+    rules["kk_kepala_ganda"] = (cnt & (n_heads > 1), "hubungan")
+    nd_ = facts["kode_desa"].fillna("?").where(cnt)
+    beda = nd_.groupby(key).transform("nunique").to_numpy()
+    rules["kk_beda_desa"] = (cnt & (np.nan_to_num(beda.astype(float)) > 1), "desa")
+    vn = nik["digits"].where(cnt & nik["valid"].to_numpy())
+    nkk = key.where(vn.notna()).groupby(vn).transform("nunique").to_numpy()
+    rules["nik_ganda_kk"] = (vn.notna().to_numpy() & (np.nan_to_num(nkk.astype(float)) > 1), "nik")
+    parts = []
+    for code, (mask, kolom) in rules.items():
+        idx = np.flatnonzero(mask)
+        if len(idx):
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "kode_aturan": code,
+                        "file": df["path"].to_numpy()[idx],
+                        "sheet": df["sheet"].to_numpy()[idx],
+                        "row": df["row"].to_numpy()[idx],
+                        "kolom": kolom,
+                        "_i": idx,
+                    }
+                )
+            )
+    for p in ("bpnt", "pbi_jkn", "pkh"):
+        idx = np.flatnonzero(flags[p].isna().to_numpy())
+        if len(idx):
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "kode_aturan": "program_tidak_dikenal",
+                        "file": df["path"].to_numpy()[idx],
+                        "sheet": df["sheet"].to_numpy()[idx],
+                        "row": df["row"].to_numpy()[idx],
+                        "kolom": p,
+                        "_i": idx,
+                    }
+                )
+            )
+    cols = ["kode_aturan", "file", "sheet", "row", "kolom", "_i"]
+    f = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+    f["tingkat"] = f["kode_aturan"].map(SEVERITY)
+    f = f.sort_values(["file", "sheet", "row", "kode_aturan", "kolom"]).reset_index(drop=True)
+    facts["nik_luar_dairi"] = (
+        nik["valid"].to_numpy() & ~nik["digits"].fillna("").str.startswith("1211").to_numpy()
+    )
+    return f, facts
+
+
+_CONTENT = frozenset(
+    {
+        "id_dtks", "provinsi", "kabupaten", "kecamatan", "desa", "alamat", "dusun", "rt", "rw",
+        "no_kk", "nik", "nama", "tanggal_lahir", "tempat_lahir", "jenis_kelamin", "nama_ibu",
+        "hubungan", "bpnt", "pbi_jkn", "pkh", "no", "keterangan",
+    }
+)  # fmt: skip

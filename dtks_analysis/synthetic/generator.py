@@ -1,0 +1,233 @@
+"""Entry point: build the panel, lay out and damage each month, write extracts and truth."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from tqdm import tqdm
+
+from dtks_analysis.config import check_month, month_end, previous_month
+
+from .check import check_month as check_rows
+from .layout import plan_files
+from .month import Injector, build_rows, encode, finalize, inject_canonical, inject_written
+from .panel import Panel
+from .reference import load_reference
+from .truth import arus, carry_forward, households, kombinasi, rekap
+from .writer import write_month
+
+FORMATS = ("xlsx", "csv", "mixed")
+
+
+def parse_months(spec: str) -> list[str]:
+    """``"2023-07..2023-12"``, ``"2023-12"`` or ``"2023-10,2023-12"`` -> sorted list of months."""
+    out: set[str] = set()
+    for part in str(spec).split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if ".." in part:
+            a, b = (check_month(x.strip()) for x in part.split("..", 1))
+            if a > b:
+                raise ValueError(f"rentang bulan terbalik (reversed month range): {part}")
+            m = b
+            while m >= a:
+                out.add(m)
+                m = previous_month(m)
+        else:
+            out.add(check_month(part))
+    if not out:
+        raise ValueError(f"tidak ada bulan (no month given): {spec!r}")
+    return sorted(out)
+
+
+def _months_between(a: str, b: str) -> list[str]:
+    """Months after ``a`` up to and including ``b``."""
+    out = []
+    m = b
+    while m > a:
+        out.append(m)
+        m = previous_month(m)
+    return out[::-1]
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    df.to_csv(path, index=False, lineterminator="\n")
+
+
+def generate(
+    out: Path,
+    months: list[str],
+    scale: float = 1.0,
+    seed: int = 20231,
+    defect_rate: float = 0.02,
+    fmt: str = "mixed",
+    progress: bool = True,
+) -> dict:
+    """Write synthetic extracts and their truth for ``months``; return a small summary."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format harus salah satu dari {FORMATS} (got {fmt!r})")
+    if not months:
+        raise ValueError("tidak ada bulan (no months)")
+    if scale <= 0:
+        raise ValueError("scale harus > 0")
+    months = sorted({check_month(m) for m in months})
+    out = Path(out)
+    ref = load_reference()
+    panel = Panel(ref, np.random.default_rng([seed, 0]), scale)
+    summary: dict = {
+        "seed": seed,
+        "scale": scale,
+        "defect_rate": defect_rate,
+        "fmt": fmt,
+        "months": {},
+    }
+    prev_month: str | None = None
+    prev_adj: pd.DataFrame | None = None
+    prev_nonresp: set[int] = set()
+    bar = tqdm(months, desc="dtks sample", unit="bulan", disable=not progress)
+    for i, m in enumerate(bar):
+        t0 = time.perf_counter()
+        me = np.datetime64(month_end(m))
+        if prev_month is None:
+            panel.init(me)
+        else:
+            for mm in _months_between(prev_month, m):
+                panel.step(np.datetime64(month_end(mm)))
+        consecutive = prev_month is not None and previous_month(m) == prev_month
+        lrng = np.random.default_rng([seed, 1, i])
+        drng = np.random.default_rng([seed, 2, i])
+        nd = len(ref.desa)
+        present = np.ones(nd, bool)
+        nonresp: set[int] = set()
+        if consecutive:
+            k = int(lrng.integers(1, 4))
+            cand = np.array([d for d in range(nd) if d not in prev_nonresp])
+            nonresp = {int(x) for x in lrng.choice(cand, k, replace=False)}
+            present[list(nonresp)] = False
+        files, where = plan_files(lrng, ref, m, present, fmt)
+        snap = panel.snapshot()
+        w = build_rows(snap, files, where, ref)
+        inj = Injector(w, files, ref, drng)
+        budget = inj.budget(defect_rate)
+        anchors = set(panel.families.loc[panel.families["anchor"], "fid"])
+        w = inject_canonical(w, inj, budget, anchors)
+        enc = encode(w, files, ref)
+        inject_written(w, enc, inj, budget)
+        df = finalize(w, enc, files, inj.dup_rows, drng)
+        ref_year = int(m[:4])
+        findings, facts = check_rows(df, files, ref, ref_year)
+        hh = households(facts, ref)
+        responding = set(facts.loc[facts["counted"], "kode_desa"].dropna())
+        adj, nr = carry_forward(hh, prev_adj if consecutive else None, responding)
+        rk, rd = rekap(adj, ref)
+        kb = kombinasi(adj)
+        ar = arus(adj, prev_adj if consecutive else None)
+        # ---- write extracts
+        raw = out / "raw" / m
+        raw.mkdir(parents=True, exist_ok=True)
+        written = write_month(raw, df, files, m, ref.desa)
+        declared = {
+            files[fi].path: {"skema_hubungan": files[fi].skema}
+            for fi in sorted(set(df["file_idx"]))
+            if files[fi].skema != "dtks"
+        }
+        (raw / "sumber.yaml").write_text(
+            "# Skema kode hubungan keluarga per berkas (default: dtks)\n"
+            + yaml.safe_dump(
+                {"files": dict(sorted(declared.items()))}, sort_keys=True, allow_unicode=True
+            ),
+            encoding="utf-8",
+        )
+        # ---- write truth
+        tdir = out / "truth" / m
+        tdir.mkdir(parents=True, exist_ok=True)
+        d = findings.reset_index(drop=True)
+        defects = pd.DataFrame(
+            {
+                "defect_id": [f"{m}-{k + 1:06d}" for k in range(len(d))],
+                "kode_aturan": d["kode_aturan"],
+                "file": d["file"],
+                "sheet": d["sheet"],
+                "row": d["row"].astype("int64"),
+                "kolom": d["kolom"],
+            }
+        )
+        _write_csv(defects, tdir / "defects.csv")
+        _write_csv(rk, tdir / "rekap_kecamatan.csv")
+        _write_csv(rd, tdir / "rekap_desa.csv")
+        _write_csv(kb, tdir / "kombinasi_program.csv")
+        _write_csv(ar, tdir / "arus_program.csv")
+        _write_csv(nr, tdir / "nonrespon.csv")
+        adj.to_parquet(tdir / "households.parquet", index=False)
+        rows = pd.concat(
+            [
+                df[
+                    ["path", "sheet", "row", "pid", "fid", "defect", "defect_kolom", "nik", "no_kk"]
+                ],
+                facts[
+                    [
+                        "counted",
+                        "dup",
+                        "usable",
+                        "kode_kecamatan",
+                        "kode_desa",
+                        "bpnt",
+                        "pbi_jkn",
+                        "pkh",
+                        "nik_luar_dairi",
+                    ]
+                ].add_prefix("t_"),
+            ],
+            axis=1,
+        )
+        rows.to_parquet(tdir / "rows.parquet", index=False)
+        clean = snap.assign(
+            kode_desa=ref.desa["kode"].to_numpy()[snap["desa"].to_numpy()],
+            responding=snap["desa"].isin(list(where)).to_numpy(),
+        ).drop(columns=["desa"])
+        clean.to_parquet(tdir / "panel.parquet", index=False)
+        n_rows = len(df)
+        stats = {
+            "bulan": m,
+            "rumah_tangga": int(len(adj)),
+            "jiwa": int(adj["jiwa"].sum()),
+            "rt_imputasi": int(adj["imputasi"].sum()),
+            "jiwa_imputasi": int(adj.loc[adj["imputasi"], "jiwa"].sum()),
+            "rt_observasi": int(len(hh)),
+            "jiwa_observasi": int(hh["jiwa"].sum()),
+            "baris": n_rows,
+            "baris_tidak_dapat_diolah": int((~facts["usable"]).sum()),
+            "baris_ganda": int(facts["dup"].sum()),
+            "baris_dihitung": int(facts["counted"].sum()),
+            "nik_luar_dairi": int((facts["nik_luar_dairi"] & facts["counted"]).sum()),
+            "desa_nonrespon": [str(x) for x in nr["kode_desa"]],
+            "cacat": int(len(defects)),
+            "cacat_per_aturan": {
+                k: int(v) for k, v in defects["kode_aturan"].value_counts().sort_index().items()
+            },
+            "berkas": written,
+            "bulan_sebelumnya": prev_month if consecutive else None,
+            "seed": seed,
+            "scale": scale,
+            "defect_rate": defect_rate,
+            "format": fmt,
+        }
+        (tdir / "summary.json").write_text(
+            json.dumps(stats, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        secs = time.perf_counter() - t0
+        summary["months"][m] = {
+            "rows": n_rows,
+            "files": len(written),
+            "seconds": round(secs, 2),
+            "rumah_tangga": stats["rumah_tangga"],
+        }
+        prev_month, prev_adj, prev_nonresp = m, adj, nonresp
+    summary["seconds"] = round(sum(v["seconds"] for v in summary["months"].values()), 2)
+    return summary
