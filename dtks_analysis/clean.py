@@ -1,0 +1,278 @@
+"""Editing (penyuntingan): normalise names, IDs, flags, relationships, dates and regions.
+
+``clean_records`` follows docs/architecture.md section 2. The normalisers work on the unique
+values of a column (a few hundred at most for codes and flags) and map the result back, so
+they are vectorized over rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from itertools import groupby
+
+import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
+
+from dtks_analysis.nik import _to_arrow
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def _as_series(values: pd.Series | object) -> pd.Series:
+    return values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+
+
+def _factor(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(row -> position, unique values): the unique non-missing values plus a final None
+    that every missing row points to. Normalisers work on the uniques, then ``take``.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    uniq = pd.Series([*np.asarray(uniques, dtype=object), None], dtype=object)
+    return np.where(codes < 0, len(uniq) - 1, codes), uniq
+
+
+def _map_unique(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> np.ndarray:
+    """``fn`` (Series of unique values -> Series of results, same order) broadcast to rows."""
+    pos, uniq = _factor(values)
+    return np.asarray(fn(uniq).to_numpy(dtype=object), dtype=object).take(pos)
+
+
+def _text_key(s: pd.Series) -> pd.Series:
+    """Strings trimmed, upper case, inner whitespace collapsed; None/NaN -> ""."""
+    txt = s.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
+    return txt.str.replace(r"\s+", " ", regex=True).str.strip().str.upper()
+
+
+# --------------------------------------------------------------------------- headers
+_NUMBER_WORDS = {"nomor", "nmr", "nomer", "no"}
+_GLUED_NO = re.compile(r"^(?:nomor|nomer|nmr|no)(kk|nik|ktp|urut|rt|rw|dtks)$")
+
+
+def normalise_header(name: object) -> str:
+    """Matching key of a column header: lower case, words joined by ``_``, NO/NOMOR -> ``no``.
+
+    Spaces, dots, underscores, slashes and other punctuation become one ``_``; a camel-case
+    boundary (``NoKK``, ``TglLahir``) splits words; spaced letters (``N I K``) are joined.
+
+    >>> [normalise_header(h) for h in ["NOMOR KK", "No. KK", "no_kk", "NoKK", "NO KK"]]
+    ['no_kk', 'no_kk', 'no_kk', 'no_kk', 'no_kk']
+    >>> [normalise_header(h) for h in ["N I K", "KABUPATEN/KOTA", " TglLahir ", "PBI-JKN"]]
+    ['nik', 'kabupaten_kota', 'tgl_lahir', 'pbi_jkn']
+    """
+    if name is None or (not isinstance(name, str) and pd.isna(name)):
+        return ""
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", str(name))  # camelCase -> camel_Case
+    words = [w for w in re.split(r"[\W_]+", text.lower()) if w]
+    merged: list[str] = []
+    for single, run in groupby(words, key=lambda w: len(w) == 1 and w.isalpha()):
+        run = list(run)
+        merged += ["".join(run)] if single and len(run) > 1 else run
+    out: list[str] = []
+    for w in merged:
+        glued = _GLUED_NO.match(w)
+        if w in _NUMBER_WORDS:
+            out.append("no")
+        elif glued:
+            out += ["no", glued.group(1)]
+        else:
+            out.append(w)
+    return "_".join(out)
+
+
+# --------------------------------------------------------------------------- flags
+_FLAG_TRUE = ("1", "Y", "YA", "YES", "TRUE", "ADA")
+_FLAG_FALSE = ("0", "2", "N", "T", "TIDAK", "NO", "FALSE", "TIDAK ADA", "")
+_FLAG_MAP: dict[str, bool] = {
+    **dict.fromkeys(_FLAG_TRUE, True),
+    **dict.fromkeys(_FLAG_FALSE, False),
+}
+
+
+def _code_key(s: pd.Series) -> pd.Series:
+    """Text key of a coded value: trimmed, upper case, ``"1.0"`` (a numeric cell) -> ``"1"``."""
+    return _text_key(s).str.replace(r"^([0-9]+)\.0+$", r"\1", regex=True)
+
+
+def normalise_flag(values: pd.Series) -> pd.Series:
+    """Program flag -> boolean: True / False / ``<NA>`` (unrecognised); blank is False.
+
+    True: ``1, Y, YA, YES, TRUE, ADA``; False: ``0, 2, N, T, TIDAK, NO, FALSE, TIDAK ADA``,
+    blank or missing (case-insensitive, trimmed; ``2`` = Tidak in the 1/2 coding).
+
+    >>> normalise_flag(pd.Series(["Ya", " tidak ", "2", None, "", "1.0", "-", "x"])).tolist()
+    [True, False, False, False, False, True, <NA>, <NA>]
+    """
+    s = _as_series(values)
+    table = _map_unique(s, lambda u: _code_key(u).map(_FLAG_MAP).astype(object))
+    table[pd.isna(table)] = None
+    return pd.Series(pd.array(table, dtype="boolean"), index=s.index, name=s.name)
+
+
+# --------------------------------------------------------------------------- relationship
+_HUB_LABELS: dict[str, int] = {
+    "KEPALAKELUARGA": 1,
+    "KK": 1,
+    "KEPALA": 1,
+    "KEPALARUMAHTANGGA": 1,
+    "KRT": 1,
+    "ISTRI": 2,
+    "ISTERI": 2,
+    "SUAMI": 2,
+    "ISTRISUAMI": 2,
+    "SUAMIISTRI": 2,
+    "ANAK": 3,
+    "ANAKKANDUNG": 3,
+    "ANAKTIRI": 3,
+    "ANAKANGKAT": 3,
+    "MENANTU": 4,
+    "CUCU": 5,
+    "ORANGTUA": 6,
+    "MERTUA": 6,
+    "ORANGTUAMERTUA": 6,
+    "AYAH": 6,
+    "IBU": 6,
+    "PEMBANTU": 7,
+    "PEMBANTURUMAHTANGGA": 7,
+    "FAMILILAIN": 8,
+    "FAMILI": 8,
+    "LAINNYA": 8,
+    "LAINLAIN": 8,
+}
+# code number -> DTKS code (0 = unknown)
+_HUB_DTKS = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0], dtype=np.int8)
+_HUB_DUKCAPIL = np.array([0, 1, 2, 2, 3, 4, 5, 6, 6, 8, 7, 8], dtype=np.int8)
+SCHEMES = ("dtks", "dukcapil")
+
+
+def _hub_parts(u: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Unique values -> (label code or 0, number or 0)."""
+    key = _code_key(u).str.replace(r"[^0-9A-Z]", "", regex=True)
+    label = key.map(_HUB_LABELS)
+    # "1. Kepala Keluarga", "4 - ANAK": the label decides
+    prefixed = key.str.extract(r"^[0-9]+([A-Z]+)$", expand=False).map(_HUB_LABELS)
+    label = label.fillna(prefixed).fillna(0).astype(np.int8)
+    num = pd.to_numeric(key.where(key.str.fullmatch(r"[0-9]{1,3}"), None), errors="coerce")
+    num = num.where(num < len(_HUB_DTKS), 0).fillna(0).astype(np.int64)
+    return label.to_numpy(), num.to_numpy()
+
+
+def _schemes(scheme: pd.Series | str | None, index: pd.Index) -> np.ndarray:
+    """Per-row ``True`` where the Dukcapil scheme applies; missing means ``dtks``."""
+    if scheme is None or isinstance(scheme, str):
+        s = pd.Series([scheme], dtype=object)
+        pos = np.zeros(len(index), dtype=np.int64)
+    else:
+        scheme = scheme if isinstance(scheme, pd.Series) else pd.Series(list(scheme), index=index)
+        s = scheme.reindex(index)
+        pos, s = _factor(s)
+    key = _text_key(s).str.lower().replace("", "dtks")
+    bad = sorted(set(key) - set(SCHEMES))
+    if bad:
+        raise ValueError(f"skema_hubungan tidak dikenal (unknown scheme): {bad}; use {SCHEMES}")
+    return (key == "dukcapil").to_numpy().take(pos)
+
+
+def normalise_hubungan(values: pd.Series, scheme: pd.Series | str = "dtks") -> pd.Series:
+    """Relationship to the family head -> DTKS code 1..8 (``Int8``, ``<NA>`` when unknown).
+
+    Numbers follow ``scheme`` per row (``"dtks"`` or ``"dukcapil"``, a string or a Series
+    aligned on the index); labels (``KEPALA KELUARGA``, ``ISTRI``, ...) map the same in both.
+    DTKS: 1 kepala keluarga, 2 istri/suami, 3 anak, 4 menantu, 5 cucu, 6 orang tua/mertua,
+    7 pembantu, 8 lainnya. Dukcapil 1..11 -> 1, 2, 2, 3, 4, 5, 6, 6, 8, 7, 8.
+
+    >>> normalise_hubungan(pd.Series(["1", "3", "10", "Istri", "x"]), "dukcapil").tolist()
+    [1, 2, 7, 2, <NA>]
+    >>> normalise_hubungan(pd.Series(["3", "03", "9", "Kepala Keluarga"]), "dtks").tolist()
+    [3, 3, <NA>, 1]
+    """
+    s = _as_series(values)
+    pos, uniq = _factor(s)
+    label, num = (a.take(pos) for a in _hub_parts(uniq))
+    code = np.where(_schemes(scheme, s.index), _HUB_DUKCAPIL[num], _HUB_DTKS[num])
+    code = np.where(label > 0, label, code).astype(np.int8)
+    return pd.Series(pd.array(code, dtype="Int8"), index=s.index, name=s.name).mask(code == 0)
+
+
+# --------------------------------------------------------------------------- sex, names, dates
+_SEX_MAP: dict[str, str] = {
+    **dict.fromkeys(("L", "LK", "LAKI", "LAKILAKI", "LAKI2", "PRIA", "M", "MALE", "1"), "L"),
+    **dict.fromkeys(("P", "PR", "PEREMPUAN", "WANITA", "W", "F", "FEMALE", "2"), "P"),
+}
+
+
+def normalise_sex(values: pd.Series) -> pd.Series:
+    """Recorded sex -> ``"L"``, ``"P"`` or None (``1``/``2`` as in Dukcapil: 1 L, 2 P).
+
+    >>> normalise_sex(pd.Series(["Laki-laki", "PEREMPUAN", "l", "2", "", None, "?"])).tolist()
+    ['L', 'P', 'L', 'P', None, None, None]
+    """
+    s = _as_series(values)
+    table = _map_unique(
+        s, lambda u: _code_key(u).str.replace(r"[^0-9A-Z]", "", regex=True).map(_SEX_MAP)
+    )
+    table[pd.isna(table)] = None
+    return pd.Series(table, index=s.index, dtype=object, name=s.name)
+
+
+def normalise_name(values: pd.Series) -> pd.Series:
+    """Person name: whitespace collapsed, trimmed, upper case; None when empty.
+
+    >>> normalise_name(pd.Series(["  siti   nurhaliza ", "", None, "Bona\\u00a0Sihombing"])).tolist()
+    ['SITI NURHALIZA', None, None, 'BONA SIHOMBING']
+    """
+    s = _as_series(values)
+    arr = _to_arrow(s)
+    arr = pc.utf8_upper(pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, r"[\s\pZ]+", " ")))
+    out = arr.to_numpy(zero_copy_only=False).astype(object)
+    out[pd.isna(out) | (out == "")] = None
+    return pd.Series(out, index=s.index, dtype=object, name=s.name)
+
+
+_ISO_RE = (
+    r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$"
+)
+_DMY_RE = r"^([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})$"
+_SERIAL_RE = r"^([0-9]{2,5})(?:\.0+)?$"
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+
+
+def _dates_of(u: pd.Series) -> np.ndarray:
+    key = _text_key(u)
+    iso = key.str.extract(_ISO_RE)
+    dmy = key.str.extract(_DMY_RE)
+    iso = iso.apply(pd.to_numeric, errors="coerce")
+    dmy = dmy.apply(pd.to_numeric, errors="coerce")
+    parts = pd.DataFrame(
+        {
+            "year": iso[0].fillna(dmy[2]),
+            "month": iso[1].fillna(dmy[1]),
+            "day": iso[2].fillna(dmy[0]),
+        }
+    )
+    dates = pd.to_datetime(parts, errors="coerce")
+    serial = pd.to_numeric(key.str.extract(_SERIAL_RE)[0], errors="coerce")
+    # 61.. : after Excel's phantom 29 Feb 1900; 1900-2100 look like a bare year, not a date
+    serial = serial.where((serial >= 61) & ~serial.between(1900, 2100))
+    from_serial = pd.Series(
+        _EXCEL_EPOCH + serial.fillna(0).astype(np.int64).to_numpy().astype("timedelta64[D]"),
+        index=u.index,
+    ).where(serial.notna())
+    return dates.fillna(from_serial).to_numpy(dtype="datetime64[ns]")
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Dates as written -> ``datetime64[ns]`` (NaT when missing or unparseable).
+
+    Accepted: ``YYYY-MM-DD`` (optionally with a time), ``DD-MM-YYYY``, ``DD/MM/YYYY``,
+    ``DD.MM.YYYY`` (day first, 4-digit years only) and Excel serial day numbers written as
+    text (``32874`` = 1990-01-01; 1900-2100 are read as a bare year, hence NaT).
+
+    >>> parse_dates(pd.Series(["1990-01-31", "31-01-1990", "31/1/1990", "32904", "31-02-1990",
+    ...                        "90-01-31", "1990", None])).dt.strftime("%Y-%m-%d").tolist()
+    ['1990-01-31', '1990-01-31', '1990-01-31', '1990-01-31', nan, nan, nan, nan]
+    """
+    s = _as_series(values)
+    pos, uniq = _factor(s)
+    return pd.Series(_dates_of(uniq).take(pos), index=s.index, name=s.name)
