@@ -1,0 +1,674 @@
+"""Charts of the monthly report: one calm blue/grey palette, Indonesian labels, A4 sizes.
+
+Every chart function takes a published table (columns as in docs/architecture.md section 6),
+returns a :class:`matplotlib.figure.Figure` that is **not** managed by pyplot (so a notebook cell
+that ends with the figure shows it exactly once, and nothing leaks between cells), and draws:
+a title, axis labels in Indonesian, direct value labels with Indonesian numbers, and the source
+line under the chart. Colours run dark -> light so they stay apart in greyscale; where series
+must be told apart by colour alone they also get a hatch or a marker.
+
+Call :func:`setup` once at the top of a notebook: it sets the style, SVG output for inline
+figures and deterministic SVG (fixed ``svg.hashsalt``, no date).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from dtks_analysis.formatting import bulan_singkat_id, fmt_change, fmt_int, fmt_pct
+
+# Palette: dark -> light, readable in greyscale (luminance steps of ~20%).
+BIRU_TUA = "#1f4e79"
+BIRU = "#4f7fab"
+BIRU_MUDA = "#9dbbd6"
+ABU = "#8a949e"
+ABU_MUDA = "#d5dbe1"
+TINTA = "#1f2933"
+TINTA_LEMBUT = "#52606d"
+PALETTE = [BIRU_TUA, BIRU, BIRU_MUDA, ABU, ABU_MUDA]
+
+PROGRAMS = ("bpnt", "pbi_jkn", "pkh")
+PROGRAM_LABELS = {"bpnt": "BPNT", "pbi_jkn": "PBI-JKN", "pkh": "PKH"}
+PROGRAM_STYLE: dict[str, dict[str, Any]] = {
+    "bpnt": {"color": BIRU_TUA, "hatch": "", "marker": "o", "linestyle": "-"},
+    "pbi_jkn": {"color": BIRU, "hatch": "////", "marker": "s", "linestyle": "--"},
+    "pkh": {"color": BIRU_MUDA, "hatch": "....", "marker": "^", "linestyle": ":"},
+}
+COLUMN_LABELS = {
+    "rumah_tangga": "Rumah tangga",
+    "jiwa": "Jiwa",
+    "rt_bpnt": "Rumah tangga penerima BPNT",
+    "rt_pbi_jkn": "Rumah tangga penerima PBI-JKN",
+    "rt_pkh": "Rumah tangga penerima PKH",
+    "rt_bansos": "Rumah tangga penerima bantuan (BPNT, PBI-JKN atau PKH)",
+    "rt_imputasi": "Rumah tangga imputasi (dibawa dari bulan lalu)",
+}
+TIDAK_DIKETAHUI = "Tidak diketahui"
+
+WIDTH = 6.8  # inches: the A4 text width (210 mm - 2 x 18 mm margins)
+SVG_HASHSALT = "dtks-report"
+_FONT_CANDIDATES = ("Liberation Sans", "Arial", "Helvetica", "DejaVu Sans")
+
+__all__ = [
+    "PALETTE",
+    "PROGRAM_LABELS",
+    "arus_program",
+    "bar_kecamatan",
+    "kombinasi_upset",
+    "piramida_umur",
+    "program_kecamatan",
+    "save",
+    "setup",
+    "to_svg",
+    "tren",
+    "ukuran_rumah_tangga",
+]
+
+
+def _font_family() -> list[str]:
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    first = next((f for f in _FONT_CANDIDATES if f in installed), "DejaVu Sans")
+    return [first] if first == "DejaVu Sans" else [first, "DejaVu Sans"]
+
+
+def style_rc() -> dict[str, Any]:
+    """The report's matplotlib rcParams (fonts in points for A4, calm axes, SVG text as text)."""
+    return {
+        "font.family": _font_family(),
+        "font.size": 8,
+        "axes.titlesize": 8.5,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 8,
+        "axes.labelcolor": TINTA,
+        "axes.edgecolor": ABU,
+        "axes.linewidth": 0.6,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": False,
+        "axes.prop_cycle": mpl.cycler(color=PALETTE),
+        "axes.facecolor": "white",
+        "grid.color": ABU_MUDA,
+        "grid.linewidth": 0.5,
+        "xtick.labelsize": 7.5,
+        "ytick.labelsize": 7.5,
+        "xtick.color": TINTA_LEMBUT,
+        "ytick.color": TINTA_LEMBUT,
+        "xtick.major.width": 0.6,
+        "ytick.major.width": 0.6,
+        "legend.fontsize": 7.5,
+        "legend.frameon": False,
+        "figure.titlesize": 10,
+        "figure.titleweight": "bold",
+        "figure.facecolor": "white",
+        "figure.dpi": 100,
+        "savefig.dpi": 200,
+        "hatch.color": TINTA_LEMBUT,
+        "hatch.linewidth": 0.5,
+        "text.color": TINTA,
+        "svg.fonttype": "none",  # text stays text: sharp, searchable in the PDF
+        "svg.hashsalt": SVG_HASHSALT,  # stable element ids -> identical SVG on every run
+        "pdf.fonttype": 42,
+    }
+
+
+@contextlib.contextmanager
+def _style() -> Iterator[None]:
+    with mpl.rc_context(style_rc()):
+        yield
+
+
+def setup(inline_svg: bool = True) -> None:
+    """Apply the report style globally (seaborn theme + :func:`style_rc`); in IPython also make
+    inline figures SVG without a date, so executed notebooks and HTML are deterministic."""
+    import seaborn as sns
+
+    sns.set_theme(context="paper", style="ticks", palette=PALETTE, rc=style_rc())
+    mpl.rcParams.update(style_rc())
+    if inline_svg:
+        with contextlib.suppress(ImportError):
+            from IPython import get_ipython
+
+            if get_ipython() is not None:
+                from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+                set_matplotlib_formats("svg", metadata={"Date": None})
+
+
+def to_svg(fig: Figure) -> str:
+    """The figure as deterministic SVG text (same figure -> same bytes)."""
+    buf = io.StringIO()
+    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": SVG_HASHSALT}):
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
+
+
+def save(fig: Figure, path: str | Path) -> Path:
+    """Save ``fig`` as SVG, PNG or PDF (by suffix) without timestamps; return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".svg":
+        path.write_text(to_svg(fig), encoding="utf-8")
+    else:
+        meta = {"CreationDate": None} if path.suffix.lower() == ".pdf" else {}
+        fig.savefig(path, metadata=meta)
+    return path
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _new_figure(height: float, source: str, title: str, **grid: Any) -> Figure:
+    """A constrained-layout figure at A4 text width with title on top and source line below."""
+    fig = Figure(figsize=(WIDTH, height), layout="constrained")
+    source_h = 0.26 / height if source else 0.0
+    fig.get_layout_engine().set(rect=(0, source_h, 1, 1 - source_h), h_pad=0.06, w_pad=0.04)
+    if title:
+        fig.suptitle(title, x=0.005, ha="left", fontsize=10, fontweight="bold", color=TINTA)
+    if source:
+        fig.text(
+            0.005, 0.04 / height, source, ha="left", va="bottom", fontsize=7, color=TINTA_LEMBUT
+        )
+    return fig
+
+
+def _int_axis(axis: Any) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_int(v)))
+    axis.set_major_locator(MaxNLocator(nbins=5, integer=True, min_n_ticks=3))
+
+
+def _pct_axis(axis: Any) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_pct(v, 0)))
+
+
+def _require(df: pd.DataFrame, cols: Sequence[str], what: str) -> None:
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise KeyError(
+            f"{what}: kolom tidak ada (missing columns) {missing}; ada: {list(df.columns)}"
+        )
+
+
+def _empty_message(fig: Figure, text: str) -> Figure:
+    ax = fig.subplots()
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=9, color=TINTA_LEMBUT)
+    return fig
+
+
+def _label_hbars(ax: Axes, bars: Any, labels: Sequence[str], fontsize: float = 7) -> None:
+    ax.bar_label(bars, labels=list(labels), padding=2, fontsize=fontsize, color=TINTA)
+
+
+def _headroom(ax: Axes, axis: str = "x", factor: float = 1.14) -> None:
+    """Leave room for value labels past the longest bar."""
+    lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()
+    if axis == "x":
+        ax.set_xlim(lo, hi * factor if hi > 0 else 1)
+    else:
+        ax.set_ylim(lo, hi * factor if hi > 0 else 1)
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def bar_kecamatan(
+    rekap: pd.DataFrame,
+    col: str = "rumah_tangga",
+    title: str | None = None,
+    source: str = "",
+    *,
+    xlabel: str | None = None,
+    pct: bool = False,
+) -> Figure:
+    """Horizontal bars of ``rekap[col]`` per kecamatan, largest on top, each bar labelled.
+
+    ``rekap``: ``rekap_kecamatan`` (needs ``kecamatan`` and ``col``). A "Tidak diketahui" row is
+    drawn last, in grey. ``pct=True`` reads ``col`` as fractions and labels them as percentages.
+    """
+    _require(rekap, ["kecamatan", col], "bar_kecamatan")
+    df = rekap[["kecamatan", col]].copy()
+    df["_unknown"] = df["kecamatan"].fillna(TIDAK_DIKETAHUI).eq(TIDAK_DIKETAHUI)
+    df["kecamatan"] = df["kecamatan"].fillna(TIDAK_DIKETAHUI)
+    df[col] = pd.to_numeric(df[col], errors="coerce")
+    df = df.sort_values(["_unknown", col, "kecamatan"], ascending=[True, False, True])
+    label = COLUMN_LABELS.get(col, col)
+    title = title or f"{label} menurut kecamatan"
+    with _style():
+        fig = _new_figure(1.1 + 0.2 * max(len(df), 3), source, title)
+        ax = fig.subplots()
+        y = np.arange(len(df))[::-1]
+        values = df[col].fillna(0).to_numpy(dtype=float)
+        colors = [ABU if u else BIRU_TUA for u in df["_unknown"]]
+        bars = ax.barh(y, values, color=colors, height=0.7)
+        fmt = (lambda v: fmt_pct(v)) if pct else fmt_int
+        _label_hbars(ax, bars, [fmt(v) for v in df[col]])
+        ax.set_yticks(y, df["kecamatan"].tolist())
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylabel("Kecamatan")
+        ax.set_xlabel(xlabel or (f"{label} (%)" if pct else label))
+        (_pct_axis if pct else _int_axis)(ax.xaxis)
+        ax.grid(axis="x")
+        ax.set_axisbelow(True)
+        _headroom(ax)
+        ax.set_ylim(-0.6, len(df) - 0.4)
+    return fig
+
+
+def program_kecamatan(
+    rekap: pd.DataFrame,
+    source: str = "",
+    title: str | None = None,
+    *,
+    cakupan: bool = False,
+) -> Figure:
+    """Program recipients per kecamatan: one panel per program (BPNT, PBI-JKN, PKH), the same
+    kecamatan order in each (by registry households, largest on top), bars labelled.
+
+    ``cakupan=True`` shows coverage (``rt_<program> / rumah_tangga``) instead of counts.
+    Direct panel titles replace a legend.
+    """
+    cols = ["kecamatan", "rumah_tangga", *(f"rt_{p}" for p in PROGRAMS)]
+    _require(rekap, cols, "program_kecamatan")
+    df = rekap[cols].copy()
+    df["kecamatan"] = df["kecamatan"].fillna(TIDAK_DIKETAHUI)
+    df["_unknown"] = df["kecamatan"].eq(TIDAK_DIKETAHUI)
+    df = df.sort_values(["_unknown", "rumah_tangga", "kecamatan"], ascending=[True, False, True])
+    if title is None:
+        title = (
+            "Cakupan program bantuan menurut kecamatan"
+            if cakupan
+            else "Rumah tangga penerima program bantuan menurut kecamatan"
+        )
+    with _style():
+        fig = _new_figure(1.3 + 0.2 * max(len(df), 3), source, title)
+        axes = fig.subplots(1, 3, sharey=True)
+        y = np.arange(len(df))[::-1]
+        total = pd.to_numeric(df["rumah_tangga"], errors="coerce").to_numpy(dtype=float)
+        for ax, prog in zip(axes, PROGRAMS, strict=True):
+            raw = pd.to_numeric(df[f"rt_{prog}"], errors="coerce").to_numpy(dtype=float)
+            if cakupan:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    values = np.where(total > 0, raw / total, np.nan)
+                labels = [fmt_pct(v) for v in values]
+            else:
+                values = raw
+                labels = [fmt_int(v) for v in values]
+            style = PROGRAM_STYLE[prog]
+            bars = ax.barh(
+                y,
+                np.nan_to_num(values),
+                color=style["color"],
+                hatch=style["hatch"],
+                edgecolor=TINTA_LEMBUT if style["hatch"] else style["color"],
+                linewidth=0.3,
+                height=0.7,
+            )
+            _label_hbars(ax, bars, labels, fontsize=6.5)
+            ax.set_title(PROGRAM_LABELS[prog], fontsize=9)
+            (_pct_axis if cakupan else _int_axis)(ax.xaxis)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=3, min_n_ticks=2))
+            ax.grid(axis="x")
+            ax.set_axisbelow(True)
+            ax.tick_params(axis="y", length=0)
+            _headroom(ax, factor=1.3)
+        axes[0].set_yticks(y, df["kecamatan"].tolist())
+        axes[0].set_ylim(-0.6, len(df) - 0.4)
+        axes[0].set_ylabel("Kecamatan")
+        axes[1].set_xlabel("Cakupan (% rumah tangga DTKS)" if cakupan else "Rumah tangga penerima")
+    return fig
+
+
+def _combo_label(row: pd.Series) -> str:
+    names = [PROGRAM_LABELS[p] for p in PROGRAMS if int(row[p]) == 1]
+    return " + ".join(names) if names else "Tidak menerima"
+
+
+def kombinasi_upset(kombinasi: pd.DataFrame, source: str = "", title: str | None = None) -> Figure:
+    """UpSet-style chart of the eight program combinations: bars (households, largest first,
+    labelled with count and share) above a dot matrix showing which programs each bar holds.
+
+    ``kombinasi``: ``bpnt, pbi_jkn, pkh`` (0/1) and ``rumah_tangga``; combinations missing from
+    the table are drawn as zero, so there are always eight bars.
+    """
+    _require(kombinasi, [*PROGRAMS, "rumah_tangga"], "kombinasi_upset")
+    df = kombinasi[[*PROGRAMS, "rumah_tangga"]].copy()
+    for p in PROGRAMS:
+        df[p] = pd.to_numeric(df[p]).astype(int)
+    full = pd.MultiIndex.from_product([[0, 1]] * 3, names=list(PROGRAMS)).to_frame(index=False)
+    df = full.merge(df, on=list(PROGRAMS), how="left")
+    df["rumah_tangga"] = pd.to_numeric(df["rumah_tangga"]).fillna(0)
+    df["_n"] = df[list(PROGRAMS)].sum(axis=1)
+    df = df.sort_values(["rumah_tangga", "_n"], ascending=[False, True], kind="stable")
+    df = df.reset_index(drop=True)
+    total = df["rumah_tangga"].sum()
+    title = title or "Rumah tangga menurut kombinasi program bantuan yang diterima"
+    with _style():
+        fig = _new_figure(3.9, source, title)
+        ax_bar, ax_dot = fig.subplots(
+            2, 1, sharex=True, gridspec_kw={"height_ratios": [3.0, 1.25], "hspace": 0.02}
+        )
+        x = np.arange(len(df))
+        colors = [ABU if n == 0 else BIRU_TUA for n in df["_n"]]
+        bars = ax_bar.bar(x, df["rumah_tangga"], color=colors, width=0.62)
+        labels = [
+            ("Tanpa program\n" if n == 0 else "")
+            + f"{fmt_int(v)}\n({fmt_pct(v / total) if total else '–'})"
+            for v, n in zip(df["rumah_tangga"], df["_n"], strict=True)
+        ]
+        ax_bar.bar_label(bars, labels=labels, padding=2, fontsize=6.5, linespacing=1.1)
+        ax_bar.set_ylabel("Rumah tangga")
+        _int_axis(ax_bar.yaxis)
+        ax_bar.grid(axis="y")
+        ax_bar.set_axisbelow(True)
+        _headroom(ax_bar, "y", 1.22)
+        ax_bar.tick_params(axis="x", length=0, labelbottom=False)
+        ax_bar.spines["bottom"].set_color(ABU)
+
+        rows = list(PROGRAMS)[::-1]  # BPNT on top
+        for i, rec in df.iterrows():
+            member_y = [j for j, p in enumerate(rows) if rec[p] == 1]
+            ax_dot.scatter(
+                [i] * len(rows),
+                range(len(rows)),
+                s=26,
+                color=[BIRU_TUA if rec[p] == 1 else ABU_MUDA for p in rows],
+                zorder=3,
+                linewidths=0,
+            )
+            if len(member_y) > 1:
+                ax_dot.plot([i, i], [min(member_y), max(member_y)], color=BIRU_TUA, lw=1.4)
+        ax_dot.set_yticks(range(len(rows)), [PROGRAM_LABELS[p] for p in rows])
+        ax_dot.set_ylim(-0.6, len(rows) - 0.4)
+        ax_dot.set_xlim(-0.6, len(df) - 0.4)
+        ax_dot.tick_params(axis="both", length=0)
+        ax_dot.set_xticks([])
+        for s in ("left", "bottom"):
+            ax_dot.spines[s].set_visible(False)
+        for j in range(len(rows)):
+            if j % 2 == 0:
+                ax_dot.axhspan(j - 0.5, j + 0.5, color="#f3f5f7", zorder=0, lw=0)
+        ax_dot.set_xlabel("Kombinasi program (titik gelap = diterima)")
+    return fig
+
+
+def arus_program(arus: pd.DataFrame, source: str = "", title: str | None = None) -> Figure:
+    """Flows per program against last month: new recipients to the right, exits to the left,
+    each labelled; the tick label carries the stock kept (bertahan) and this month's total.
+
+    ``arus``: ``program`` (``bpnt|pbi_jkn|pkh``), ``bulan_lalu, baru, keluar, bertahan,
+    bulan_ini``. In the first month the flows are empty and the chart says so.
+    """
+    cols = ["program", "bulan_lalu", "baru", "keluar", "bertahan", "bulan_ini"]
+    _require(arus, cols, "arus_program")
+    df = arus[cols].copy()
+    df["_order"] = df["program"].map({p: i for i, p in enumerate(PROGRAMS)})
+    df = df.sort_values("_order", na_position="last").reset_index(drop=True)
+    for c in cols[1:]:
+        df[c] = pd.to_numeric(df[c], errors="coerce")
+    title = title or "Penerima baru dan keluar dibanding bulan lalu, menurut program"
+    with _style():
+        if df[["baru", "keluar"]].isna().all().all():
+            fig = _new_figure(1.6, source, title)
+            return _empty_message(
+                fig, "Belum ada perbandingan: data bulan lalu tidak tersedia (bulan pertama)."
+            )
+        fig = _new_figure(1.2 + 0.55 * len(df), source, title)
+        ax = fig.subplots()
+        y = np.arange(len(df))[::-1]
+        baru = df["baru"].fillna(0).to_numpy(dtype=float)
+        keluar = df["keluar"].fillna(0).to_numpy(dtype=float)
+        b1 = ax.barh(y, baru, color=BIRU_TUA, height=0.55, label="Baru")
+        b2 = ax.barh(
+            y,
+            -keluar,
+            color=ABU_MUDA,
+            hatch="////",
+            edgecolor=TINTA_LEMBUT,
+            linewidth=0.3,
+            height=0.55,
+            label="Keluar",
+        )
+        ax.bar_label(b1, labels=[fmt_change(v) for v in df["baru"]], padding=3, fontsize=7)
+        ax.bar_label(b2, labels=[fmt_change(-v) for v in df["keluar"]], padding=3, fontsize=7)
+        lim = max(baru.max(initial=0), keluar.max(initial=0), 1) * 1.35
+        ax.set_xlim(-lim, lim)
+        ax.axvline(0, color=TINTA_LEMBUT, lw=0.8)
+        ticks = []
+        for _, r in df.iterrows():
+            name = PROGRAM_LABELS.get(r["program"], str(r["program"]))
+            ticks.append(
+                f"{name}\nbertahan {fmt_int(r['bertahan'])}\nbulan ini {fmt_int(r['bulan_ini'])}"
+            )
+        ax.set_yticks(y, ticks)
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(-0.6, len(df) - 0.4)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_int(abs(v))))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, symmetric=True))
+        ax.set_xlabel("Rumah tangga:  \u2190 keluar  |  baru \u2192")
+        ax.grid(axis="x")
+        ax.set_axisbelow(True)
+        ax.text(
+            0.01,
+            1.0,
+            "Keluar",
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=7.5,
+            color=TINTA_LEMBUT,
+            fontweight="bold",
+        )
+        ax.text(
+            0.99,
+            1.0,
+            "Baru",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=7.5,
+            color=BIRU_TUA,
+            fontweight="bold",
+        )
+    return fig
+
+
+def tren(
+    tren: pd.DataFrame,
+    source: str = "",
+    title: str | None = None,
+    *,
+    bulan_terakhir: int | None = None,
+) -> Figure:
+    """Households receiving each program, month by month (lines with distinct markers and dash
+    styles, labelled at the last month, Indonesian month names on the axis).
+
+    ``tren``: ``bulan`` (``YYYY-MM``), ``rt_bpnt, rt_pbi_jkn, rt_pkh`` (``rumah_tangga`` is
+    optional and not drawn). ``bulan_terakhir`` keeps only the last N months.
+    """
+    cols = ["bulan", *(f"rt_{p}" for p in PROGRAMS)]
+    _require(tren, cols, "tren")
+    df = tren.copy()
+    df["bulan"] = df["bulan"].astype(str)
+    df = df.sort_values("bulan").reset_index(drop=True)
+    if bulan_terakhir:
+        df = df.tail(bulan_terakhir).reset_index(drop=True)
+    title = title or "Rumah tangga penerima program bantuan per bulan"
+    with _style():
+        fig = _new_figure(3.0, source, title)
+        ax = fig.subplots()
+        x = np.arange(len(df))
+        top = 0.0
+        ends: list[tuple[float, str, str]] = []
+        for prog in PROGRAMS:
+            values = pd.to_numeric(df[f"rt_{prog}"], errors="coerce").to_numpy(dtype=float)
+            st = PROGRAM_STYLE[prog]
+            ax.plot(
+                x,
+                values,
+                color=st["color"] if prog != "pkh" else BIRU,
+                linestyle=st["linestyle"],
+                marker=st["marker"],
+                markersize=4,
+                linewidth=1.5,
+            )
+            if len(values) and not np.isnan(values[-1]):
+                ends.append((values[-1], f"{PROGRAM_LABELS[prog]} {fmt_int(values[-1])}", prog))
+            top = max(top, np.nanmax(values) if np.isfinite(values).any() else 0)
+        ax.set_ylim(0, top * 1.15 if top > 0 else 1)
+        # direct labels at the right end, nudged apart when lines end close together
+        min_gap = ax.get_ylim()[1] * 0.075
+        placed: list[float] = []
+        for value, text, prog in sorted(ends):
+            pos = value if not placed else max(value, placed[-1] + min_gap)
+            placed.append(pos)
+            ax.annotate(
+                text,
+                (x[-1], value),
+                xytext=(x[-1] + 0.12, pos),
+                textcoords="data",
+                va="center",
+                fontsize=7.5,
+                color=PROGRAM_STYLE[prog]["color"] if prog != "pkh" else BIRU,
+                fontweight="bold",
+            )
+        ax.set_xlim(-0.3, max(len(df) - 1, 1) + 0.9)
+        ax.set_xticks(x, [bulan_singkat_id(b) for b in df["bulan"]])
+        ax.set_xlabel("Bulan")
+        ax.set_ylabel("Rumah tangga penerima")
+        _int_axis(ax.yaxis)
+        ax.grid(axis="y")
+        ax.set_axisbelow(True)
+    return fig
+
+
+def _size_key(value: Any) -> float:
+    m = re.match(r"\s*(\d+)", str(value))
+    return float(m.group(1)) if m else float("inf")
+
+
+def ukuran_rumah_tangga(dist: pd.DataFrame, source: str = "", title: str | None = None) -> Figure:
+    """Household size distribution: one bar per size (``ukuran`` 1, 2, ... or "8+"), labelled
+    with the count and share.
+
+    ``dist``: ``ukuran, rumah_tangga``.
+    """
+    _require(dist, ["ukuran", "rumah_tangga"], "ukuran_rumah_tangga")
+    df = dist[["ukuran", "rumah_tangga"]].copy()
+    df["_k"] = df["ukuran"].map(_size_key)
+    df = df.sort_values("_k", kind="stable").reset_index(drop=True)
+    values = pd.to_numeric(df["rumah_tangga"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    total = values.sum()
+    title = title or "Rumah tangga menurut jumlah anggota rumah tangga"
+    with _style():
+        fig = _new_figure(3.0, source, title)
+        ax = fig.subplots()
+        x = np.arange(len(df))
+        bars = ax.bar(x, values, color=BIRU, width=0.7)
+        ax.bar_label(
+            bars,
+            labels=[f"{fmt_int(v)}\n{fmt_pct(v / total) if total else '–'}" for v in values],
+            padding=2,
+            fontsize=6.5,
+            linespacing=1.1,
+        )
+        ax.set_xticks(x, [str(u) for u in df["ukuran"]])
+        ax.tick_params(axis="x", length=0)
+        ax.set_xlabel("Jumlah anggota rumah tangga (jiwa)")
+        ax.set_ylabel("Rumah tangga")
+        _int_axis(ax.yaxis)
+        ax.grid(axis="y")
+        ax.set_axisbelow(True)
+        _headroom(ax, "y", 1.22)
+    return fig
+
+
+def piramida_umur(struktur: pd.DataFrame, source: str = "", title: str | None = None) -> Figure:
+    """Population pyramid of household members: men (L) to the left, women (P) to the right,
+    age groups from young (bottom) to old (top), each bar labelled.
+
+    ``struktur``: ``kelompok_umur`` ("0-4", ..., "75+"), ``jenis_kelamin`` (``L``/``P``),
+    ``jiwa``. Rows with another sex value (unknown) are not drawn; the chart notes how many.
+    """
+    _require(struktur, ["kelompok_umur", "jenis_kelamin", "jiwa"], "piramida_umur")
+    df = struktur.copy()
+    df["jiwa"] = pd.to_numeric(df["jiwa"], errors="coerce").fillna(0)
+    unknown = df.loc[~df["jenis_kelamin"].isin(["L", "P"]), "jiwa"].sum()
+    wide = (
+        df[df["jenis_kelamin"].isin(["L", "P"])]
+        .pivot_table(index="kelompok_umur", columns="jenis_kelamin", values="jiwa", aggfunc="sum")
+        .reindex(columns=["L", "P"])
+        .fillna(0)
+    )
+    groups = sorted(wide.index, key=_size_key)
+    wide = wide.reindex(groups)
+    title = title or "Anggota rumah tangga menurut kelompok umur dan jenis kelamin"
+    with _style():
+        fig = _new_figure(1.3 + 0.19 * max(len(wide), 4), source, title)
+        ax = fig.subplots()
+        y = np.arange(len(wide))
+        men, women = wide["L"].to_numpy(dtype=float), wide["P"].to_numpy(dtype=float)
+        b_l = ax.barh(y, -men, color=BIRU_TUA, height=0.8)
+        b_p = ax.barh(
+            y, women, color=BIRU_MUDA, height=0.8, hatch="////", edgecolor=BIRU, linewidth=0.3
+        )
+        ax.bar_label(b_l, labels=[fmt_int(v) for v in men], padding=2, fontsize=6.3)
+        ax.bar_label(b_p, labels=[fmt_int(v) for v in women], padding=2, fontsize=6.3)
+        lim = max(men.max(initial=0), women.max(initial=0), 1) * 1.25
+        ax.set_xlim(-lim, lim)
+        ax.axvline(0, color=TINTA_LEMBUT, lw=0.6)
+        ax.set_yticks(y, [str(g) for g in wide.index])
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(-0.6, len(wide) - 0.4 + 0.9)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_int(abs(v))))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, symmetric=True))
+        ax.set_xlabel("Jiwa")
+        ax.set_ylabel("Kelompok umur (tahun)")
+        ax.grid(axis="x")
+        ax.set_axisbelow(True)
+        top = len(wide) - 0.2
+        ax.text(
+            -lim * 0.97,
+            top,
+            "Laki-laki",
+            ha="left",
+            va="bottom",
+            fontsize=8,
+            fontweight="bold",
+            color=BIRU_TUA,
+        )
+        ax.text(
+            lim * 0.97,
+            top,
+            "Perempuan",
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            fontweight="bold",
+            color=BIRU,
+        )
+        if unknown:
+            ax.text(
+                1.0,
+                -0.16,
+                f"Jenis kelamin tidak diketahui: {fmt_int(unknown)} jiwa (tidak digambar)",
+                transform=ax.transAxes,
+                ha="right",
+                va="top",
+                fontsize=6.5,
+                color=TINTA_LEMBUT,
+            )
+    return fig
