@@ -334,39 +334,55 @@ def _numbers_to_text(vals: np.ndarray, as_id: bool) -> np.ndarray:
     return out
 
 
-_TYPE_CODE = {str: 1, float: 2, int: 3, bool: 4}
+_TYPE_CODE = {str: 1, float: 2, int: 3, bool: 4, dt.datetime: 5, dt.date: 6}
+
+
+def _dates_to_text(vals: np.ndarray, with_time: bool) -> np.ndarray:
+    """date/datetime objects -> ISO ``YYYY-MM-DD`` (``YYYY-MM-DD HH:MM:SS`` if a time is set)."""
+    try:
+        stamps = pd.DatetimeIndex(vals).to_numpy().astype("datetime64[s]")
+    except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        return np.array([_other_to_text(v) for v in vals], dtype=object)
+    day = stamps.astype("datetime64[D]")
+    out = np.datetime_as_string(day, unit="D").astype(object)
+    if with_time:
+        timed = stamps != day
+        if timed.any():
+            out[timed] = np.char.replace(
+                np.datetime_as_string(stamps[timed], unit="s"), "T", " "
+            ).astype(object)
+    return out
 
 
 def _cells_to_text(col: np.ndarray, as_id: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Raw cell values -> (stripped str or None, mask of numeric cells)."""
     n = len(col)
-    s = pd.Series(col, dtype=object, copy=False)
     if n == 0:
         return np.empty(0, dtype=object), np.zeros(0, dtype=bool)
+    s = pd.Series(col, dtype=object, copy=False)
     if pd.api.types.infer_dtype(s, skipna=False) == "string":
         out = s.str.strip().to_numpy(dtype=object)
-        is_num = np.zeros(n, dtype=bool)
-    else:
-        code = s.map(type).map(_TYPE_CODE).fillna(0).to_numpy(dtype=np.int8)
-        out = np.empty(n, dtype=object)
-        is_str = code == 1
-        if is_str.any():
-            out[is_str] = s[is_str].str.strip().to_numpy(dtype=object)
-        is_float = code == 2
-        is_int = code == 3
-        is_num = is_float | is_int
-        if is_float.any():
-            out[is_float] = _numbers_to_text(col[is_float].astype(np.float64), as_id)
-        if is_int.any():
-            out[is_int] = [f"{v}" for v in col[is_int]]
-        is_bool = code == 4
-        if is_bool.any():
-            out[is_bool] = np.where(col[is_bool].astype(bool), "TRUE", "FALSE")
-        is_none = pd.isna(s).to_numpy() & ~(is_str | is_num | is_bool)
-        other = ~(is_str | is_num | is_bool | is_none)
-        if other.any():
-            out[other] = [_other_to_text(v).strip() for v in col[other]]
-    out[pd.isna(out)] = None
+        out[out == ""] = None
+        return out, np.zeros(n, dtype=bool)
+    code = s.map(type).map(_TYPE_CODE).fillna(0).to_numpy(dtype=np.int8)
+    out = np.full(n, None, dtype=object)
+    is_str = code == 1
+    if is_str.any():
+        out[is_str] = s[is_str].str.strip().to_numpy(dtype=object)
+    is_num = (code == 2) | (code == 3)
+    if (code == 2).any():
+        out[code == 2] = _numbers_to_text(col[code == 2].astype(np.float64), as_id)
+    if (code == 3).any():
+        out[code == 3] = [f"{v}" for v in col[code == 3]]
+    if (code == 4).any():
+        out[code == 4] = np.where(col[code == 4].astype(bool), "TRUE", "FALSE")
+    for c in (5, 6):
+        if (code == c).any():
+            out[code == c] = _dates_to_text(col[code == c], with_time=c == 5)
+    other = code == 0
+    if other.any():
+        vals = col[other]
+        out[other] = [None if v is None else _other_to_text(v).strip() for v in vals]
     out[out == ""] = None
     return out, is_num
 
@@ -518,72 +534,77 @@ def _build_table(
     rel: str,
     sheet: str,
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """Data rows -> records frame (all text), unknown columns, warnings."""
+    """Data rows (equal length) -> records frame (all text), unknown columns, warnings."""
     where = _where(rel, sheet or None)
     width = len(hdr.names)
     n = len(rows)
     warnings: list[str] = []
-    cols = list(zip(*rows, strict=False)) if n else []
+    grid = np.array(rows, dtype=object) if n else np.empty((0, width), dtype=object)
+    if grid.ndim != 2:  # ragged rows (cannot happen for calamine; CSV rows are padded)
+        grid = np.array(pd.DataFrame(rows).fillna("").to_numpy(dtype=object))
     data: dict[str, np.ndarray] = {}
     types: dict[str, np.ndarray] = {}
     unknown: list[str] = []
-    extra_width = len(cols)
-    for j in range(max(width, extra_width)):
-        raw = np.array(cols[j], dtype=object) if j < extra_width else np.full(n, "", dtype=object)
+    keep = np.zeros(n, dtype=bool)
+    for j in range(max(width, grid.shape[1])):
+        raw = grid[:, j] if j < grid.shape[1] else np.full(n, "", dtype=object)
         name = hdr.names[j] if j < width else None
         text, is_num = _cells_to_text(raw, as_id=name in ID_COLUMNS)
+        filled = np.not_equal(text, None)
         if name is None:
-            if not pd.notna(text).any():
+            if not filled.any():
                 continue  # blank header, no data: an empty spacer column
             name = f"x_kolom_{_excel_col(j).lower()}"
+        keep |= filled
         if name in ID_COLUMNS:
             types[name] = np.where(is_num, "number", "text").astype(object)
         if name.startswith("x_"):
             unknown.append(name)
         data[name] = text
-    df = pd.DataFrame(data, index=pd.RangeIndex(n), dtype=object)
-    keep = df.notna().any(axis=1).to_numpy() if len(df.columns) else np.zeros(n, dtype=bool)
+    del grid
 
     # repeated header rows inside the data
-    id_col = "nik" if "nik" in df.columns else "no_kk"
-    cand = keep & df[id_col].notna().to_numpy()
-    if cand.any():
-        cand_idx = np.flatnonzero(cand)
-        vals = df[id_col].to_numpy(dtype=object)[cand_idx]
-        maybe = cand_idx[[not any(ch.isdigit() for ch in v) for v in vals]]
-        repeated = []
-        canon = [c for c in df.columns if c in CANONICAL]
-        for i in maybe:
-            hits = sum(
-                1 for c in canon if df.at[i, c] is not None and canonical_column(df.at[i, c]) == c
-            )
-            if hits >= 3 and canonical_column(df.at[i, id_col]) == id_col:
-                repeated.append(i)
-        if repeated:
-            keep[repeated] = False
-            shown = ", ".join(str(int(rownums[i])) for i in repeated[:10])
-            more = f" dan {len(repeated) - 10} lainnya" if len(repeated) > 10 else ""
-            warnings.append(
-                f"{where}: baris judul kolom (header) terulang di baris {shown}{more}; "
-                f"baris tersebut dibuang (header repeated inside the data; dropped)"
-            )
-    df = df[keep].reset_index(drop=True)
-    out = pd.DataFrame(
-        {
-            "_file": rel,
-            "_sheet": sheet,
-            "_row": rownums[keep].astype(np.int64),
-            "_nik_type": types["nik"][keep] if "nik" in types else "text",
-            "_no_kk_type": types["no_kk"][keep] if "no_kk" in types else "text",
-        },
-        index=pd.RangeIndex(len(df)),
+    id_col = "nik" if "nik" in data else "no_kk"
+    ids = pd.Series(data[id_col], dtype=object)
+    maybe = np.flatnonzero(
+        keep & ids.notna().to_numpy() & ~ids.str.contains(r"[0-9]", na=True).to_numpy(dtype=bool)
     )
+    repeated = []
+    canon = [c for c in data if c in CANONICAL]
+    for i in maybe:
+        hits = sum(1 for c in canon if data[c][i] and canonical_column(data[c][i]) == c)
+        if hits >= 3 and canonical_column(data[id_col][i]) == id_col:
+            repeated.append(i)
+    if repeated:
+        keep[repeated] = False
+        shown = ", ".join(str(int(rownums[i])) for i in repeated[:10])
+        more = f" dan {len(repeated) - 10} lainnya" if len(repeated) > 10 else ""
+        warnings.append(
+            f"{where}: baris judul kolom (header) terulang di baris {shown}{more}; "
+            f"baris tersebut dibuang (header repeated inside the data; dropped)"
+        )
+    m = int(keep.sum())
+    everything = m == n
+    none_col = np.full(m, None, dtype=object)
+
+    def pick(a: np.ndarray) -> np.ndarray:
+        return a if everything else a[keep]
+
+    cols: dict[str, Any] = {
+        "_file": np.full(m, rel, dtype=object),
+        "_sheet": np.full(m, sheet, dtype=object),
+        "_row": pick(np.asarray(rownums, dtype=np.int64)),
+        "_nik_type": pick(types["nik"]) if "nik" in types else np.full(m, "text", dtype=object),
+        "_no_kk_type": (
+            pick(types["no_kk"]) if "no_kk" in types else np.full(m, "text", dtype=object)
+        ),
+        "_skema_hubungan": np.full(m, None, dtype=object),
+    }
     for c in CANONICAL:
-        out[c] = df[c] if c in df.columns else pd.Series(None, index=out.index, dtype=object)
+        cols[c] = pick(data[c]) if c in data else none_col
     for c in unknown:
-        out[c] = df[c]
-    for c in ("_nik_type", "_no_kk_type"):
-        out[c] = out[c].astype(object)
+        cols[c] = pick(data[c])
+    out = pd.DataFrame(cols, index=pd.RangeIndex(m), copy=False)
     return out, unknown, hdr.warnings + warnings
 
 
@@ -1046,8 +1067,8 @@ def _ordered_columns(cols: Iterable[str]) -> list[str]:
 def _fill_none(df: pd.DataFrame) -> pd.DataFrame:
     """NaN left by concatenating frames with different columns -> None (object dtype)."""
     for c in df.columns:
-        if c == "_row":
-            continue
+        if c in META or c in CANONICAL:
+            continue  # present in every frame: never NaN
         col = df[c]
         if col.dtype != object or col.isna().any():
             arr = col.to_numpy(dtype=object)
