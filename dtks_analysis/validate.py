@@ -22,6 +22,8 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dtks_analysis import nik as nikmod
 from dtks_analysis import regions
@@ -190,9 +192,23 @@ def _col(df: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series([None] * len(df), index=df.index, dtype=object)
 
 
+def _by_uniques(
+    s: pd.Series, func: Callable[[pd.Series], pd.Series], missing: object
+) -> np.ndarray:
+    """``func`` applied to the distinct values of ``s`` only (region names, codes and flags
+    repeat a lot); ``missing`` for None/NaN."""
+    codes, uniques = pd.factorize(s.to_numpy(dtype=object))
+    mapped = np.asarray(func(pd.Series(uniques, dtype=object)).to_numpy(), dtype=object)
+    out = np.full(len(s), missing, dtype=object)
+    known = codes >= 0
+    out[known] = mapped[codes[known]]
+    return out
+
+
 def _text(s: pd.Series) -> pd.Series:
     """Trimmed string values, "" for missing."""
-    return s.astype("string").str.strip().fillna("").astype(object)
+    out = _by_uniques(s, lambda u: u.astype(str).str.strip(), "")
+    return pd.Series(out, index=s.index, dtype=object)
 
 
 def _norm(s: pd.Series) -> pd.Series:
@@ -202,7 +218,24 @@ def _norm(s: pd.Series) -> pd.Series:
 
 def _filled(s: pd.Series) -> np.ndarray:
     """True where the value is a non-blank string (or any non-missing non-string value)."""
-    return (s.astype("string").str.strip().fillna("") != "").to_numpy(dtype=bool)
+    return _text(s).to_numpy(dtype=object) != ""
+
+
+def _arrow_text(s: pd.Series) -> pa.Array:
+    """Trimmed values as an arrow string array (null for missing)."""
+    values = s.to_numpy(dtype=object)
+    try:
+        arr = pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError):
+        arr = pa.array(s.astype("string").to_numpy(dtype=object, na_value=None), type=pa.string())
+    return pc.utf8_trim_whitespace(arr)
+
+
+def _match(arr: pa.Array, pattern: str) -> np.ndarray:
+    """Regex (RE2) search per value; False for null."""
+    return pc.fill_null(pc.match_substring_regex(arr, pattern), False).to_numpy(
+        zero_copy_only=False
+    )
 
 
 def _is_na(s: pd.Series) -> np.ndarray:
@@ -276,8 +309,8 @@ def _id_checks(
     stripped = nikmod.strip_id(raw.reset_index(drop=True))
     length = stripped.str.len().fillna(0).to_numpy(dtype=np.int64)
 
-    cell = _col(df, f"_{field_name}_type").astype("string").str.lower().fillna("text")
-    number = (cell == "number").to_numpy(dtype=bool)
+    cell = _by_uniques(_col(df, f"_{field_name}_type"), lambda u: u.astype(str).str.lower(), "")
+    number = cell == "number"
     sci = reason == "excel"
     excel = number | sci
     empty = (reason == "empty") & ~number
@@ -349,9 +382,8 @@ def _duplicates(df: pd.DataFrame, order: np.ndarray) -> tuple[np.ndarray, np.nda
     ordered = df.iloc[order]
     # cheap pre-filter on a few edited fields; full comparison only for candidates
     quick = pd.DataFrame(
-        {f: _col(ordered, f).astype("string").fillna("") for f in ("nik", "no_kk", "nama")}
+        {f: _col(ordered, f).to_numpy() for f in ("nik", "no_kk", "nama", "tanggal_lahir")}
     )
-    quick["tl"] = _col(ordered, "tanggal_lahir").astype("string").fillna("")
     cand = quick.duplicated(keep=False).to_numpy()
     if not cand.any():
         return is_copy, first
@@ -398,9 +430,9 @@ def validate(
     kab = pn["kabupaten"].to_numpy(dtype=object)
     out.add(prefix_ok & (kab != settings.kabupaten_nik4), "nik_luar_dairi")
     nik_sex = pn["sex"].to_numpy(dtype=object)
-    jk = _col(df, "jenis_kelamin").astype("string").to_numpy(dtype=object, na_value=None)
+    jk = _col(df, "jenis_kelamin").to_numpy(dtype=object)
     decodes = pn["is16"].to_numpy(dtype=bool) & pn["birth_date"].notna().to_numpy()
-    sex_known = np.isin(jk, ["L", "P"])
+    sex_known = pd.Series(jk).isin(["L", "P"]).to_numpy(dtype=bool)
     out.add(decodes & sex_known & (nik_sex != jk), "nik_beda_jk")
     tl = pd.to_datetime(_col(df, "tanggal_lahir"), errors="coerce").reset_index(drop=True)
     bd = pn["birth_date"]
@@ -413,14 +445,14 @@ def validate(
 
     # -- exact duplicates, then counted rows
     is_copy, first = _duplicates(df, order)
-    rows_txt = _col(df, "_row").astype("string").fillna("?").to_numpy(dtype=object)
-    sheet_txt = _col(df, "_sheet").astype("string").fillna("").to_numpy(dtype=object)
-    file_txt = _col(df, "_file").astype("string").fillna("").to_numpy(dtype=object)
+    rows_txt = _col(df, "_row").to_numpy(dtype=object)
+    sheet_txt = _col(df, "_sheet").to_numpy(dtype=object)
+    file_txt = _col(df, "_file").to_numpy(dtype=object)
 
     def dup_msg(pos: np.ndarray) -> list[str]:
         return [
             f"Sama persis dengan baris {rows_txt[f]}"
-            + (f" sheet {sheet_txt[f]}" if sheet_txt[f] else "")
+            + (f" sheet {sheet_txt[f]}" if sheet_txt[f] not in (None, "") else "")
             + f" berkas {file_txt[f]}"
             for f in first[pos]
         ]
@@ -429,13 +461,15 @@ def validate(
     counted = usable & ~is_copy
 
     # -- the same valid NIK under two or more usable No KK
-    kk_str = _col(df, "no_kk").astype("string").fillna("").to_numpy(dtype=object)
-    nik_str = _col(df, "nik").astype("string").fillna("").to_numpy(dtype=object)
+    kk_str = _col(df, "no_kk").fillna("").to_numpy(dtype=object)
+    nik_str = _col(df, "nik").fillna("").to_numpy(dtype=object)
     cand = counted & nik_valid
     ganda = np.zeros(n, dtype=bool)
     if cand.any():
-        pairs = pd.DataFrame({"nik": nik_str[cand], "kk": kk_str[cand]})
-        n_kk = pairs.groupby("nik")["kk"].transform("nunique").to_numpy()
+        g, _ = pd.factorize(nik_str[cand])
+        k, kk_uniques = pd.factorize(kk_str[cand])
+        pair = np.unique(g.astype(np.int64) * (len(kk_uniques) + 1) + k)
+        n_kk = np.bincount(pair // (len(kk_uniques) + 1), minlength=int(g.max()) + 1)[g]
         ganda[np.flatnonzero(cand)] = n_kk >= 2
         n_kk_all = np.zeros(n, dtype=np.int64)
         n_kk_all[np.flatnonzero(cand)] = n_kk
@@ -517,12 +551,12 @@ def validate(
             out.add(hub_na, "hubungan_tidak_dikenal", "Hubungan keluarga kosong atau tidak dikenal")
 
     # -- names
-    nama = _col(df, "nama").astype("string").str.strip()
-    nama_empty = (nama.fillna("") == "").to_numpy(dtype=bool)
+    nama = _arrow_text(_col(df, "nama"))
+    nama_empty = pc.fill_null(pc.equal(nama, ""), True).to_numpy(zero_copy_only=False)
     out.add(nama_empty, "nama_kosong")
-    has_digit = nama.str.contains(r"\d", regex=True).fillna(False).to_numpy(dtype=bool)
-    n_letters = nama.str.count(r"[^\W\d_]").fillna(0).to_numpy(dtype=np.int64)
-    odd = ~nama_empty & (has_digit | (n_letters < 2))
+    has_digit = _match(nama, r"\d")
+    two_letters = _match(nama, r"\pL.*\pL")  # RE2: any Unicode letter
+    odd = ~nama_empty & (has_digit | ~two_letters)
     out.add(
         odd,
         "nama_tidak_wajar",
@@ -596,7 +630,7 @@ _KEC_PREFIX = r"^(KECAMATAN|KEC|KOTA)"
 
 def _key(s: pd.Series) -> pd.Series:
     """Name-matching key of the contract: upper case, non-alphanumerics removed."""
-    return s.astype("string").str.upper().str.replace(r"[^0-9A-Z]", "", regex=True).fillna("")
+    return s.astype(str).str.upper().str.replace(r"[^0-9A-Z]", "", regex=True)
 
 
 @lru_cache(maxsize=1)
@@ -622,8 +656,10 @@ def _kecamatan_unmatched(df: pd.DataFrame, kec_raw: pd.Series) -> np.ndarray:
     if "kecamatan_dikenal" in df.columns:  # explicit flag from clean.py when available
         known = df["kecamatan_dikenal"].fillna(False).to_numpy(dtype=bool)
         return filled & ~known
-    key = _key(kec_raw).str.replace(_KEC_PREFIX, "", regex=True)
-    in_list = key.isin(_kecamatan_keys()).to_numpy(dtype=bool)
+    keys = _kecamatan_keys()
+    in_list = _by_uniques(
+        kec_raw, lambda u: _key(u).str.replace(_KEC_PREFIX, "", regex=True).isin(keys), False
+    ).astype(bool)
     return filled & (_is_na(_col(df, "kode_kecamatan")) | ~in_list)
 
 
