@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from dtks_analysis.config import PACKAGE_DATA
@@ -42,3 +43,237 @@ def kabupaten_codes() -> frozenset[str]:
     t = kemendagri_table()
     kab = t.loc[t["tingkat"] == "kabupaten_kota", "kode"]
     return frozenset(kab.str.replace(".", "", regex=False))
+
+
+def _dairi() -> pd.DataFrame:
+    return pd.read_csv(DAIRI_CSV, dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=1)
+def kecamatan_table() -> pd.DataFrame:
+    """The 15 Dairi kecamatan: ``kode`` (``12.11.01``), ``nama``, ``kode_nik6``, ``kode_bps``,
+    ``nama_bps``."""
+    w = _dairi()
+    cols = ["kode", "nama", "kode_nik6", "kode_bps", "nama_bps"]
+    return w.loc[w["tingkat"] == "kecamatan", cols].reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def desa_table() -> pd.DataFrame:
+    """The 169 Dairi villages: ``kode`` (``12.11.01.2008``), ``nama``, ``kode_kecamatan``,
+    ``nama_bps``, ``jenis`` (desa/kelurahan), ``kode_nik6``."""
+    w = _dairi()
+    d = w.loc[w["tingkat"] == "desa"].reset_index(drop=True)
+    d["kode_kecamatan"] = d["kode"].str[:8]
+    return d[["kode", "nama", "kode_kecamatan", "nama_bps", "jenis", "kode_nik6"]]
+
+
+def kecamatan_lookup() -> dict[str, str]:
+    """Dotted kecamatan code -> Kemendagri name (a copy)."""
+    return dict(_kec_lookup()["by_code"])
+
+
+def kecamatan_name(code: str | None) -> str | None:
+    """Kemendagri name of a Dairi kecamatan code (dotted or 6 digits), None if unknown.
+
+    >>> kecamatan_name("12.11.03"), kecamatan_name("121115"), kecamatan_name("12.11.99")
+    ('Tigalingga', 'Sitinjo', None)
+    """
+    dotted = _kec_code_key(pd.Series([code], dtype=object)).iloc[0]
+    return _kec_lookup()["by_code"].get(dotted)
+
+
+# --------------------------------------------------------------------------- name keys
+_PREFIX_RE = r"^(?:(?:KABUPATEN|KAB|KECAMATAN|KEC|KOTA|DESA|KELURAHAN|KEL)(?:[\W_]+|$))+"
+# documented older spellings (DOMAIN.md section 5) tried when nothing else matches
+OLD_SPELLINGS: dict[str, str] = {"PAGAGAN": "PEGAGAN", "POLDING": "PALDING"}
+
+
+def _name_key_unique(u: pd.Series) -> pd.Series:
+    up = u.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
+    up = up.str.upper().str.strip()
+    dropped = up.str.replace(_PREFIX_RE, "", regex=True)
+    key = dropped.str.replace(r"[\W_]", "", regex=True)
+    full = up.str.replace(r"[\W_]", "", regex=True)
+    return key.where(key != "", full)
+
+
+def name_key(s: pd.Series) -> pd.Series:
+    """Matching key of region names: upper case, non-alphanumerics removed, leading whole
+    words ``KABUPATEN/KAB/KECAMATAN/KEC/KOTA/DESA/KELURAHAN/KEL`` dropped; "" when missing.
+
+    >>> name_key(pd.Series(["Lau Pak-Pak", "Kota Sidikalang", "Kec. Tiga Lingga",
+    ...                     "Kaban Julu", "Kota", None])).tolist()
+    ['LAUPAKPAK', 'SIDIKALANG', 'TIGALINGGA', 'KABANJULU', 'KOTA', '']
+    """
+    s = s if isinstance(s, pd.Series) else pd.Series(s, dtype=object)
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    uniq = pd.Series([*np.asarray(uniques, dtype=object), None], dtype=object)
+    keys = _name_key_unique(uniq).to_numpy(dtype=object)
+    return pd.Series(keys.take(np.where(codes < 0, len(uniq) - 1, codes)), index=s.index)
+
+
+def _old_spelling(key: pd.Series) -> pd.Series:
+    out = key
+    for old, new in OLD_SPELLINGS.items():
+        out = out.str.replace(old, new, regex=False)
+    return out
+
+
+def _digits(codes: pd.Series) -> pd.Series:
+    """Digits of a code as written (``12.11.01``, ``121101``, ``121101.0``)."""
+    txt = codes.map(
+        lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+    )
+    txt = txt.str.strip().str.replace(r"\.0+$", "", regex=True)
+    return txt.str.replace(r"[^0-9]", "", regex=True)
+
+
+def _kec_code_key(codes: pd.Series) -> pd.Series:
+    """Dotted kecamatan code (``12.11.01``) from either form, "" when not 6 digits."""
+    d = _digits(codes)
+    dotted = d.str[:2] + "." + d.str[2:4] + "." + d.str[4:6]
+    return dotted.where(d.str.len() == 6, "")
+
+
+def _desa_code_key(codes: pd.Series) -> pd.Series:
+    """Dotted village code (``12.11.01.2008``) from either form, "" when not 10 digits."""
+    d = _digits(codes)
+    dotted = d.str[:2] + "." + d.str[2:4] + "." + d.str[4:6] + "." + d.str[6:10]
+    return dotted.where(d.str.len() == 10, "")
+
+
+@lru_cache(maxsize=1)
+def _kec_lookup() -> dict[str, dict[str, str]]:
+    k = kecamatan_table()
+    by_name = dict(zip(name_key(k["nama"]), k["kode"], strict=True))
+    by_bps = {
+        kb: code
+        for kb, code in zip(name_key(k["nama_bps"]), k["kode"], strict=True)
+        if kb not in by_name
+    }
+    return {
+        "by_name": by_name,
+        "by_bps": by_bps,
+        "by_code": dict(zip(k["kode"], k["nama"], strict=True)),
+    }
+
+
+@lru_cache(maxsize=1)
+def _desa_lookup() -> dict[str, dict[str, str]]:
+    d = desa_table()
+    by_name = dict(zip(name_key(d["nama"]), d["kode"], strict=True))
+    by_bps = {
+        kb: code
+        for kb, code in zip(name_key(d["nama_bps"]), d["kode"], strict=True)
+        if kb not in by_name
+    }
+    return {
+        "by_name": by_name,
+        "by_bps": by_bps,
+        "by_code": dict(zip(d["kode"], d["nama"], strict=True)),
+        "kecamatan_of": dict(zip(d["kode"], d["kode_kecamatan"], strict=True)),
+    }
+
+
+def _factor(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(row -> position, unique values plus a final None that missing rows point to)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    uniq = pd.Series([*np.asarray(uniques, dtype=object), None], dtype=object)
+    return np.where(codes < 0, len(uniq) - 1, codes), uniq
+
+
+def _name_lookup(u: pd.Series, lookup: dict[str, dict[str, str]]) -> tuple[pd.Series, pd.Series]:
+    """Unique names -> (code or NaN, alt_spelling): official name first, then the BPS
+    spelling, then the documented old spellings."""
+    key = _name_key_unique(u)
+    direct = key.map(lookup["by_name"])
+    old = _old_spelling(key)
+    alt = key.map(lookup["by_bps"]).fillna(old.map(lookup["by_name"]))
+    alt = alt.fillna(old.map(lookup["by_bps"]))
+    return direct.fillna(alt), direct.isna() & alt.notna()
+
+
+def _match(
+    names: pd.Series, codes: pd.Series | None, lookup: dict[str, dict[str, str]], code_key
+) -> tuple[pd.Series, pd.Series]:
+    """(official code or None, matched only via an alternative spelling) per row.
+
+    A valid code wins over the name. Work is done on unique values, then broadcast.
+    """
+    pos, uniq = _factor(names)
+    ucode, ualt = _name_lookup(uniq, lookup)
+    code = ucode.to_numpy(dtype=object).take(pos)
+    alt = ualt.to_numpy(dtype=bool).take(pos)
+    if codes is not None:
+        cpos, cuniq = _factor(codes.reindex(names.index))
+        ck = code_key(cuniq)
+        by_code = ck.where(ck.isin(list(lookup["by_code"]))).to_numpy(dtype=object).take(cpos)
+        use = pd.notna(by_code)
+        code = np.where(use, by_code, code)
+        alt = alt & ~use
+    code = pd.Series(code, index=names.index, dtype=object)
+    return code.where(code.notna(), None), pd.Series(alt, index=names.index, dtype=bool)
+
+
+def match_kecamatan(names: pd.Series, codes: pd.Series | None = None) -> pd.DataFrame:
+    """Dairi kecamatan of each row: ``kode_kecamatan``, ``kecamatan`` (Kemendagri name) and
+    ``alt_spelling``; None when neither the code nor the name matches.
+
+    A valid code (``12.11.01`` or ``121101``) wins over the name; names match the Kemendagri
+    and the BPS spelling through :func:`name_key`.
+
+    >>> match_kecamatan(pd.Series(["Kota Sidikalang", "TIGA LINGGA", "Medan", None]),
+    ...                 pd.Series([None, None, None, "121115"])).values.tolist()
+    [['12.11.01', 'Sidikalang', False], ['12.11.03', 'Tigalingga', False], [None, None, False], ['12.11.15', 'Sitinjo', False]]
+    """
+    names = names if isinstance(names, pd.Series) else pd.Series(names, dtype=object)
+    lookup = _kec_lookup()
+    code, alt = _match(names, codes, lookup, _kec_code_key)
+    nama = code.map(lookup["by_code"])
+    return pd.DataFrame(
+        {
+            "kode_kecamatan": code,
+            "kecamatan": nama.astype(object).where(nama.notna(), None),
+            "alt_spelling": alt.astype(bool),
+        },
+        index=names.index,
+    )
+
+
+def match_desa(
+    names: pd.Series, kode_kecamatan: pd.Series | None = None, codes: pd.Series | None = None
+) -> pd.DataFrame:
+    """Dairi village of each row: ``kode_desa``, ``desa``, ``kode_kecamatan``, ``alt_spelling``.
+
+    Village names are unique in Dairi, so a name alone finds the village; when the row's
+    ``kode_kecamatan`` is known and the village lies in another kecamatan, the village is
+    unknown (None). A valid village code wins over the name.
+
+    >>> match_desa(pd.Series(["Huta Rakjat", "Lau Pakpak", "Desa Lau Pak-Pak"]),
+    ...            pd.Series(["12.11.01", None, "12.11.01"])).values.tolist()
+    [['12.11.01.2011', 'Huta Rakyat', '12.11.01', True], ['12.11.03.2010', 'Lau Pak-Pak', '12.11.03', False], [None, None, None, False]]
+    """
+    names = names if isinstance(names, pd.Series) else pd.Series(names, dtype=object)
+    lookup = _desa_lookup()
+    code, alt = _match(names, codes, lookup, _desa_code_key)
+    kec = code.map(lookup["kecamatan_of"])
+    if kode_kecamatan is not None:
+        gpos, guniq = _factor(kode_kecamatan.reindex(names.index))
+        gkey = _kec_code_key(guniq)
+        gkey = gkey.where(gkey.isin(list(_kec_lookup()["by_code"])))  # Dairi kecamatan only
+        given = pd.Series(gkey.to_numpy(dtype=object).take(gpos), index=names.index)
+        clash = code.notna() & given.notna() & (given != kec)
+        code = code.where(~clash, None)
+        alt = alt & ~clash
+        kec = kec.where(~clash)
+    nama = code.map(lookup["by_code"])
+    return pd.DataFrame(
+        {
+            "kode_desa": code.astype(object).where(code.notna(), None),
+            "desa": nama.astype(object).where(nama.notna(), None),
+            "kode_kecamatan": kec.astype(object).where(kec.notna(), None),
+            "alt_spelling": alt.astype(bool),
+        },
+        index=names.index,
+    )
