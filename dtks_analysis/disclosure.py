@@ -1,36 +1,42 @@
 """Disclosure control of village tables (DOMAIN.md section 7, issue #5 item 5).
 
 Model. Village cells of each value column add up, within a kecamatan, to the kecamatan total,
-which is published in full. The attacker knows every published cell, every group total, that a
-**primary** cell lies in ``[1, min_cell]`` and which cells are primary, and that any other
-hidden cell is ``>= 0``. For each hidden cell of a group the feasible interval is
+which is published in full. The attacker knows every published cell and every group total.
+The **strong** attacker also knows which hidden cells are primary, so each lies in
+``[1, min_cell]``; the **weak** attacker only sees which cells are hidden (each ``>= 0``). Both
+use the row relations :data:`BATAS_ATAS` / :data:`BATAS_BAWAH` (``rt_x <= rumah_tangga <=
+jiwa``: a published cell of the row bounds a hidden one). For each hidden cell of a group the
+feasible interval is
 
     lo_i = max(prior_lo_i, S - sum_{j != i} prior_hi_j)
     hi_i = min(prior_hi_i, S - sum_{j != i} prior_lo_j)
 
-with ``S`` = total - published cells. A cell whose interval has zero width is disclosed.
+with ``S`` = group total - published cells of the group. A cell whose interval has zero width
+is disclosed. :func:`audit` lists such cells (strong attacker when given ``primary``).
 
 Algorithm of :func:`suppress` (deterministic):
 
-1. Primary: cells with ``1 <= value <= min_cell``.
+1. Primary: cells with ``1 <= value <= min_cell`` (zeros are published).
 2. Row rule: when ``rumah_tangga`` (``row_col``) is primary, every value column of that row is
    hidden (the published measures would bound it).
-3. Secondary, per (group, column) independently: while :func:`audit` finds a disclosed cell in
-   the group, hide the not-yet-hidden cell with the smallest non-zero value (ties: table order,
-   i.e. code order); when no non-zero cell is left, a zero cell (table order). One non-zero
-   secondary always suffices when ``min_cell >= 2``.
+3. Secondary, column by column (``rumah_tangga`` first, as it bounds the others), per
+   kecamatan: while the strong attacker can pin a hidden cell of the group, hide the
+   not-yet-hidden cell with the smallest non-zero value (ties: table order = code order); when
+   no non-zero cell is left, the first zero cell. This also guarantees a group never has
+   exactly one hidden cell.
+4. Fallback: when even hiding the whole group would leave a cell pinned for the strong attacker
+   (its total equals the sum of the primaries' lower bounds, e.g. the only non-zero villages
+   are two with 1 household and the total is 2), step 3 runs against the weak attacker instead
+   (the group is listed in ``mask.attrs["model_lemah"]``). A group that cannot be protected
+   even then (a single village in its kecamatan) keeps its cells hidden, is listed in
+   ``mask.attrs["tidak_terlindungi"]`` and raises a :class:`DisclosureWarning`: only
+   suppressing the total could help, and totals are published in full by design.
 
-If even hiding the whole group cannot protect it (e.g. a kecamatan whose only records are two
-villages with 1 household each: the published total 2 pins both), the cells stay hidden and a
-``DisclosureWarning`` names the group: only suppressing the total could help, and totals are
-published in full by design. Rows whose group value is missing or "" (households of unknown
-kecamatan: their figures equal the published "Tidak diketahui" kecamatan row) are not suppressed.
-
-Row relations the attacker may use are part of the model (:data:`BATAS_ATAS`,
-:data:`BATAS_BAWAH`: ``rt_x <= rumah_tangga <= jiwa``): a hidden cell's prior is narrowed by
-the published cells of its row, so e.g. a zero-household village is never a useful secondary
-for its program columns. Not modelled: ``rt_bansos`` versus the three program columns, and
-intervals of hidden bounding cells narrower than their prior.
+Rows whose group value is missing or "" (households of unknown kecamatan: their figures equal the
+published "Tidak diketahui" kecamatan row) are not suppressed. With ``min_cell = 1`` a
+known-primary cell would be 1 by definition, so its prior is taken as ``>= 1`` only.
+Not modelled: ``rt_bansos`` versus the three program columns, and intervals of hidden bounding
+cells narrower than their prior.
 """
 
 from __future__ import annotations
@@ -186,23 +192,31 @@ def suppress(
         hidden |= primary[:, [cols.index(row_col)]]
 
     v = vals.to_numpy(dtype=np.int64)
-    plo = np.zeros(v.shape)
-    phi = np.full(v.shape, INF)
+    no_primary = np.zeros_like(primary)
+    strong = (np.zeros(v.shape), np.full(v.shape, INF))
+    weak = (np.zeros(v.shape), np.full(v.shape, INF))
     group_rows = [
         (g, rows.to_numpy())
         for g, rows in pd.Series(np.arange(len(v))).groupby(groups, sort=True)
         if g != ""
     ]
-    unresolved = []
+    lemah: list[str] = []
+    unresolved: list[str] = []
     for c in _column_order(cols, atas, bawah):
-        _column_priors(c, cols, v, hidden, primary, plo, phi, min_cell, atas, bawah)
+        _column_priors(c, cols, v, hidden, primary, *strong, min_cell, atas, bawah)
+        _column_priors(c, cols, v, hidden, no_primary, *weak, min_cell, atas, bawah)
         for gname, rows in group_rows:
             h = hidden[rows, c]
             if not h.any():
                 continue
             gv = v[rows, c]
             total = float(gv.sum())
-            while len(_group_leaks(h, plo[rows, c], phi[rows, c], total - gv[~h].sum())):
+            plo, phi = strong[0][rows, c], strong[1][rows, c]
+            if len(_group_leaks(np.ones_like(h), plo, phi, total)):
+                # not protectable against the strong attacker: protect against the weak one
+                lemah.append(f"{gname}/{cols[c]}")
+                plo, phi = weak[0][rows, c], weak[1][rows, c]
+            while len(_group_leaks(h, plo, phi, total - gv[~h].sum())):
                 pick = _secondary_pick(h, gv)
                 if pick is None:
                     unresolved.append(f"{gname}/{cols[c]}")
@@ -217,6 +231,8 @@ def suppress(
             stacklevel=2,
         )
     mask = pd.DataFrame(hidden, index=village_table.index, columns=cols)
+    mask.attrs["model_lemah"] = lemah
+    mask.attrs["tidak_terlindungi"] = unresolved
     out = village_table.copy()
     for col in cols:
         out[col] = vals[col].mask(mask[col])
