@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from dtks_analysis.nik import _to_arrow
+from dtks_analysis import regions
+from dtks_analysis.config import Settings
+from dtks_analysis.nik import _to_arrow, strip_id
 
 # --------------------------------------------------------------------------- shared helpers
 
@@ -276,3 +278,64 @@ def parse_dates(values: pd.Series) -> pd.Series:
     s = _as_series(values)
     pos, uniq = _factor(s)
     return pd.Series(_dates_of(uniq).take(pos), index=s.index, name=s.name)
+
+
+# --------------------------------------------------------------------------- records
+ID_COLUMNS = ("nik", "no_kk")
+FLAG_COLUMNS = ("bpnt", "pbi_jkn", "pkh")
+
+
+def _column(records: pd.DataFrame, name: str) -> pd.Series:
+    """Column ``name`` or an all-None column when the extract lacks it."""
+    if name in records.columns:
+        return records[name]
+    return pd.Series(None, index=records.index, dtype=object, name=name)
+
+
+def clean_records(records: pd.DataFrame, settings: Settings | None = None) -> pd.DataFrame:
+    """Edited person rows (docs/architecture.md section 2): same index, all input columns,
+    normalised ``nik, no_kk, nama, jenis_kelamin, tanggal_lahir, hubungan, bpnt, pbi_jkn, pkh``,
+    official ``kode_kecamatan, kecamatan, kode_desa, desa`` and ``wilayah_ejaan_lain``, with the
+    values as received in ``nik_raw, no_kk_raw, kecamatan_raw, desa_raw``. Also
+    ``kecamatan_dikenal`` (bool): the row's own kecamatan name or code matched (not via village).
+
+    The relationship scheme is taken per row from ``_skema_hubungan`` when present, else from
+    ``settings.skema_hubungan``. A row's kecamatan comes from its kecamatan code or name, else
+    from its village; the village is looked up within that kecamatan when it is known.
+    """
+    settings = settings if settings is not None else Settings()
+    out = records.copy()
+    for col in ID_COLUMNS:
+        raw = _column(records, col)
+        out[f"{col}_raw"] = raw.astype(object)
+        out[col] = strip_id(raw)
+    out["nama"] = normalise_name(_column(records, "nama"))
+    out["jenis_kelamin"] = normalise_sex(_column(records, "jenis_kelamin"))
+    out["tanggal_lahir"] = parse_dates(_column(records, "tanggal_lahir"))
+    scheme = (
+        records["_skema_hubungan"]
+        if "_skema_hubungan" in records.columns
+        else settings.skema_hubungan
+    )
+    out["hubungan"] = normalise_hubungan(_column(records, "hubungan"), scheme)
+    for col in FLAG_COLUMNS:
+        out[col] = normalise_flag(_column(records, col))
+
+    kec_raw = _column(records, "kecamatan").astype(object)
+    desa_raw = _column(records, "desa").astype(object)
+    kec_code_raw = _column(records, "kode_kecamatan") if "kode_kecamatan" in records else None
+    desa_code_raw = _column(records, "kode_desa") if "kode_desa" in records else None
+    kec = regions.match_kecamatan(kec_raw, kec_code_raw)
+    desa = regions.match_desa(desa_raw, kec["kode_kecamatan"], desa_code_raw)
+    kode_kec = kec["kode_kecamatan"].where(kec["kode_kecamatan"].notna(), desa["kode_kecamatan"])
+    out["kecamatan_raw"] = kec_raw
+    out["desa_raw"] = desa_raw
+    out["kode_kecamatan"] = kode_kec.astype(object).where(kode_kec.notna(), None)
+    names = out["kode_kecamatan"].map(regions.kecamatan_lookup())
+    out["kecamatan"] = names.astype(object).where(names.notna(), None)
+    out["kode_desa"] = desa["kode_desa"]
+    out["desa"] = desa["desa"]
+    out["wilayah_ejaan_lain"] = (kec["alt_spelling"] | desa["alt_spelling"]).astype(bool)
+    # beyond the contract, for validate: the kecamatan column/code itself matched
+    out["kecamatan_dikenal"] = kec["kode_kecamatan"].notna().to_numpy()
+    return out

@@ -187,11 +187,19 @@ def _name_lookup(u: pd.Series, lookup: dict[str, dict[str, str]]) -> tuple[pd.Se
     """Unique names -> (code or NaN, alt_spelling): official name first, then the BPS
     spelling, then the documented old spellings."""
     key = _name_key_unique(u)
-    direct = key.map(lookup["by_name"])
     old = _old_spelling(key)
-    alt = key.map(lookup["by_bps"]).fillna(old.map(lookup["by_name"]))
-    alt = alt.fillna(old.map(lookup["by_bps"]))
-    return direct.fillna(alt), direct.isna() & alt.notna()
+    candidates = [
+        key.map(lookup["by_name"]),
+        key.map(lookup["by_bps"]),
+        old.map(lookup["by_name"]),
+        old.map(lookup["by_bps"]),
+    ]
+    found = [c.to_numpy(dtype=object) for c in candidates]
+    code = found[0].copy()
+    for alt in found[1:]:
+        code = np.where(pd.isna(code), alt, code)
+    direct_missing = pd.isna(found[0])
+    return pd.Series(code, dtype=object), pd.Series(direct_missing & pd.notna(code))
 
 
 def _match(

@@ -234,3 +234,144 @@ def test_parse_dates_index_and_repeats():
     assert out.index.tolist() == list("abcd")
     assert out.isna().tolist() == [False, True, False, False]
     assert (out.dropna() == pd.Timestamp("1990-01-31")).all()
+
+
+# --------------------------------------------------------------------------- clean_records
+def _records() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "_file": ["a.xlsx", "a.xlsx", "b.csv", "b.csv", "b.csv"],
+            "_skema_hubungan": ["dtks", "dtks", "dukcapil", "dukcapil", "dukcapil"],
+            "nik": ["'1211 0145 0785 0001", "1.21101E+15", None, "1211014507850001", "12-11"],
+            "no_kk": ["1211012010150003", "1211.0120.1015.0003", "", None, "x"],
+            "nama": ["  siti   nur ", "BONA", "", None, "a  b"],
+            "jenis_kelamin": ["P", "Laki-laki", "", None, "?"],
+            "tanggal_lahir": ["1985-07-05", "05-07-1985", "kemarin", None, "32874"],
+            "hubungan": ["1", "ISTRI", "3", "10", "99"],
+            "bpnt": ["Ya", "", "-", "0", "2"],
+            "pbi_jkn": ["1", "2", "0", None, "TIDAK ADA"],
+            "pkh": ["Y", "N", "T", "TIDAK", "x"],
+            "kecamatan": ["Kota Sidikalang", None, "Medan", "TIGA LINGGA", "Sumbul"],
+            "desa": ["Huta Rakjat", "Lau Pakpak", "Batang Beruh", "Kalang", "Desa Pegagan Julu I"],
+            "x_catatan": ["a", "b", "c", "d", "e"],
+        },
+        index=[10, 20, 30, 40, 50],
+    )
+
+
+CONTRACT_COLUMNS = {
+    "nik_raw": "object",
+    "no_kk_raw": "object",
+    "nik": "object",
+    "no_kk": "object",
+    "nama": "object",
+    "jenis_kelamin": "object",
+    "tanggal_lahir": "datetime64[ns]",
+    "hubungan": "Int8",
+    "bpnt": "boolean",
+    "pbi_jkn": "boolean",
+    "pkh": "boolean",
+    "kode_kecamatan": "object",
+    "kecamatan": "object",
+    "kode_desa": "object",
+    "desa": "object",
+    "desa_raw": "object",
+    "kecamatan_raw": "object",
+    "wilayah_ejaan_lain": "bool",
+}
+
+
+def test_clean_records_contract_columns_and_index():
+    from dtks_analysis.clean import clean_records
+
+    rec = _records()
+    out = clean_records(rec)
+    assert out.index.equals(rec.index)
+    assert set(rec.columns) <= set(out.columns)
+    for col, dtype in CONTRACT_COLUMNS.items():
+        assert str(out[col].dtype) == dtype, col
+    assert out["x_catatan"].tolist() == rec["x_catatan"].tolist()
+    # the input frame is not modified
+    assert rec["nik"].iloc[0] == "'1211 0145 0785 0001"
+
+
+def test_clean_records_values():
+    from dtks_analysis.clean import clean_records
+
+    out = clean_records(_records())
+    assert out["nik_raw"].tolist()[:2] == ["'1211 0145 0785 0001", "1.21101E+15"]
+    assert out["nik"].tolist() == [
+        "1211014507850001",
+        "1.21101E+15",
+        None,
+        "1211014507850001",
+        "1211",
+    ]
+    assert out["no_kk"].tolist() == ["1211012010150003", "1211012010150003", None, None, "x"]
+    assert out["nama"].tolist() == ["SITI NUR", "BONA", None, None, "A B"]
+    assert out["jenis_kelamin"].tolist() == ["P", "L", None, None, None]
+    dates = out["tanggal_lahir"]
+    assert dates.isna().tolist() == [False, False, True, True, False]
+    assert dates.dropna().tolist() == [
+        pd.Timestamp(d) for d in ("1985-07-05", "1985-07-05", "1990-01-01")
+    ]
+    # scheme per row: "3" is anak in DTKS, istri in Dukcapil; "10" Dukcapil pembantu -> 7
+    assert out["hubungan"].tolist() == [1, 2, 2, 7, pd.NA]
+    assert out["bpnt"].tolist() == [True, False, pd.NA, False, False]
+    assert out["pbi_jkn"].tolist() == [True, False, False, False, False]
+    assert out["pkh"].tolist() == [True, False, False, False, pd.NA]
+
+
+def test_clean_records_regions():
+    from dtks_analysis.clean import clean_records
+
+    out = clean_records(_records())
+    assert out["kecamatan_raw"].tolist() == [
+        "Kota Sidikalang",
+        None,
+        "Medan",
+        "TIGA LINGGA",
+        "Sumbul",
+    ]
+    assert out["desa_raw"].tolist()[0] == "Huta Rakjat"
+    # row 30: kecamatan "Medan" unknown -> taken from the village (Batang Beruh, Sidikalang)
+    assert out["kode_kecamatan"].tolist() == [
+        "12.11.01",
+        "12.11.03",
+        "12.11.01",
+        "12.11.03",
+        "12.11.02",
+    ]
+    assert out["kecamatan"].tolist() == [
+        "Sidikalang",
+        "Tigalingga",
+        "Sidikalang",
+        "Tigalingga",
+        "Sumbul",
+    ]
+    # row 40: Kalang lies in Sidikalang, not in the row's Tigalingga -> village unknown
+    assert out["kode_desa"].tolist() == [
+        "12.11.01.2011",
+        "12.11.03.2010",
+        "12.11.01.1009",
+        None,
+        "12.11.02.1007",
+    ]
+    assert out["desa"].tolist()[0] == "Huta Rakyat"
+    assert out["wilayah_ejaan_lain"].tolist() == [True, False, False, False, False]
+    assert out["kecamatan_dikenal"].tolist() == [True, False, False, True, True]
+
+
+def test_clean_records_uses_settings_scheme_and_tolerates_missing_columns():
+    from dtks_analysis.clean import clean_records
+    from dtks_analysis.config import Settings
+
+    rec = pd.DataFrame({"nik": ["1211014507850001"], "hubungan": ["3"], "desa": ["Kalang"]})
+    assert clean_records(rec, Settings(skema_hubungan="dukcapil"))["hubungan"].tolist() == [2]
+    out = clean_records(rec)  # default settings: dtks
+    assert out["hubungan"].tolist() == [3]
+    assert out["no_kk"].tolist() == [None]
+    assert out["bpnt"].tolist() == [False]  # absent column = blank = False
+    assert out["kode_desa"].tolist() == ["12.11.01.2012"]
+    assert out["kode_kecamatan"].tolist() == ["12.11.01"]
+    assert len(clean_records(rec.iloc[:0])) == 0
