@@ -155,7 +155,7 @@ def plan_files(
     )
     files.append(siks)
     desa = ref.desa
-    for k, kec in enumerate(ref.kecamatan.itertuples()):
+    for kec in ref.kecamatan.itertuples():
         vil = [int(i) for i in np.flatnonzero(desa["kode_kec"].to_numpy() == kec.kode)]
         vil = [i for i in vil if desa_present[i]]
         if not vil:

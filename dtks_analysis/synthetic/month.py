@@ -285,7 +285,7 @@ def inject_written(
     ]
     bad_kab = [f"12{x:02d}" for x in range(26, 99) if f"12{x:02d}" not in ref.kabupaten]
     for code in ("kk_excel", "kk_provinsi", "kk_kabupaten", "kk_tanggal", "kk_nomor_urut"):
-        for fid, rows in (
+        for _fid, rows in (
             w.index[w["fam_defect"] == code].groupby(w.loc[w["fam_defect"] == code, "fid"]).items()
         ):
             old = out.at[rows[0], "no_kk"]
