@@ -864,16 +864,23 @@ def _encoding_error(rel: str, data: bytes, exc: UnicodeDecodeError) -> IngestErr
     )
 
 
-def _csv_records(text: str, delim: str) -> tuple[list[list[str]], list[int]]:
-    """All CSV records with the 1-based line each starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+def _csv_records(text: str, delim: str, rel: str) -> tuple[list[list[str]], list[int]]:
+    """All CSV records with the 1-based line each starts on (strict quoting)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
     rows: list[list[str]] = []
     lines: list[int] = []
     prev = 0
-    for rec in reader:
-        rows.append(rec)
-        lines.append(prev + 1)
-        prev = reader.line_num
+    try:
+        for rec in reader:
+            rows.append(rec)
+            lines.append(prev + 1)
+            prev = reader.line_num
+    except csv.Error as exc:
+        raise IngestError(
+            f'{rel}: format CSV rusak mulai baris {prev + 1} ({exc}). Periksa tanda kutip (") '
+            f"yang tidak ditutup atau salah letak, lalu ekspor ulang file CSV. (malformed CSV from "
+            f"line {prev + 1}: check unbalanced quotes and export again)"
+        ) from exc
     return rows, lines
 
 
@@ -920,13 +927,7 @@ def _read_csv(data: bytes, rel: str) -> tuple[list[_Table], list[str]]:
             f"pengirim mengirim ulang file. (CSV file has no content: ask for the file again)"
         )
     delim, text = _pick_delimiter(text, rel)
-    try:
-        rows, lines = _csv_records(text, delim)
-    except csv.Error as exc:
-        raise IngestError(
-            f'{rel}: format CSV rusak ({exc}). Periksa tanda kutip (") yang tidak ditutup, lalu '
-            f"ekspor ulang. (malformed CSV: check unbalanced quotes and export again)"
-        ) from exc
+    rows, lines = _csv_records(text, delim, rel)
     nonblank = [i for i, r in enumerate(rows) if not _is_blank_row(r)]
     rows = [rows[i] for i in nonblank]
     nums = np.asarray(lines, dtype=np.int64)[nonblank] if nonblank else np.empty(0, np.int64)
