@@ -20,6 +20,7 @@ import xlsxwriter
 
 from dtks_analysis import regions
 from dtks_analysis.config import check_month, month_end
+from dtks_analysis.formatting import bulan_id
 from dtks_analysis.rules import RULE_ORDER, RULES
 
 TIDAK_DIKETAHUI = "Tidak diketahui"
@@ -52,8 +53,6 @@ _RAW_SOURCES: dict[str, tuple[str, ...]] = {
     "kecamatan": ("kecamatan_raw", "kecamatan"),
 }
 
-_MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"]
-
 
 def safe_name(name: str | None) -> str:
     """A file/folder name from a region name (``None``/empty -> "Tidak diketahui").
@@ -73,11 +72,6 @@ def _region_names() -> dict[str, str]:
     """Official name of every Dairi kecamatan and village code."""
     t = pd.read_csv(regions.DAIRI_CSV, dtype=str, keep_default_na=False)
     return dict(zip(t["kode"], t["nama"], strict=True))
-
-
-def _bulan(month: str) -> str:
-    y, m = check_month(month).split("-")
-    return f"{_MONTHS[int(m) - 1]} {y}"
 
 
 def _as_text(values: pd.Series) -> np.ndarray:
@@ -271,7 +265,7 @@ def write_worklists(
     ``findings`` is ``validate(...).findings``; ``cleaned`` the frame it was computed from
     (indexed by ``record``). Villages without errors or warnings get no workbook.
     """
-    bulan = _bulan(month)
+    bulan = bulan_id(check_month(month))
     created = datetime.combine(month_end(month), datetime.min.time())
     table = _worklist_table(findings, cleaned)
     base = Path(out_root) / month

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -625,42 +624,23 @@ def validate(
     return ValidationResult(findings, persons, excluded, n_dup, n, villages)
 
 
-_KEC_PREFIX = r"^(KECAMATAN|KEC|KOTA)"
-
-
-def _key(s: pd.Series) -> pd.Series:
-    """Name-matching key of the contract: upper case, non-alphanumerics removed."""
-    return s.astype(str).str.upper().str.replace(r"[^0-9A-Z]", "", regex=True)
-
-
-@lru_cache(maxsize=1)
-def _kecamatan_keys() -> frozenset[str]:
-    """Keys of every Dairi kecamatan: Kemendagri and BPS names (prefix dropped) and codes."""
-    t = pd.read_csv(regions.DAIRI_CSV, dtype=str, keep_default_na=False)
-    t = t[t["tingkat"] == "kecamatan"]
-    keys: set[str] = set()
-    for col in ("nama", "nama_bps", "kode", "kode_nik6", "kode_bps"):
-        k = _key(t[col])
-        keys |= set(k) | set(k.str.replace(_KEC_PREFIX, "", regex=True))
-    keys.discard("")
-    return frozenset(keys)
-
-
 def _kecamatan_unmatched(df: pd.DataFrame, kec_raw: pd.Series) -> np.ndarray:
     """Rows whose kecamatan column is filled but names no Dairi kecamatan.
 
     A row's kecamatan code may come from its village even when the kecamatan text is unknown,
-    so the text itself is checked against the official and BPS names and codes.
+    so the text itself is matched again with the matcher clean.py uses
+    (:func:`regions.match_kecamatan`, on distinct values only).
     """
     filled = kec_raw.to_numpy(dtype=object) != ""
-    if "kecamatan_dikenal" in df.columns:  # explicit flag from clean.py when available
-        known = df["kecamatan_dikenal"].fillna(False).to_numpy(dtype=bool)
-        return filled & ~known
-    keys = _kecamatan_keys()
-    in_list = _by_uniques(
-        kec_raw, lambda u: _key(u).str.replace(_KEC_PREFIX, "", regex=True).isin(keys), False
-    ).astype(bool)
-    return filled & (_is_na(_col(df, "kode_kecamatan")) | ~in_list)
+    if not filled.any():
+        return filled
+    codes, uniques = pd.factorize(kec_raw.to_numpy(dtype=object)[filled])
+    u = pd.Series(uniques, dtype=object)
+    matched = regions.match_kecamatan(u, u)["kode_kecamatan"]  # a name, or a code typed there
+    unknown = matched.isna().to_numpy(dtype=bool)[codes]
+    out = np.zeros(len(kec_raw), dtype=bool)
+    out[np.flatnonzero(filled)] = unknown
+    return out
 
 
 def _family_rules(

@@ -379,7 +379,8 @@ class TestFields:
         )
         assert codes_at(res, 100) == {"kecamatan_tidak_dikenal"}
         assert codes_at(res, 101) == set()
-        res = run(frame(person(kecamatan_raw=None), wife(kecamatan_raw="1210030")))
+        assert res.findings["kode_kecamatan"].tolist() == [KEC[0]]  # code from the village
+        res = run(frame(person(kecamatan_raw=None), wife(kecamatan_raw="12.11.01")))
         assert res.findings.empty
 
     def test_alternative_spelling_note(self) -> None:
