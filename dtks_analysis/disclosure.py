@@ -32,7 +32,8 @@ Algorithm of :func:`suppress` (deterministic):
    ``mask.attrs["tidak_terlindungi"]`` and raises a :class:`DisclosureWarning`: only
    suppressing the total could help, and totals are published in full by design.
 
-Rows whose group value is missing or "" (households of unknown kecamatan: their figures equal the
+A group whose total is 0 needs no protection (the total shows every cell is 0); row-rule
+cells hidden there stay hidden. Rows whose group value is missing or "" (households of unknown kecamatan: their figures equal the
 published "Tidak diketahui" kecamatan row) are not suppressed. With ``min_cell = 1`` a
 known-primary cell would be 1 by definition, so its prior is taken as ``>= 1`` only.
 Not modelled: ``rt_bansos`` versus the three program columns, and intervals of hidden bounding
@@ -211,6 +212,8 @@ def suppress(
                 continue
             gv = v[rows, c]
             total = float(gv.sum())
+            if total == 0:
+                continue  # every cell is 0 and the published total says so: nothing to protect
             plo, phi = strong[0][rows, c], strong[1][rows, c]
             if len(_group_leaks(np.ones_like(h), plo, phi, total)):
                 # not protectable against the strong attacker: protect against the weak one
@@ -289,6 +292,8 @@ def audit(
             h = hidden[rows, c]
             if not h.any():
                 continue
+            if totals.loc[gname, col] == 0:
+                continue  # all cells 0, as the published total shows
             s = float(totals.loc[gname, col]) - float(v[rows, c][~h].sum())
             idx = np.flatnonzero(h)
             lo, hi = _intervals(plo[rows[idx], c], phi[rows[idx], c], s)

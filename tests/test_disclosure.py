@@ -130,6 +130,18 @@ def test_secondary_choice_is_deterministic_smallest_then_code_order():
     assert sorted(hidden(m2, t.iloc[::-1])) == ["A.2001", "A.2004"]
 
 
+def test_zero_total_group_needs_no_secondary():
+    # row rule hides rt_pkh = 0 of the small village; the kecamatan's PKH total is 0, so every
+    # village is known to have 0 anyway: no secondary cell is hidden, nothing is reported
+    t = table({"A": [(2, 0), (40, 0), (50, 0)]}, cols=COLS3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", d.DisclosureWarning)
+        _, m = d.suppress(t, COLS3)
+    assert hidden(m, t, "rt_pkh") == ["A.2001"]
+    assert hidden(m, t) == ["A.2001", "A.2002"]
+    assert leaks(t, m) == set()
+
+
 def test_zero_and_large_cells_published_and_unknown_group_untouched():
     t = table({"A": [(0,), (4,), (12,)], "": [(2,)]})
     out, m = d.suppress(t, ["rumah_tangga"])
@@ -211,10 +223,12 @@ def test_suppress_leaves_nothing_recoverable(case):
     for c in cols:
         assert out[c].isna().equals(m[c])
         assert (out.loc[~m[c], c] == t.loc[~m[c], c]).all()
-        # never exactly one hidden cell in a kecamatan (unless it has a single village)
+        # never exactly one hidden cell in a kecamatan (unless it has a single village, or
+        # its total is 0 so every cell is known to be 0)
         n_hidden = m[c].groupby(t["kode_kecamatan"]).sum()
         size = t.groupby("kode_kecamatan").size()
-        assert ((n_hidden != 1) | (size == 1)).all()
+        total = t[c].groupby(t["kode_kecamatan"]).sum()
+        assert ((n_hidden != 1) | (size == 1) | (total == 0)).all()
     totals = d.group_totals(t, cols)
     strong = d.audit(out, totals, min_cell, primary=prim, value_cols=cols)
     for _, r in strong.iterrows():
