@@ -283,16 +283,26 @@ HEADER_MAP: dict[str, str] = {
 _COMPACT_MAP: dict[str, str] = {k.replace("_", ""): v for k, v in HEADER_MAP.items()}
 
 
+@lru_cache(maxsize=4096)
+def _canonical_cached(header: str) -> str | None:
+    key = _header_key(header)
+    if not key:
+        return None
+    return HEADER_MAP.get(key) or _COMPACT_MAP.get(key.replace("_", ""))
+
+
 def canonical_column(header: object) -> str | None:
     """Canonical column for a raw header text, or None if unknown.
 
     >>> canonical_column("Nomor Kartu Keluarga"), canonical_column("AdaPKH"), canonical_column("X")
     ('no_kk', 'pkh', None)
     """
-    key = _header_key(header)
-    if not key:
+    if header is None:
         return None
-    return HEADER_MAP.get(key) or _COMPACT_MAP.get(key.replace("_", ""))
+    text = header if isinstance(header, str) else str(header)
+    if len(text) > 80:  # no header spelling is this long
+        return None
+    return _canonical_cached(text)
 
 
 # --------------------------------------------------------------------------- cell values
@@ -1020,8 +1030,7 @@ def _read_file(path: Path, rel: str, scheme: str) -> tuple[pd.DataFrame, pd.Data
                 f"(header only, no records)"
             )
     recs = [t.records for t in with_header if t.records is not None and len(t.records)]
-    records = pd.concat(recs, ignore_index=True) if recs else _empty_records()
-    records = _fill_none(records)
+    records = _concat_records(recs)
     records["_skema_hubungan"] = scheme
     records = records[_ordered_columns(records.columns)]
     files = pd.DataFrame(
@@ -1065,17 +1074,34 @@ def _ordered_columns(cols: Iterable[str]) -> list[str]:
     return [*META, *CANONICAL, *extra]
 
 
-def _fill_none(df: pd.DataFrame) -> pd.DataFrame:
-    """NaN left by concatenating frames with different columns -> None (object dtype)."""
-    for c in df.columns:
-        if c in META or c in CANONICAL:
-            continue  # present in every frame: never NaN
-        col = df[c]
-        if col.dtype != object or col.isna().any():
-            arr = col.to_numpy(dtype=object)
-            arr[pd.isna(arr)] = None
-            df[c] = pd.Series(arr, index=df.index, dtype=object)
-    return df
+def _concat_records(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack record frames column by column; columns missing from a frame become None.
+
+    (``pd.concat`` checks every None of object columns for NA-ness, which is slow for
+    many small frames, and fills missing columns with NaN.)
+    """
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return _empty_records()
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    names: list[str] = []
+    seen: set[str] = set()
+    for f in frames:
+        for c in f.columns:
+            if c not in seen:
+                seen.add(c)
+                names.append(c)
+    data: dict[str, np.ndarray] = {}
+    for c in _ordered_columns(names):
+        parts = [
+            f[c].to_numpy(dtype=np.int64 if c == "_row" else object)
+            if c in f.columns
+            else np.full(len(f), None, dtype=object)
+            for f in frames
+        ]
+        data[c] = np.concatenate(parts)
+    return pd.DataFrame(data, index=pd.RangeIndex(len(data["_row"])), copy=False)
 
 
 def read_file(path: Path, rel: str, scheme: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -1286,9 +1312,7 @@ def read_month(
         warnings += check_region(records, rel, settings)
         all_records.append(records)
         all_files.append(frows)
-    records = pd.concat(all_records, ignore_index=True)
-    records = _fill_none(records)[_ordered_columns(records.columns)]
-    records["_row"] = records["_row"].astype(np.int64)
+    records = _concat_records(all_records)
     files_df = pd.concat(all_files, ignore_index=True)
     if records.empty:
         raise IngestError(
