@@ -132,8 +132,11 @@ def _mode_first(g: np.ndarray, v: np.ndarray, n_groups: int) -> np.ndarray:
 
 
 def _truthy_disabilitas(values: pd.Series) -> np.ndarray:
-    text = values.astype("string").str.strip().str.upper()
-    return (text.notna() & ~text.isin(DISABILITAS_TIDAK)).to_numpy(dtype=bool, na_value=False)
+    """Per row: the disability text is a "yes" (non-empty, not a "no" word)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    text = pd.Series(uniques, dtype="string").str.strip().str.upper()
+    yes = (text.notna() & ~text.isin(DISABILITAS_TIDAK)).to_numpy(dtype=bool, na_value=False)
+    return np.append(yes, False)[codes]  # code -1 (missing) -> the appended False
 
 
 def build_households(
@@ -146,7 +149,16 @@ def build_households(
     if len(persons) == 0:
         return _empty()
     order = file_order(persons)
-    p = persons.iloc[order].reset_index(drop=True)
+    needed = [
+        "kunci",
+        *REGION_COLS,
+        "hubungan",
+        "jenis_kelamin",
+        "tanggal_lahir",
+        *PROGRAMS,
+        *(c for c in ("disabilitas", "_file") if c in persons.columns),
+    ]
+    p = persons[needed].iloc[order].reset_index(drop=True)
     n = len(p)
 
     g, keys = pd.factorize(p["kunci"], sort=False)

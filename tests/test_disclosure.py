@@ -207,7 +207,7 @@ def village_tables(draw):
     return pd.DataFrame(recs), draw(st.integers(2, 4))
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(village_tables())
 def test_suppress_leaves_nothing_recoverable(case):
     t, min_cell = case

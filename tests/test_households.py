@@ -276,7 +276,7 @@ person_rows = st.lists(
 )
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(person_rows)
 def test_matches_plain_reference(rows):
     p = make_persons(rows)
