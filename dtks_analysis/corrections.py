@@ -137,7 +137,12 @@ def _worklist_table(findings: pd.DataFrame, cleaned: pd.DataFrame) -> pd.DataFra
 def _workbook(path: Path, title: str, created: datetime) -> xlsxwriter.Workbook:
     wb = xlsxwriter.Workbook(
         str(path),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        {
+            "in_memory": True,  # temp files per part made writing ~10x slower
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
     )
     wb.set_properties(
         {
