@@ -208,6 +208,9 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
         "PROGRAM SEMBAKO",
         "BANSOS SEMBAKO",
         "KPM BPNT",
+        "PENERIMA BPNT",
+        "PENERIMA SEMBAKO",
+        "STATUS BPNT",
     ),
     "pbi_jkn": (
         "ADAPBI",
@@ -222,8 +225,11 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
         "PBI/KIS",
         "JKN PBI",
         "KPM PBI",
+        "PENERIMA PBI",
+        "PENERIMA PBI JKN",
+        "STATUS PBI",
     ),
-    "pkh": ("ADAPKH", "ADA PKH", "PKH", "KPM PKH"),
+    "pkh": ("ADAPKH", "ADA PKH", "PKH", "KPM PKH", "PENERIMA PKH", "STATUS PKH"),
     "disabilitas": (
         "DISABILITAS",
         "PENYANDANG DISABILITAS",
@@ -283,12 +289,17 @@ HEADER_MAP: dict[str, str] = {
 _COMPACT_MAP: dict[str, str] = {k.replace("_", ""): v for k, v in HEADER_MAP.items()}
 
 
+def _lookup(key: str) -> str | None:
+    return HEADER_MAP.get(key) or _COMPACT_MAP.get(key.replace("_", "")) if key else None
+
+
 @lru_cache(maxsize=4096)
 def _canonical_cached(header: str) -> str | None:
-    key = _header_key(header)
-    if not key:
-        return None
-    return HEADER_MAP.get(key) or _COMPACT_MAP.get(key.replace("_", ""))
+    found = _lookup(_header_key(header))
+    if found is None and re.search(r"[(\[]", header):
+        # explanations in brackets: "NIK (16 DIGIT)", "PKH (1=YA, 2=TIDAK)", "JK [L/P]"
+        found = _lookup(_header_key(re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", header)))
+    return found
 
 
 def canonical_column(header: object) -> str | None:
@@ -1238,7 +1249,7 @@ def _read_sumber(month_dir: Path, default: str) -> tuple[dict[str, str], Path | 
                 f"{p}: skema_hubungan untuk '{rel}' harus 'dtks' atau 'dukcapil', bukan "
                 f"{skema!r}. (skema_hubungan must be dtks or dukcapil)"
             )
-        out[str(rel).replace("\\", "/")] = skema
+        out[str(rel).replace("\\", "/").removeprefix("./")] = skema
     return out, p
 
 
