@@ -346,7 +346,6 @@ def _id_checks(
 
     p["is16"] = is16
     p["excel"] = excel
-    p["prefix_ok"] = is16 & ~prov_bad & ~kab_bad
     p["valid_struct"] = p["valid"].to_numpy(dtype=bool) & ~excel
     return p, excel
 
@@ -424,10 +423,10 @@ def validate(
     nik_valid = pn["valid_struct"].to_numpy(dtype=bool)
     kk_valid = pk["valid_struct"].to_numpy(dtype=bool)
 
-    # -- NIK vs record: prefix outside Dairi, sex, birth date (whenever the NIK decodes)
-    prefix_ok = pn["prefix_ok"].to_numpy(dtype=bool)
+    # -- NIK vs record: prefix outside Dairi (structurally valid NIK, also from a numeric cell:
+    # its first 15 digits are intact), sex and birth date (whenever the NIK's date decodes)
     kab = pn["kabupaten"].to_numpy(dtype=object)
-    out.add(prefix_ok & (kab != settings.kabupaten_nik4), "nik_luar_dairi")
+    out.add(pn["valid"].to_numpy(dtype=bool) & (kab != settings.kabupaten_nik4), "nik_luar_dairi")
     nik_sex = pn["sex"].to_numpy(dtype=object)
     jk = _col(df, "jenis_kelamin").to_numpy(dtype=object)
     decodes = pn["is16"].to_numpy(dtype=bool) & pn["birth_date"].notna().to_numpy()

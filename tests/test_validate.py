@@ -237,6 +237,12 @@ class TestNikVsRecord:
         assert f["kode_aturan"].tolist() == ["nik_luar_dairi"]
         assert f["tingkat"].tolist() == ["note"]
 
+    def test_outside_dairi_only_for_valid_nik(self) -> None:
+        res = run(frame(person(nik="1271010507850000"), wife()))
+        assert codes_at(res, 100) == {"nik_nomor_urut"}
+        res = run(frame(person(nik_raw="1271010507850010", _nik_type="number"), wife()))
+        assert codes_at(res, 100) == {"nik_excel", "nik_luar_dairi"}
+
     def test_sex_mismatch(self) -> None:
         res = run(frame(person(jenis_kelamin="P"), wife()))
         assert codes_at(res, 100) == {"nik_beda_jk"}
