@@ -969,7 +969,7 @@ def _read_csv(data: bytes, rel: str) -> tuple[list[_Table], list[str]]:
             f"{int(nums[hdr.index])}) berisi {width} kolom dengan pemisah '{shown}'. Kemungkinan "
             f"pemisah kolom campuran (mis. ',' dan ';') atau tanda kutip tidak ditutup. Perbaiki "
             f"baris tersebut atau ekspor ulang file CSV. (line {int(nums[i])} has {len(r)} "
-            f"fields but the header has {width}: mixed delimiters or unbalanced quotes)"
+            f"field(s) but the header has {width}: mixed delimiters or unbalanced quotes)"
         )
     t = _table_from_rows(rows, nums, rel, "")
     return [t], warnings
@@ -1234,7 +1234,13 @@ def _read_sumber(month_dir: Path, default: str) -> tuple[dict[str, str], Path | 
     try:
         doc = yaml.safe_load(p.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise IngestError(f"{p}: bukan YAML yang valid ({exc}) (not valid YAML)") from exc
+        mark = getattr(exc, "problem_mark", None)
+        at = f" di baris {mark.line + 1}" if mark is not None else ""
+        raise IngestError(
+            f"{p}: bukan YAML yang valid{at}. Perbaiki penulisannya, contoh:\n"
+            f'files:\n  "kiriman/Sidikalang.xlsx": {{skema_hubungan: dukcapil}}\n'
+            f"(not valid YAML{at.replace(' di baris', ' at line')})"
+        ) from exc
     if doc is None:
         return {}, p
     if not isinstance(doc, dict) or not isinstance(doc.get("files", {}), dict):
