@@ -110,20 +110,21 @@ def check_month(
     nik = check_ids(df["nik"], df["nik_num"].to_numpy(bool), ref, ref_year, nik=True)
     kk = check_ids(df["no_kk"], df["kk_num"].to_numpy(bool), ref, ref_year, nik=False)
     has_kec = np.array([any(c == "kecamatan" for c, _ in f.columns) for f in files])
-    skema = pd.Series([files[i].skema for i in df["file_idx"]], index=df.index)
+    skema = pd.Series(np.array([f.skema for f in files])[df["file_idx"].to_numpy()], index=df.index)
     # region
-    dkey = df["desa"].map(desa_key)
+    u = pd.unique(df["desa"])
+    dkey = df["desa"].map(dict(zip(u, [desa_key(x) for x in u], strict=True)))
     off = dkey.map(ref.desa_by_key)
     alt = dkey.map(ref.desa_by_bps_key)
     desa_pos = off.fillna(alt)
-    kec_from_col = df["kecamatan"].map(kec_key).map(ref.kec_by_key)
+    uk = pd.unique(df["kecamatan"])
+    kec_from_col = df["kecamatan"].map(dict(zip(uk, [kec_key(x) for x in uk], strict=True)))
+    kec_from_col = kec_from_col.map(ref.kec_by_key)
     kec_from_col = kec_from_col.where(has_kec[df["file_idx"].to_numpy()])
-    kec_codes = ref.kecamatan["kode"].to_numpy()
-    desa_kec = desa_pos.map(lambda p: ref.desa.at[int(p), "kode_kec"] if pd.notna(p) else None)
-    kode_kec = kec_from_col.map(lambda p: kec_codes[int(p)] if pd.notna(p) else None).fillna(
-        desa_kec
-    )
-    kode_desa = desa_pos.map(lambda p: ref.desa.at[int(p), "kode"] if pd.notna(p) else None)
+    kec_codes = dict(enumerate(ref.kecamatan["kode"]))
+    desa_kec = desa_pos.map(dict(enumerate(ref.desa["kode_kec"])))
+    kode_kec = kec_from_col.map(kec_codes).fillna(desa_kec)
+    kode_desa = desa_pos.map(dict(enumerate(ref.desa["kode"])))
     # a village only counts within its own kecamatan
     kode_desa = kode_desa.where(kode_desa.isna() | (kode_desa.str[:8] == kode_kec))
     facts["kode_kecamatan"] = kode_kec

@@ -106,7 +106,8 @@ def inject_canonical(
     perm = rng.permutation(fids_all)
     size_of = dict(zip(w["fid"], fam_size, strict=True))
     files = inj.files
-    xlsx_fid = set(w.loc[[files[i].fmt == "xlsx" for i in w["file_idx"]], "fid"])
+    is_xlsx = np.array([f.fmt == "xlsx" for f in files])[w["file_idx"].to_numpy()]
+    xlsx_fid = set(w.loc[is_xlsx, "fid"])
     kk_of = dict(zip(w["fid"], w["no_kk"], strict=True))
     pos = 0
     chosen: dict[str, list[int]] = {k: [] for k in FAMILY_DEFECTS}
@@ -154,8 +155,8 @@ def inject_canonical(
             & (w["fid"].to_numpy() != a["fid"])
             & ~inj.used
         )
-        same = [s for s in same if int(w.at[s, "fid"]) not in taken]
-        if not same or int(a["fid"]) in taken:
+        same = same[~np.isin(w["fid"].to_numpy()[same], list(taken))]
+        if len(same) == 0 or int(a["fid"]) in taken:
             continue
         b = w.loc[same[int(rng.integers(0, len(same)))]]
         new = b.copy()
@@ -254,7 +255,7 @@ def inject_written(
 ) -> None:
     """Defects on the written strings (IDs, names, villages, flags, rows), in place."""
     rng, ref, files = inj.rng, inj.ref, inj.files
-    xlsx = np.array([files[i].fmt == "xlsx" for i in w["file_idx"]])
+    xlsx = np.array([f.fmt == "xlsx" for f in files])[w["file_idx"].to_numpy()]
     nonhead = (w["rel"] != "kepala").to_numpy()
     fam_size = w.groupby("fid")["pid"].transform("size").to_numpy()
     all_nik = set(out["nik"])

@@ -98,17 +98,18 @@ def write_xlsx(
             ws.write_string(r0, c, h, bold)
         r = r0 + 1
         if df is not None:
-            ws_str, ws_num, ws_dt = ws.write_string, ws.write_number, ws.write_datetime
+            # the private writers skip the A1-notation wrapper: a third less time per cell
+            ws_str, ws_num, ws_dt = ws._write_string, ws._write_number, ws._write_datetime
             for row in _cells(df, st):
                 for c, v in enumerate(row):
                     t = type(v)
                     if t is str:
                         if v:
-                            ws_str(r, c, v)
+                            ws_str(r, c, v, None)
                     elif t is datetime:
                         ws_dt(r, c, v, date_f)
                     else:
-                        ws_num(r, c, v)
+                        ws_num(r, c, v, None)
                 r += 1
         for _ in range(st.blank_tail):
             for c in range(ncol):
