@@ -166,6 +166,7 @@ __all__ = [
     "TABLE_TITLES",
     "read_workbook_table",
     "write_csvs",
+    "write_tables",
     "write_workbook",
 ]
 
@@ -652,3 +653,20 @@ def read_workbook_table(path: str | Path, name: str) -> pd.DataFrame:
             back = {v: k for k, v in labels.items()}
             df[col] = df[col].map(lambda v, b=back: b.get(v, v))
     return df
+
+
+def write_tables(
+    tables: Mapping[str, pd.DataFrame],
+    month_dir: str | Path,
+    month: str,
+    meta: Mapping[str, Any] | None = None,
+) -> dict[str, Path]:
+    """Write a month's published tables: ``month_dir/tabel/<name>.csv`` and
+    ``month_dir/tabel_dtks_<month>.xlsx`` (see :func:`write_csvs`, :func:`write_workbook`).
+
+    Returns ``{name: csv path, ..., "xlsx": workbook path}``.
+    """
+    month_dir = Path(month_dir)
+    paths: dict[str, Path] = dict(write_csvs(tables, month_dir / "tabel"))
+    paths["xlsx"] = write_workbook(tables, month_dir / f"tabel_dtks_{month}.xlsx", month, meta)
+    return paths

@@ -215,3 +215,10 @@ class TestWorkbook:
                 for c in from_xlsx.columns
             }
             assert as_text == from_csv.to_dict("list"), name
+
+
+def test_write_tables_layout(tables: dict[str, pd.DataFrame], tmp_path: Path) -> None:
+    paths = export.write_tables(tables, tmp_path / "2023-12", "2023-12", META)
+    assert paths["xlsx"] == tmp_path / "2023-12" / "tabel_dtks_2023-12.xlsx"
+    assert paths["rekap_kecamatan"] == tmp_path / "2023-12" / "tabel" / "rekap_kecamatan.csv"
+    assert all(p.is_file() for p in paths.values())
