@@ -131,7 +131,14 @@ def publish(staging: Path, out_dir: Path, month: str) -> Path:
 
 
 # -- notebooks ----------------------------------------------------------------------
-def run_notebook(src: Path, dst: Path, parameters: dict, progress: bool) -> None:
+def run_notebook(
+    src: Path, dst: Path, parameters: dict, progress: bool, keep_failed: Path | None = None
+) -> None:
+    """Execute ``src`` into ``dst`` with papermill on the ``dtks`` kernel.
+
+    On failure the executed notebook is copied to ``keep_failed`` (under ``data/``: it may
+    show data) and the error names the cell and that copy.
+    """
     import papermill as pm
 
     try:
@@ -145,9 +152,14 @@ def run_notebook(src: Path, dst: Path, parameters: dict, progress: bool) -> None
             report_mode=False,
         )
     except pm.PapermillExecutionError as exc:
+        where = dst
+        if keep_failed is not None and dst.exists():
+            keep_failed.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(dst, keep_failed)
+            where = keep_failed
         raise ReportError(
             f"Notebook {src.name} gagal di sel {exc.exec_count}: {exc.ename}: {exc.evalue} "
-            f"(notebook failed; lihat {dst})"
+            f"(notebook failed; lihat {where})"
         ) from None
     except Exception as exc:
         if "No such kernel" in str(exc) or type(exc).__name__ == "NoSuchKernel":
@@ -281,7 +293,8 @@ def run_report(
             for nb in NOTEBOOKS:
                 with steps.step(f"notebook_{nb[:2]}", f"Menjalankan notebook {nb}"):
                     dst = review / nb
-                    run_notebook(NOTEBOOK_DIR / nb, dst, params, progress)
+                    failed = settings.interim_root / month / f"gagal_{nb}"
+                    run_notebook(NOTEBOOK_DIR / nb, dst, params, progress, keep_failed=failed)
                     executed[nb] = dst
             with steps.step("html", "Membuat HTML"):
                 title = f"Laporan Bulanan DTKS Kabupaten Dairi {month}"
