@@ -298,8 +298,12 @@ def _id_checks(
     label: str,
     ref: pd.Timestamp,
     out: _Collector,
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """Structural checks of NIK (``prefix="nik"``) or No KK; returns (parse, excel flags)."""
+) -> pd.DataFrame:
+    """Structural checks of NIK (``prefix="nik"``) or No KK, added to ``out``.
+
+    Returns the parse of :mod:`dtks_analysis.nik` plus ``is16`` (16 digits, numeric cells
+    included), ``excel`` and ``valid_struct`` (valid and not damaged by Excel).
+    """
     raw_col = f"{field_name}_raw" if f"{field_name}_raw" in df.columns else field_name
     raw = _col(df, raw_col)
     parser = nikmod.parse_nik if prefix == "nik" else nikmod.parse_kk
@@ -347,7 +351,7 @@ def _id_checks(
     p["is16"] = is16
     p["excel"] = excel
     p["valid_struct"] = p["valid"].to_numpy(dtype=bool) & ~excel
-    return p, excel
+    return p
 
 
 # --------------------------------------------------------------------------- duplicates
@@ -416,8 +420,8 @@ def validate(
     order = _file_order(df)
 
     # -- NIK and No KK structure
-    pn, nik_excel = _id_checks(df, "nik", "nik", "NIK", ref, out)
-    pk, kk_excel = _id_checks(df, "no_kk", "kk", "No KK", ref, out)
+    pn = _id_checks(df, "nik", "nik", "NIK", ref, out)
+    pk = _id_checks(df, "no_kk", "kk", "No KK", ref, out)
     kk_reason = pk["reason"].to_numpy(dtype=object)
     usable = ~np.isin(kk_reason, _KK_UNUSABLE)
     nik_valid = pn["valid_struct"].to_numpy(dtype=bool)

@@ -399,6 +399,11 @@ class TestFields:
         assert f["kode_aturan"].tolist() == ["program_tidak_dikenal"] * 2
         assert sorted(f["kolom"]) == ["bpnt", "pkh"]
 
+    def test_relationship_empty(self) -> None:
+        res = run(frame(person(), wife(hubungan=None, hubungan_raw="")))
+        assert codes_at(res, 101) == {"hubungan_tidak_dikenal"}
+        assert "kosong" in res.findings["pesan"].iloc[0]
+
     def test_relationship(self) -> None:
         res = run(frame(person(), wife(hubungan=None, hubungan_raw="SEPUPU")))
         assert codes_at(res, 101) == {"hubungan_tidak_dikenal"}
@@ -459,6 +464,19 @@ class TestResult:
         assert by_v[["errors", "warnings", "notes"]].to_numpy().sum() == len(f)
         unknown = by_v[by_v["kode_desa"].isna()]
         assert unknown["desa"].tolist() == ["Tidak diketahui"] and unknown["records"].item() == 1
+
+    def test_row_numbers_as_text_sort_numerically(self) -> None:
+        df = frame(person(nama=None), wife(nama=None))
+        df["_row"] = ["10", "9"]
+        res = run(df)
+        assert res.findings["_row"].tolist() == ["9", "10"]
+
+    def test_excluded_reason_and_person_flags(self) -> None:
+        res = run(frame(person(), wife(nik="1211014809870000"), person(no_kk="12345", hubungan=3)))
+        assert res.excluded["kode_aturan"].tolist() == ["kk_panjang"]
+        assert res.excluded["alasan"].str.len().gt(5).all()
+        assert res.persons["nik_valid"].tolist() == [True, False]
+        assert res.persons["kk_valid"].tolist() == [True, True]
 
     def test_messages_hold_no_ids(self) -> None:
         other = wife(no_kk=KK2, nik="1211010507850001", jenis_kelamin="L", hubungan=1)
