@@ -140,6 +140,11 @@ def rekap_desa(hh: pd.DataFrame) -> pd.DataFrame:
         )
     out = pd.concat(rows, ignore_index=True)
     idx = pd.MultiIndex.from_frame(out[["kode_kecamatan", "kode_desa"]])
+    stray = sums.index.difference(idx)
+    if len(stray):
+        raise ValueError(
+            f"kode_desa di luar kecamatannya (village outside its kecamatan): {list(stray)}"
+        )
     vals = sums.reindex(idx).fillna(0).astype("int64").reset_index(drop=True)
     return pd.concat([out, vals], axis=1)
 

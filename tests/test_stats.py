@@ -111,6 +111,13 @@ def test_unknown_code_raises():
         stats.rekap_kecamatan(bad)
 
 
+def test_village_outside_its_kecamatan_raises():
+    bad = make_hh([("12.11.01.2008", 1, False, False, False, False, "L")])
+    bad["kode_kecamatan"] = "12.11.02"
+    with pytest.raises(ValueError, match="12.11.01.2008"):
+        stats.rekap_desa(bad)
+
+
 def test_kombinasi_program_eight_rows_fixed_order():
     k = stats.kombinasi_program(HH)
     assert k[["bpnt", "pbi_jkn", "pkh"]].values.tolist() == [
