@@ -304,7 +304,8 @@ def html_to_pdf(
         raise FileNotFoundError(f"HTML untuk dicetak tidak ada (not found): {html_path}")
     browser = browser or find_browser()
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="dtks-chromium-") as tmp:
+    # Work beside the PDF, not in /tmp: a snap-packaged Chromium cannot see the host /tmp.
+    with tempfile.TemporaryDirectory(prefix="dtks-chromium-", dir=pdf_path.parent) as tmp:
         tmp_pdf = Path(tmp) / "out.pdf"
         profile = Path(tmp) / "profile"
         profile.mkdir()

@@ -205,6 +205,7 @@ class TestPdf:
         with pytest.raises(render.PdfRenderError, match="GPU process exploded"):
             render.html_to_pdf(public_html, tmp_path / "x.pdf", browser=exe)
         assert not (tmp_path / "x.pdf").exists()
+        assert not list(tmp_path.glob("dtks-chromium-*"))  # scratch profile removed
 
     def test_browser_timeout(self, public_html: Path, tmp_path: Path) -> None:
         exe = fake_browser(tmp_path, "sleep 30")
