@@ -28,6 +28,18 @@ def _receivers(hh: pd.DataFrame, program: str) -> pd.Index:
     return pd.Index(hh["kunci"].to_numpy(dtype=object)[flag])
 
 
+def _set_sizes(cur: pd.Index, prev: pd.Index) -> tuple[int, int, int]:
+    """(|cur & prev|, |cur - prev|, |prev - cur|) through shared integer codes."""
+    codes, _ = pd.factorize(np.concatenate([cur.to_numpy(), prev.to_numpy()]))
+    c, p = codes[: len(cur)], codes[len(cur) :]
+    in_prev = np.zeros(codes.max() + 1 if len(codes) else 0, dtype=bool)
+    in_prev[p] = True
+    in_cur = np.zeros_like(in_prev)
+    in_cur[c] = True
+    both = in_cur & in_prev
+    return int(both.sum()), int((in_cur & ~in_prev).sum()), int((in_prev & ~in_cur).sum())
+
+
 def _check_unique(hh: pd.DataFrame, name: str) -> None:
     dup = hh["kunci"].duplicated()
     if dup.any():
@@ -50,9 +62,7 @@ def arus_program(prev_hh: pd.DataFrame | None, cur_hh: pd.DataFrame) -> pd.DataF
             rows.append((prog, pd.NA, pd.NA, pd.NA, pd.NA, len(cur)))
             continue
         prev = _receivers(prev_hh, prog)
-        bertahan = len(cur.intersection(prev))
-        baru = len(cur.difference(prev))
-        keluar = len(prev.difference(cur))
+        bertahan, baru, keluar = _set_sizes(cur, prev)
         if len(cur) != len(prev) + baru - keluar:
             raise FlowIdentityError(
                 f"{prog}: bulan_ini {len(cur)} != bulan_lalu {len(prev)} + baru {baru} "

@@ -48,7 +48,10 @@ def adjust(
     if previous_hh is None or len(previous_hh) == 0:
         return current.reset_index(drop=True), _empty_nonrespon()
 
-    present = {v for v in pd.Series(list(current_persons_villages), dtype=object).dropna()}
+    if isinstance(current_persons_villages, pd.Series):
+        present = set(current_persons_villages.dropna().unique())
+    else:
+        present = {v for v in current_persons_villages if isinstance(v, str)}
     prev = previous_hh[~previous_hh["imputasi"].astype(bool) & previous_hh["kode_desa"].notna()]
     villages = prev.drop_duplicates("kode_desa")[
         ["kode_kecamatan", "kecamatan", "kode_desa", "desa"]
