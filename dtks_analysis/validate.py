@@ -381,7 +381,8 @@ def _duplicates(df: pd.DataFrame, order: np.ndarray) -> tuple[np.ndarray, np.nda
     first = np.full(n, -1, dtype=np.int64)
     if n == 0:
         return is_copy, first
-    ordered = df.iloc[order]
+    needed = {*COMPARE_FIELDS, *_FALLBACK_RAW.values(), *(f"{f}_raw" for f in EDITED_FIELDS)}
+    ordered = df[[c for c in df.columns if c in needed]].take(order)
     # cheap pre-filter on a few edited fields; full comparison only for candidates
     quick = pd.DataFrame(
         {f: _col(ordered, f).to_numpy() for f in ("nik", "no_kk", "nama", "tanggal_lahir")}
@@ -594,12 +595,12 @@ def validate(
     findings = _assemble(df, out)
 
     # -- persons and excluded rows
-    persons = df.iloc[np.flatnonzero(counted)].copy()
+    persons = df.take(np.flatnonzero(counted))
     persons["nik_valid"] = nik_valid[counted]
     persons["kk_valid"] = kk_valid[counted]
     persons["kunci"] = kunci.to_numpy(dtype=object)[counted]
     ex_mask = ~usable
-    excluded = df.iloc[np.flatnonzero(ex_mask)].copy()
+    excluded = df.take(np.flatnonzero(ex_mask))
     ex_code = np.select(
         [kk_reason == "empty", kk_reason == "excel", kk_reason == "digits"],
         ["kk_kosong", "kk_excel", "kk_bukan_angka"],
@@ -680,7 +681,7 @@ def _family_rules(
     # the household's region (same rule as households.build_households)
     from dtks_analysis import households
 
-    fam = df.iloc[np.flatnonzero(flagged)].copy()
+    fam = df.take(np.flatnonzero(flagged))
     fam["kunci"] = kunci.to_numpy(dtype=object)[flagged]
     hh = households.build_households(fam, reference_date=ref, umur_maks=settings.umur_maks)
     kec_map = dict(zip(hh["kunci"], hh["kode_kecamatan"], strict=True))
