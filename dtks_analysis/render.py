@@ -170,7 +170,7 @@ def notebook_node_to_html(
     """Render an (executed) notebook to one self-contained print HTML document.
 
     ``title`` is the document ``<title>`` (and the PDF's title); ``running_title`` (default
-    ``title``) is printed at the top left of every page after the first; ``footer`` at the
+    ``title``) is printed at the top left of every page (public edition: after the title page); ``footer`` at the
     bottom left; "Halaman X dari Y" at the bottom right. The reviewer edition says so at the
     top right. Output is deterministic: the same notebook gives the same bytes.
     """
@@ -182,6 +182,8 @@ def notebook_node_to_html(
             "css_edition": _css_string(EDISI_PENELAAH if with_code else ""),
             "css_footer": _css_string(footer),
             "body_class": "dtks-penelaah" if with_code else "dtks-publik",
+            # the public edition opens with a title page (render.judul_html): no running head
+            "title_page": not with_code,
         }
     }
     body, _ = html_exporter(with_code=with_code, template=template).from_notebook_node(

@@ -140,6 +140,7 @@ class TestHtml:
         assert "<svg" in html and "Grafik rumah tangga" in html  # inline SVG, text kept
         assert "35.412" in html and "12,3%" in html
         assert 'lang="id"' in html
+        assert "@page :first" in html  # title page without running head
 
     def test_nothing_loaded_from_the_network(self, public_html: Path) -> None:
         html = public_html.read_text(encoding="utf-8")
@@ -153,6 +154,7 @@ class TestHtml:
         html = out.read_text(encoding="utf-8")
         assert CODE_MARKER in html and STDERR_MARKER in html
         assert render.EDISI_PENELAAH in html
+        assert "@page :first" not in html  # no title page: running head from page 1
 
     def test_deterministic(self, executed: Path, public_html: Path, tmp_path: Path) -> None:
         again = render.notebook_to_html(executed, tmp_path / "p.html", with_code=False, title=TITLE)
