@@ -5,19 +5,9 @@ The notebooks call these so that every sentence is tested and no number is typed
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable, Sequence
-
 import pandas as pd
 
-from dtks_analysis.formatting import (
-    KOSONG,
-    bulan_id,
-    fmt_change,
-    fmt_int,
-    fmt_pct,
-    source_line,
-)
+from dtks_analysis.formatting import bulan_id, fmt_change, fmt_int, fmt_pct
 
 PROGRAMS = {"bpnt": "BPNT", "pbi_jkn": "PBI-JKN", "pkh": "PKH"}
 COLUMN_LABELS = {
@@ -117,61 +107,6 @@ def ringkasan(
         f"No KK tidak terbaca."
     )
     return out
-
-
-def bullets_html(items: Iterable[str], css: str = "ringkasan") -> str:
-    """An HTML bullet list (text escaped)."""
-    lis = "".join(f"<li>{html.escape(s)}</li>" for s in items)
-    return f'<ul class="{css}">{lis}</ul>'
-
-
-def with_total(df: pd.DataFrame, label_col: str, label: str = "Kabupaten Dairi") -> pd.DataFrame:
-    """``df`` with a totals row of every numeric column appended."""
-    total = df.sum(numeric_only=True)
-    row = {c: (total[c] if c in total.index else "") for c in df.columns}
-    row[label_col] = label
-    out = pd.concat([df, pd.DataFrame([row])], ignore_index=True)
-    return out
-
-
-def table_html(
-    df: pd.DataFrame,
-    *,
-    caption: str,
-    month: str,
-    int_cols: Sequence[str] = (),
-    pct_cols: Sequence[str] = (),
-    labels: dict[str, str] | None = None,
-    note: str | None = None,
-    total_last: bool = False,
-) -> str:
-    """A numbered-style report table: caption, Indonesian numbers, source line under it."""
-    labels = {**COLUMN_LABELS, **(labels or {})}
-    head = "".join(f"<th>{html.escape(labels.get(c, c))}</th>" for c in df.columns)
-    body = []
-    for i, (_, row) in enumerate(df.iterrows()):
-        cells = []
-        for c in df.columns:
-            v = row[c]
-            if c in int_cols:
-                text, cls = fmt_int(v), "num"
-            elif c in pct_cols:
-                text, cls = fmt_pct(v), "num"
-            else:
-                text, cls = (
-                    (KOSONG if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)),
-                    "",
-                )
-            cells.append(f'<td class="{cls}">{html.escape(text)}</td>')
-        tr_cls = ' class="total"' if total_last and i == len(df) - 1 else ""
-        body.append(f"<tr{tr_cls}>{''.join(cells)}</tr>")
-    src = html.escape(source_line(month))
-    extra = f"<br>{html.escape(note)}" if note else ""
-    return (
-        f'<figure class="tabel"><table class="dtks"><caption>{html.escape(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-        f'<figcaption class="sumber">{src}{extra}</figcaption></figure>'
-    )
 
 
 def change_text(x: float | int | None) -> str:

@@ -11,10 +11,10 @@ from datetime import date
 
 import pandas as pd
 
-from dtks_analysis import narrative
+from dtks_analysis import narrative, render
 from dtks_analysis.config import Settings
-from dtks_analysis.formatting import bulan_id, fmt_int, mask_id, tanggal_id
-from dtks_analysis.narrative import TINGKAT, table_html
+from dtks_analysis.formatting import bulan_id, fmt_int, mask_id, source_line, tanggal_id
+from dtks_analysis.narrative import COLUMN_LABELS, TINGKAT
 
 ID_RULE_PREFIXES = ("nik_", "kk_")
 
@@ -25,6 +25,32 @@ def _esc(s: object) -> str:
 
 def _p(text: str) -> str:
     return f"<p>{_esc(text)}</p>"
+
+
+def table_html(
+    df: pd.DataFrame,
+    *,
+    caption: str,
+    month: str,
+    int_cols: list[str] | tuple[str, ...] = (),
+    pct_cols: list[str] | tuple[str, ...] = (),
+    labels: dict[str, str] | None = None,
+    note: str | None = None,
+    total: bool | dict | None = None,
+) -> str:
+    """A report table with the project's column labels and the month's source line."""
+    return str(
+        render.tabel_html(
+            df,
+            caption,
+            sumber=source_line(month),
+            catatan=note,
+            int_cols=int_cols,
+            pct_cols=pct_cols,
+            labels={**COLUMN_LABELS, **(labels or {})},
+            total=total,
+        )
+    )
 
 
 # -- notebook 01: intake and quality ---------------------------------------------------
@@ -160,17 +186,24 @@ def examples_html(md) -> str:
 
 # -- notebook 02: the public report -------------------------------------------------------
 def title_block_html(month: str, settings: Settings, release: date | None = None) -> str:
-    release = release or date.today()
-    sementara = '<p class="sementara">Data sementara</p>' if settings.data_sementara else ""
-    return (
-        '<div class="title-page">'
-        f'<p class="instansi">{_esc(settings.instansi)}</p>'
-        "<h1>Laporan Bulanan Data Terpadu Kesejahteraan Sosial (DTKS)</h1>"
-        f'<p class="subjudul">{_esc(settings.kabupaten_nama)} — {_esc(bulan_id(month))}</p>'
-        f"{sementara}"
-        f'<p class="rilis">Tanggal rilis: {_esc(tanggal_id(release))}</p>'
-        "</div>"
+    """The title page."""
+    return str(
+        render.judul_html(
+            "Laporan Bulanan Data Terpadu Kesejahteraan Sosial (DTKS)",
+            bulan_id(month),
+            tanggal_rilis=tanggal_id(release or date.today()),
+            instansi=settings.instansi,
+            wilayah=settings.kabupaten_nama,
+            sementara=settings.data_sementara,
+            alamat=settings.alamat_instansi,
+            kontak=settings.kontak_instansi,
+        )
     )
+
+
+def highlights_html(t) -> str:
+    """The Ringkasan box."""
+    return str(render.ringkasan_html(highlights(t)))
 
 
 def highlights(t) -> list[str]:
@@ -187,21 +220,38 @@ def highlights(t) -> list[str]:
     )
 
 
+def rumah_tangga_html(rekap: pd.DataFrame, month: str) -> str:
+    """Table 1: households and persons per kecamatan, with the kabupaten total."""
+    return table_html(
+        rekap[["kecamatan", "rumah_tangga", "jiwa", "rt_imputasi"]],
+        caption=f"Tabel 1. Rumah tangga dan jiwa DTKS menurut kecamatan, {bulan_id(month)}",
+        month=month,
+        int_cols=["rumah_tangga", "jiwa", "rt_imputasi"],
+        total=True,
+        note="RT imputasi: rumah tangga desa yang tidak melapor, dibawa dari bulan lalu.",
+    )
+
+
 def program_table_html(rekap: pd.DataFrame, month: str) -> str:
     df = rekap[["kecamatan", "rumah_tangga", "rt_bpnt", "rt_pbi_jkn", "rt_pkh"]].copy()
-    df = narrative.with_total(df, "kecamatan")
+    tot = df.sum(numeric_only=True)
     rt = df["rumah_tangga"].where(df["rumah_tangga"] > 0)
     out = pd.DataFrame({"kecamatan": df["kecamatan"]})
+    total: dict = {"kecamatan": "Jumlah"}
     for key, label in narrative.PROGRAMS.items():
         out[f"RT {label}"] = df[f"rt_{key}"]
         out[f"% {label}"] = df[f"rt_{key}"] / rt
+        total[f"RT {label}"] = tot[f"rt_{key}"]
+        total[f"% {label}"] = (
+            tot[f"rt_{key}"] / tot["rumah_tangga"] if tot["rumah_tangga"] else None
+        )
     return table_html(
         out,
         caption=f"Tabel 2. Rumah tangga penerima program dan cakupannya menurut kecamatan, {bulan_id(month)}",
         month=month,
         int_cols=[c for c in out.columns if c.startswith("RT ")],
         pct_cols=[c for c in out.columns if c.startswith("% ")],
-        total_last=True,
+        total=total,
         note="Cakupan: persentase terhadap seluruh rumah tangga DTKS di kecamatan tersebut.",
     )
 
@@ -385,6 +435,7 @@ def annex_html(rekap_desa: pd.DataFrame, month: str, settings: Settings) -> str:
                 month=month,
                 int_cols=cols[1:],
                 note=note,
+                total=False,
             )
         )
     parts.append(
@@ -400,6 +451,9 @@ __all__ = [
     "examples_html",
     "files_html",
     "highlights",
+    "highlights_html",
+    "rumah_tangga_html",
+    "table_html",
     "intake_sentence",
     "karakteristik_html",
     "kombinasi_html",
@@ -411,3 +465,15 @@ __all__ = [
     "village_counts",
     "villages_html",
 ]
+
+
+def umur_long(wide: pd.DataFrame) -> pd.DataFrame:
+    """Age structure in long form (``kelompok_umur, jenis_kelamin, jiwa``) for the pyramid chart."""
+    long = wide.melt(
+        id_vars="kelompok_umur",
+        value_vars=["laki_laki", "perempuan"],
+        var_name="jenis_kelamin",
+        value_name="jiwa",
+    )
+    long["jenis_kelamin"] = long["jenis_kelamin"].map({"laki_laki": "L", "perempuan": "P"})
+    return long
