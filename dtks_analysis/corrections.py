@@ -74,6 +74,15 @@ def _region_names() -> dict[str, str]:
     return dict(zip(t["kode"], t["nama"], strict=True))
 
 
+@lru_cache(maxsize=1)
+def _village_kind() -> dict[str, str]:
+    """ "Desa" or "Kelurahan" for every village code."""
+    t = pd.read_csv(regions.DAIRI_CSV, dtype=str, keep_default_na=False)
+    t = t[t["tingkat"] == "desa"]
+    kinds = np.where(t["jenis"].str.lower() == "kelurahan", "Kelurahan", "Desa")
+    return dict(zip(t["kode"], kinds, strict=True))
+
+
 def _as_text(values: pd.Series) -> np.ndarray:
     """Values as display strings ("" when missing; dates as DD-MM-YYYY)."""
     if pd.api.types.is_datetime64_any_dtype(values):
@@ -281,7 +290,8 @@ def write_worklists(
         folder = base / kec
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{desa}.xlsx"
-        where = f"Desa/Kelurahan {desa}, Kecamatan {kec}"
+        kind = _village_kind().get(rows["kode_desa"].iloc[0], "Desa/Kelurahan")
+        where = f"{kind} {desa}, Kecamatan {kec}"
         title = f"Daftar perbaikan data DTKS {bulan} - {where}"
         _write_village(path, rows, title, created)
         written.append(path)

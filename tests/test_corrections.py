@@ -65,6 +65,7 @@ def test_rows_match_findings_and_ids_are_text(checked, tmp_path: Path) -> None:
     ws = wb.active
     assert "RAHASIA" in ws["A1"].value
     assert "RAHASIA" in wb.properties.title
+    assert "Kelurahan Kuta Gambir, Kecamatan Sidikalang" in ws["A2"].value
     header = [c.value for c in ws[4]]
     assert header[:7] == ["No", "Berkas", "Sheet", "Baris", "NIK", "No KK", "Nama"]
     assert header[-1] == "Sudah diperbaiki"
