@@ -1058,6 +1058,17 @@ def _read_file(path: Path, rel: str, scheme: str) -> tuple[pd.DataFrame, pd.Data
     )
     for t in with_header:
         warnings.extend(t.warnings)
+    with_records = [t for t in with_header if t.status == "ok"]
+    if len(with_records) > 1:  # a sheet computed from another would count its records twice
+        for t in with_records:
+            n_f = _sheet_formula_count(data, t.sheet)
+            if n_f:
+                warnings.append(
+                    f"{_where(rel, t.sheet)}: berisi {n_f} sel rumus (formula); nilai tersimpan "
+                    f"dipakai. Pastikan sheet ini bukan salinan (rumus) dari sheet lain agar data "
+                    f"tidak terhitung dua kali (sheet holds formulas; check it does not copy "
+                    f"another sheet)"
+                )
     if not len(records) and len(with_header) == sum(t.status == "headeronly" for t in tables):
         warnings.append(f"{rel}: file tidak berisi baris data (file has no records)")
     return records, files, warnings
@@ -1205,7 +1216,7 @@ def check_region(records: pd.DataFrame, rel: str, settings: Settings) -> list[st
                 f"({', '.join(sorted(map(str, bad))[:5])}) (rows naming another kabupaten)"
             )
     kec = records["kecamatan"].dropna()
-    if len(kec):
+    if len(kec) and keys["kecamatan"]:
         uk = pd.Series(kec.unique(), dtype=object)
         if not _matches(uk, keys["kecamatan"], _KEC_PREFIX).any():
             desa = pd.Series(records["desa"].dropna().unique(), dtype=object)

@@ -204,29 +204,28 @@ def test_repeated_header_and_blank_rows_dropped(tmp_path: Path, settings: Settin
 
 
 def test_million_blank_rows_is_fast(tmp_path: Path, settings: Settings) -> None:
-    """A sheet whose used range runs to row 1,000,000 of styled blank cells."""
+    """A sheet whose used range runs to row 1,000,000 through blank (styled / empty) cells."""
     month = tmp_path / "2023-12"
     path = write_xlsx(month / "a.xlsx", {"Sheet1": [HEADER, person(), person(NIK2)]})
     with zipfile.ZipFile(path) as zf:
         parts = {n: zf.read(n) for n in zf.namelist()}
-    xml = parts["xl/worksheets/sheet1.xml"].decode()
-    blank = "".join(
-        f'<row r="{i}"><c r="A{i}" s="0"/><c r="H{i}" t="inlineStr"><is><t></t></is></c></row>'
-        for i in range(4, 1_000_001)
+    # rows without an r= attribute follow each other (rows 4 .. 1,000,000)
+    blank = b'<row><c s="0"/><c t="inlineStr"><is><t></t></is></c></row>' * 999_997
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    assert sheet.count(b"</row></sheetData>") == 1
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        b"</row></sheetData>", b"</row>" + blank + b"</sheetData>"
     )
-    xml = xml.replace("</sheetData>", blank + "</sheetData>")
-    xml = xml.replace('<dimension ref="A1:H3"/>', '<dimension ref="A1:H1000000"/>')
-    parts["xl/worksheets/sheet1.xml"] = xml.encode()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for n, b in parts.items():
             zf.writestr(n, b)
     path.write_bytes(buf.getvalue())
-    t0 = time.perf_counter()
+    cpu0 = time.process_time()  # CPU time: not inflated when other jobs share the machine
     res = read_month(month, settings)
-    elapsed = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
     assert res.records["_row"].tolist() == [2, 3]
-    assert elapsed < 20, elapsed
+    assert cpu < 15.0, cpu
 
 
 def test_several_sheets_and_sheet_without_header(tmp_path: Path, settings: Settings) -> None:
@@ -438,3 +437,25 @@ def test_records_frame_has_expected_dtypes(tmp_path: Path, settings: Settings) -
     r = read_month(month, settings).records
     assert all(pd.api.types.is_object_dtype(t) for t in r.drop(columns="_row").dtypes)
     assert isinstance(r.index, pd.RangeIndex)
+
+
+def test_formula_copy_sheet_is_read_with_a_warning(tmp_path: Path, settings: Settings) -> None:
+    """Cached formula values are read; a formula sheet beside another sheet is flagged."""
+    month = tmp_path / "2023-12"
+    path = month / "a.xlsx"
+    month.mkdir()
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Asli")
+    ws.write_row(0, 0, HEADER)
+    ws.write_row(1, 0, person())
+    cp = wb.add_worksheet("Salinan")
+    for j, v in enumerate(HEADER):
+        cp.write_formula(0, j, f"=Asli!{chr(65 + j)}1", None, v)
+    for j, v in enumerate(person()):
+        cp.write_formula(1, j, f"=Asli!{chr(65 + j)}2", None, v)
+    wb.close()
+    res = read_month(month, settings)
+    assert res.records["_sheet"].tolist() == ["Asli", "Salinan"]
+    assert res.records.loc[1, "nik"] == NIK1  # the cached value
+    assert any("'Salinan'" in w and "16 sel rumus" in w for w in res.warnings)
+    assert not any("'Asli'" in w for w in res.warnings)
