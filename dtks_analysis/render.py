@@ -526,8 +526,9 @@ def tabel_html(
 
     Columns in ``int_cols``/``pct_cols`` (fractions)/``dec_cols`` are formatted the Indonesian way
     and right-aligned; other columns are left-aligned text. ``labels`` renames column headers.
-    ``total=True`` adds a "Jumlah" row summing ``int_cols`` (use only for additive tables);
-    a mapping gives the total row's values explicitly. Missing values print as "–". The header
+    ``total=True`` adds a "Jumlah" row summing ``int_cols`` (use only for additive tables;
+    a column with a missing/suppressed cell shows "–"); a mapping gives the total row's values
+    explicitly (e.g. ``{"desa": "Jumlah", "rumah_tangga": 35412}``). Missing values print as "–". The header
     repeats on every page the table runs over. ``kecil`` keeps a narrow table from spanning
     the full width (default: true for three columns or fewer).
     """
@@ -552,7 +553,11 @@ def tabel_html(
         rows.append(f"<tr>{cells}</tr>")
     if total:
         if total is True:
-            values: dict[str, Any] = {c: df[c].sum(min_count=1) for c in cols if c in ints}
+            # a column with a suppressed (missing) cell gets no total: summing the visible
+            # cells would print a wrong number; pass a mapping to show the true total
+            values: dict[str, Any] = {
+                c: None if df[c].isna().any() else df[c].sum() for c in cols if c in ints
+            }
             first_text = next((c for c in cols if c not in num), None)
             if first_text is not None:
                 values[first_text] = "Jumlah"

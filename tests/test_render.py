@@ -256,7 +256,10 @@ class TestHtmlBlocks:
             catatan="– : disembunyikan",
         )
         assert "A&amp;B" in html and "1.234" in html and "12,5%" in html
-        assert '<tr class="total"><td class="teks">Jumlah</td><td class="angka">1.234</td>' in html
+        # a column with a hidden cell gets no (misleading) partial sum
+        assert '<tr class="total"><td class="teks">Jumlah</td><td class="angka">–</td>' in html
+        full = render.tabel_html(df.fillna({"rt": 6}), "T", sumber="S", int_cols=["rt"], total=True)
+        assert '<td class="angka">1.240</td><td class="teks"></td></tr>' in full
         assert "<thead>" in html and "Sumber: uji" in html and "– : disembunyikan" in html
         assert html._repr_html_() == str(html)
 
