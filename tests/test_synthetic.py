@@ -414,3 +414,12 @@ def test_csv_format(tmp_path: Path) -> None:
     assert s["months"]["2023-12"]["rows"] == len(read_back(raw))
     encodings = {p.read_bytes()[:3] == b"\xef\xbb\xbf" for p in files}
     assert len(files) < 5 or encodings == {True, False}
+
+
+def test_defect_rate_is_the_share_of_rows_affected(sample: Path) -> None:
+    for m in MONTHS:
+        s = json.loads((sample / "truth" / m / "summary.json").read_text())
+        d = _csv(sample / "truth" / m / "defects.csv")
+        share = len(d[["file", "sheet", "row"]].drop_duplicates()) / s["baris"]
+        assert 0.5 * 0.03 < share < 1.5 * 0.03
+        assert 0.01 < s["nik_luar_dairi"] / s["baris_dihitung"] < 0.05
