@@ -635,7 +635,6 @@ def _table_from_rows(
     rel: str,
     sheet: str,
     merged: Iterable[tuple[tuple[int, int], tuple[int, int]]] | None = None,
-    line_label: str = "baris",
 ) -> _Table:
     """Header detection + records of one sheet (rows already without blank rows)."""
     where = _where(rel, sheet or None)
