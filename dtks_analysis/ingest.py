@@ -43,6 +43,8 @@ from dtks_analysis.config import PACKAGE_DATA, Settings, load_settings
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 CSV_SUFFIXES = (".csv",)
+OTHER_SPREADSHEETS = (".xlsb", ".ods", ".numbers", ".xlt", ".xltx", ".xltm", ".fods")
+"""Spreadsheets that are not read: stop rather than silently leave a village's data out."""
 SUMBER_FILE = "sumber.yaml"
 SKEMA = ("dtks", "dukcapil")
 
@@ -1305,6 +1307,13 @@ def read_month(
         )
     schemes, sumber_path = _read_sumber(month_dir, settings.skema_hubungan)
     files, ignored = list_extracts(month_dir)
+    other_sheets = [rel for rel in ignored if Path(rel).suffix.lower() in OTHER_SPREADSHEETS]
+    if other_sheets:
+        raise IngestError(
+            f"{other_sheets[0]}: format lembar kerja ini tidak didukung. Buka di Excel/LibreOffice "
+            f"lalu 'Simpan Sebagai' Excel Workbook (.xlsx) dan hapus file aslinya dari folder "
+            f"bulan. (unsupported spreadsheet format: save it as .xlsx)"
+        )
     if not files:
         what = f" (isi folder: {', '.join(ignored[:10])})" if ignored else " (folder kosong)"
         raise IngestError(

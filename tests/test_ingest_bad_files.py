@@ -324,3 +324,10 @@ def test_csv_unclosed_quote(month: Path, settings: Settings) -> None:
     lines = [",".join(HEADER), ",".join(ROW[:2]) + ',"BUDI,1,Kuta Gambir,1,0,1', ",".join(ROW2)]
     (month / "Sumbul.csv").write_text("\n".join(lines) + "\n")
     fails(month, settings, "Sumbul.csv", "format CSV rusak", "baris 2", "unbalanced quotes")
+
+
+@pytest.mark.parametrize("name", ["Sumbul.xlsb", "Sumbul.ods"])
+def test_unsupported_spreadsheet_format(month: Path, settings: Settings, name: str) -> None:
+    good_file(month)
+    (month / name).write_bytes(b"PK\x03\x04whatever")
+    fails(month, settings, name, "tidak didukung", "Simpan Sebagai", "save it as .xlsx")
