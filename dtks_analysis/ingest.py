@@ -13,6 +13,14 @@ Choices for inputs without records (documented here, tested in ``tests/test_inge
 * a workbook whose sheets are all empty, or none of which has a recognisable header, is an error;
 * a month in which no file holds any record is an error.
 
+Other documented choices: hidden sheets with a header are read (with a warning); vertically
+merged cells in the data area are filled down with their value (with a warning); a second
+header row under a merged group cell (``PROGRAM`` over ``PKH BPNT PBI``) is merged into the
+header; a header row repeated inside the data is dropped (with a warning); two byte-identical
+files, and spreadsheets in formats that are not read (``.xlsb``, ``.ods``), stop the run;
+CSV rows with more fields than the header are accepted only when the extra fields are empty.
+``_row`` is an ``int64`` column (all other values are ``str`` or ``None``).
+
 Every :class:`IngestError` message names the file (and sheet / row / column where it applies),
 says what is wrong and what to do, in Indonesian, then in English in parentheses. Messages never
 quote cell values of ID or name columns.
