@@ -601,8 +601,9 @@ def validate(
     persons["kunci"] = kunci.to_numpy(dtype=object)[counted]
     ex_mask = ~usable
     excluded = df.take(np.flatnonzero(ex_mask))
+    kk_damaged = pk["excel"].to_numpy(dtype=bool)  # numeric cell or scientific notation
     ex_code = np.select(
-        [kk_reason == "empty", kk_reason == "excel", kk_reason == "digits"],
+        [kk_reason == "empty", kk_damaged, kk_reason == "digits"],
         ["kk_kosong", "kk_excel", "kk_bukan_angka"],
         default="kk_panjang",
     )[ex_mask]

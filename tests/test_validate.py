@@ -209,6 +209,11 @@ class TestIdRules:
         assert res.persons.index.tolist() == [100]
         assert bool(res.persons["kk_valid"].iloc[0]) is (code == "kk_tanda_baca")
 
+    def test_short_number_cell_kk_excluded_as_excel(self) -> None:
+        res = run(frame(person(no_kk_raw="121101201015000", _no_kk_type="number"), wife()))
+        assert {c for c in codes_at(res, 100) if c.startswith("kk_")} == {"kk_excel"}
+        assert res.excluded["kode_aturan"].tolist() == ["kk_excel"]
+
     def test_number_cell_damage_explains_other_faults(self) -> None:
         # a numeric cell that lost digits: only the Excel rule, not length/date/serial
         res = run(
