@@ -29,6 +29,7 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dtks_analysis.formatting import INSTANSI, KOSONG, bulan_id, source_line
@@ -138,6 +139,14 @@ DEFINISI_FIELDS: dict[str, str] = {
     "klasifikasi_penyajian": "Klasifikasi penyajian",
     "referensi_waktu": "Referensi waktu",
     "tipe_data": "Tipe data",
+}
+# activity metadata (meta["kegiatan"]) shown on the contents sheet
+KEGIATAN_FIELDS: dict[str, str] = {
+    "judul": "Kegiatan",
+    "penyelenggara": "Penyelenggara",
+    "frekuensi": "Frekuensi",
+    "unit_analisis": "Unit analisis",
+    "tingkat_penyajian": "Tingkat penyajian",
 }
 NOTE_SUPPRESSED = (
     "– : nilai disembunyikan untuk melindungi kerahasiaan rumah tangga (sel bernilai kecil "
@@ -477,6 +486,11 @@ def _write_definisi(
     )
 
 
+def _link(cell: Any, sheet: str) -> None:
+    """An internal hyperlink to cell A1 of ``sheet``."""
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet}'!A1")
+
+
 def _write_contents(
     ws: Worksheet, names: list[str], month: str, meta: Mapping[str, Any], source: str
 ) -> None:
@@ -499,11 +513,12 @@ def _write_contents(
     for k, name in enumerate(names, start=1):
         ws.cell(r, 1, sheet_name(name))
         ws.cell(r, 2, f"Tabel {k}. {TABLE_TITLES.get(name, name)}")
-        ws.cell(r, 1).hyperlink = f"#'{sheet_name(name)}'!A1"
+        _link(ws.cell(r, 1), sheet_name(name))
         ws.cell(r, 1).font = Font(color="1F4E79", underline="single")
         r += 1
     if meta.get("definisi"):
-        ws.cell(r, 1, DEFINISI_SHEET).hyperlink = f"#'{DEFINISI_SHEET}'!A1"
+        ws.cell(r, 1, DEFINISI_SHEET)
+        _link(ws.cell(r, 1), DEFINISI_SHEET)
         ws.cell(r, 1).font = Font(color="1F4E79", underline="single")
         ws.cell(r, 2, "Definisi variabel dan indikator")
         r += 1
@@ -516,6 +531,10 @@ def _write_contents(
     ]
     if meta.get("tanggal_rilis"):
         lines.insert(0, f"Tanggal rilis: {meta['tanggal_rilis']}")
+    kegiatan = meta.get("kegiatan") or {}
+    for key, label in KEGIATAN_FIELDS.items():
+        if kegiatan.get(key):
+            lines.append(f"{label}: {kegiatan[key]}")
     for line in lines:
         ws.cell(r, 1, line).font = _NOTE
         r += 1
@@ -568,7 +587,8 @@ def write_workbook(
         Optional keys: ``definisi`` (list of dicts: nama, jenis, definisi, konsep,
         interpretasi, metode_perhitungan, ukuran, satuan, klasifikasi_penyajian, ...) for the
         "Definisi" sheet; ``instansi``; ``kabupaten``; ``tanggal_rilis`` (display string);
-        ``data_sementara`` (bool); ``catatan`` (``{table: [note, ...]}``); ``catatan_umum``
+        ``data_sementara`` (bool); ``kegiatan`` (activity metadata: judul, penyelenggara,
+        frekuensi, unit_analisis, tingkat_penyajian -> contents sheet); ``catatan`` (``{table: [note, ...]}``); ``catatan_umum``
         (list); ``persen`` (``{table: [column, ...]}`` shown as ``0.0%``, for fractions);
         ``total`` (``{table: {column: value}}``: totals row values, e.g. unsuppressed village
         totals, overriding the column sums); ``aditif`` (table names that get a totals row,

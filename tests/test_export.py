@@ -82,6 +82,7 @@ META = {
         }
     ],
     "tanggal_rilis": "5 Januari 2024",
+    "kegiatan": {"judul": "Kompilasi Produk Administrasi DTKS", "frekuensi": "Bulanan"},
 }
 
 
@@ -138,6 +139,9 @@ class TestWorkbook:
         assert ws["C4"].value == "Rumah tangga" and ws["C4"].font.bold
         column_a = [c.value for c in ws["A"]]
         assert SRC in column_a
+        contents = [c.value for c in wb["Daftar isi"]["A"]]
+        assert "Frekuensi: Bulanan" in contents and "Tanggal rilis: 5 Januari 2024" in contents
+        assert wb["Daftar isi"]["A6"].hyperlink.location == "'Kecamatan'!A1"
 
     def test_number_formats_totals_and_layout(self, book: Path) -> None:
         ws = load_workbook(book)["Kecamatan"]
