@@ -60,10 +60,13 @@ def write_xlsx(
     labels: dict[str, tuple[str, str]],
 ) -> None:
     """One workbook: per sheet optional merged title rows, header, data, blank tail rows."""
+    n_rows = sum(len(d) for d in sheets.values())
+    # big sheets stream row by row; small workbooks stay in memory (no temporary files)
     wb = xlsxwriter.Workbook(
         str(path),
         {
-            "constant_memory": True,
+            "constant_memory": n_rows > 20_000,
+            "in_memory": n_rows <= 20_000,
             "strings_to_numbers": False,
             "strings_to_formulas": False,
             "strings_to_urls": False,
