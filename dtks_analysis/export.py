@@ -100,6 +100,11 @@ COLUMN_LABELS: dict[str, str] = {
     "kelompok_umur": "Kelompok umur",
     "jenis_kelamin": "Jenis kelamin",
     "jk_kepala": "Jenis kelamin kepala",
+    "persen": "Persentase (%)",
+    "persen_bpnt": "Cakupan BPNT (%)",
+    "persen_pbi_jkn": "Cakupan PBI-JKN (%)",
+    "persen_pkh": "Cakupan PKH (%)",
+    "persen_bansos": "Cakupan salah satu program (%)",
 }
 # codes shown with their readable label in the workbook (read_workbook_table maps them back)
 VALUE_LABELS: dict[str, dict[str, str]] = {
@@ -157,7 +162,12 @@ NOTE_TOTAL_HIDDEN = (
     "Jumlah kolom yang memuat sel tersembunyi tidak ditampilkan (–); lihat lembar Kecamatan."
 )
 NOTE_UNAVAILABLE = "– : data tidak tersedia (mis. bulan pertama, tanpa pembanding bulan lalu)."
-_PCT_NAME = re.compile(r"(^|_)(cakupan|persen|pct|proporsi|porsi|pangsa)(_|$)")
+# fractions (0..1) shown as 0.0%; "persen" columns already hold percentages (0..100)
+_PCT_NAME = re.compile(r"(^|_)(cakupan|pct|proporsi|porsi|pangsa)(_|$)")
+_PERSEN_NAME = re.compile(r"(^|_)persen(_|$)")
+# Floats are rounded to this many decimals in CSV and XLSX: full float reprs are noise for
+# readers, and a 17-digit run would look like a NIK to the personal-data scan.
+FLOAT_DIGITS = 6
 _NAME_OK = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 _BOLD = Font(bold=True)
@@ -202,14 +212,17 @@ def _plain(v: Any) -> Any:
         return int(v)
     if isinstance(v, numbers.Real):
         f = float(v)
-        return int(f) if math.isfinite(f) and f.is_integer() else f
+        if not math.isfinite(f):
+            return None
+        return int(f) if f.is_integer() else round(f, FLOAT_DIGITS)
     if isinstance(v, pd.Timestamp | dt.date):
         return v.isoformat()[:10]
     return str(v)
 
 
 def tidy_for_csv(df: pd.DataFrame) -> pd.DataFrame:
-    """Columns as they should appear in CSV: booleans -> 0/1, whole floats -> Int64."""
+    """Columns as they should appear in CSV: booleans -> 0/1, whole floats -> Int64, other
+    floats rounded to :data:`FLOAT_DIGITS` decimals."""
     out = df.copy()
     for col in out.columns:
         s = out[col]
@@ -219,6 +232,8 @@ def tidy_for_csv(df: pd.DataFrame) -> pd.DataFrame:
             finite = s.dropna()
             if finite.map(lambda x: float(x).is_integer()).all():
                 out[col] = s.astype("Int64")
+            else:
+                out[col] = s.round(FLOAT_DIGITS)
         elif s.dtype == object:
             vals = [v for v in s if not _is_missing(v)]
             if vals and all(isinstance(v, bool) for v in vals):
@@ -280,6 +295,8 @@ def _kind(df: pd.DataFrame, col: str, pct_cols: set[str]) -> str:
     """``pct``, ``int``, ``dec``, ``flag`` or ``text``: how a column is shown."""
     if col in pct_cols or _PCT_NAME.search(col):
         return "pct"
+    if _PERSEN_NAME.search(col):
+        return "persen"
     if col.startswith("kode_") or col == "bulan":
         return "text"
     s = df[col]
@@ -300,7 +317,14 @@ def _kind(df: pd.DataFrame, col: str, pct_cols: set[str]) -> str:
     return "text"
 
 
-_FORMATS = {"int": "#,##0", "dec": "#,##0.0", "pct": "0.0%", "flag": "0", "text": "@"}
+_FORMATS = {
+    "int": "#,##0",
+    "dec": "#,##0.0",
+    "pct": "0.0%",
+    "persen": "0.0",
+    "flag": "0",
+    "text": "@",
+}
 
 
 def _width(values: Iterable[Any], header: str, kind: str) -> float:
@@ -358,7 +382,7 @@ def _write_table_sheet(
             value = _plain(v)
             kind = kinds[col]
             if value is None:
-                if kind in ("int", "dec", "pct", "flag"):
+                if kind in ("int", "dec", "pct", "persen", "flag"):
                     cell = ws.cell(r, j, KOSONG)
                     cell.alignment = right
                     has_suppressed = True

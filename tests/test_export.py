@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -226,3 +227,24 @@ def test_write_tables_layout(tables: dict[str, pd.DataFrame], tmp_path: Path) ->
     assert paths["xlsx"] == tmp_path / "2023-12" / "tabel_dtks_2023-12.xlsx"
     assert paths["rekap_kecamatan"] == tmp_path / "2023-12" / "tabel" / "rekap_kecamatan.csv"
     assert all(p.is_file() for p in paths.values())
+
+
+def test_floats_rounded_and_percent_columns(tmp_path: Path) -> None:
+    share = pd.DataFrame(
+        {
+            "ukuran": ["1", "2", "8+"],
+            "rumah_tangga": [1, 2, 4],
+            "persen": [100 / 7, 200 / 7, 400 / 7],  # percentages 0..100, as stats writes them
+            "cakupan": [1 / 7, 2 / 7, 4 / 7],  # a fraction
+        }
+    )
+    text = export.write_csvs({"ukuran_rumah_tangga": share}, tmp_path)[
+        "ukuran_rumah_tangga"
+    ].read_text(encoding="utf-8")
+    assert "1,1,14.285714,0.142857" in text
+    assert not any(len(run) >= 16 for run in re.findall(r"\d+", text))  # no NIK-like runs
+    path = export.write_workbook({"ukuran_rumah_tangga": share}, tmp_path / "u.xlsx", "2023-12")
+    ws = load_workbook(path)["Ukuran rumah tangga"]
+    assert ws["C4"].value == "Persentase (%)"
+    assert ws["C5"].value == 14.285714 and ws["C5"].number_format == "0.0"
+    assert ws["D5"].number_format == "0.0%"
