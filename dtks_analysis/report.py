@@ -297,12 +297,17 @@ def run_report(
                     run_notebook(NOTEBOOK_DIR / nb, dst, params, progress, keep_failed=failed)
                     executed[nb] = dst
             with steps.step("html", "Membuat HTML"):
-                title = f"Laporan Bulanan DTKS Kabupaten Dairi {month}"
+                from dtks_analysis.formatting import bulan_id
+
+                title = f"Laporan Bulanan DTKS {settings.kabupaten_nama} — {bulan_id(month)}"
                 html = staging / f"laporan_dtks_{month}.html"
                 render.notebook_to_html(executed[NOTEBOOKS[1]], html, with_code=False, title=title)
                 for nb, path in executed.items():
                     render.notebook_to_html(
-                        path, review / (Path(nb).stem + ".html"), with_code=True, title=nb
+                        path,
+                        review / (Path(nb).stem + ".html"),
+                        with_code=True,
+                        title=f"{title} — edisi penelaah: {Path(nb).stem}",
                     )
             with steps.step("pdf", "Membuat PDF"):
                 render.html_to_pdf(html, staging / f"laporan_dtks_{month}.pdf")
