@@ -13,11 +13,12 @@ from itertools import groupby
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from dtks_analysis import regions
 from dtks_analysis.config import Settings
-from dtks_analysis.nik import _to_arrow, strip_id
+from dtks_analysis.nik import _objects_or_none, _to_arrow, strip_id
 
 # --------------------------------------------------------------------------- shared helpers
 
@@ -107,9 +108,11 @@ def normalise_flag(values: pd.Series) -> pd.Series:
     [True, False, False, False, False, True, <NA>, <NA>]
     """
     s = _as_series(values)
-    table = _map_unique(s, lambda u: _code_key(u).map(_FLAG_MAP).astype(object))
-    table[pd.isna(table)] = None
-    return pd.Series(pd.array(table, dtype="boolean"), index=s.index, name=s.name)
+    pos, uniq = _factor(s)
+    mapped = _code_key(uniq).map(_FLAG_MAP)
+    value = (mapped == True).to_numpy(dtype=bool).take(pos)  # noqa: E712 (NaN -> False)
+    unknown = mapped.isna().to_numpy(dtype=bool).take(pos)
+    return pd.Series(pd.arrays.BooleanArray(value, unknown), index=s.index, name=s.name)
 
 
 # --------------------------------------------------------------------------- relationship
@@ -227,41 +230,44 @@ def normalise_name(values: pd.Series) -> pd.Series:
     s = _as_series(values)
     arr = _to_arrow(s)
     arr = pc.utf8_upper(pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, r"[\s\pZ]+", " ")))
-    out = arr.to_numpy(zero_copy_only=False).astype(object)
-    out[pd.isna(out) | (out == "")] = None
-    return pd.Series(out, index=s.index, dtype=object, name=s.name)
+    return _objects_or_none(arr, s)
 
 
 _ISO_RE = (
-    r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$"
+    r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})"
+    r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$"
 )
-_DMY_RE = r"^([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})$"
-_SERIAL_RE = r"^([0-9]{2,5})(?:\.0+)?$"
+_DMY_RE = r"^(?P<d>[0-9]{1,2})[-/.](?P<m>[0-9]{1,2})[-/.](?P<y>[0-9]{4})$"
+_SERIAL_RE = r"^(?P<n>[0-9]{2,5})(?:\.0+)?$"
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 
 
+def _extract_ints(arr: pa.Array, pattern: str) -> dict[str, np.ndarray]:
+    """Named groups of ``pattern`` as float arrays (NaN where the text does not match)."""
+    found = pc.extract_regex(arr, pattern)
+    matched = pc.is_valid(found)  # the children hold "" where the parent is null
+    none = pa.scalar(None, pa.string())
+    return {
+        f.name: pc.cast(pc.if_else(matched, found.field(f.name), none), "int64")
+        .to_numpy(zero_copy_only=False)
+        .astype(float)
+        for f in found.type
+    }
+
+
 def _dates_of(u: pd.Series) -> np.ndarray:
-    key = _text_key(u)
-    iso = key.str.extract(_ISO_RE)
-    dmy = key.str.extract(_DMY_RE)
-    iso = iso.apply(pd.to_numeric, errors="coerce")
-    dmy = dmy.apply(pd.to_numeric, errors="coerce")
+    arr = pc.utf8_trim_whitespace(_to_arrow(u))
+    iso = _extract_ints(arr, _ISO_RE)
+    dmy = _extract_ints(arr, _DMY_RE)
     parts = pd.DataFrame(
-        {
-            "year": iso[0].fillna(dmy[2]),
-            "month": iso[1].fillna(dmy[1]),
-            "day": iso[2].fillna(dmy[0]),
-        }
-    )
-    dates = pd.to_datetime(parts, errors="coerce")
-    serial = pd.to_numeric(key.str.extract(_SERIAL_RE)[0], errors="coerce")
+        {k: np.where(np.isnan(iso[k]), dmy[k], iso[k]) for k in ("y", "m", "d")}
+    ).rename(columns={"y": "year", "m": "month", "d": "day"})
+    dates = pd.to_datetime(parts, errors="coerce").to_numpy(dtype="datetime64[ns]")
+    serial = _extract_ints(arr, _SERIAL_RE)["n"]
     # 61.. : after Excel's phantom 29 Feb 1900; 1900-2100 look like a bare year, not a date
-    serial = serial.where((serial >= 61) & ~serial.between(1900, 2100))
-    from_serial = pd.Series(
-        _EXCEL_EPOCH + serial.fillna(0).astype(np.int64).to_numpy().astype("timedelta64[D]"),
-        index=u.index,
-    ).where(serial.notna())
-    return dates.fillna(from_serial).to_numpy(dtype="datetime64[ns]")
+    ok = (serial >= 61) & ~((serial >= 1900) & (serial <= 2100))
+    from_serial = _EXCEL_EPOCH + np.where(ok, serial, 0).astype(np.int64).astype("timedelta64[D]")
+    return np.where(np.isnat(dates) & ok, from_serial.astype("datetime64[ns]"), dates)
 
 
 def parse_dates(values: pd.Series) -> pd.Series:

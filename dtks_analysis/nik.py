@@ -301,9 +301,15 @@ def strip_id(values: pd.Series) -> pd.Series:
     """
     s = _as_series(values)
     stripped, _, _ = _prepare(s)
-    out = stripped.to_numpy(zero_copy_only=False).astype(object)
-    out[pd.isna(out) | (out == "")] = None
-    return pd.Series(out, index=s.index, dtype=object, name=s.name)
+    return _objects_or_none(stripped, s)
+
+
+def _objects_or_none(arr: pa.Array, like: pd.Series) -> pd.Series:
+    """Arrow strings as an object Series shaped like ``like``; None for null or empty."""
+    empty = pc.fill_null(pc.equal(pc.utf8_length(arr), 0), True).to_numpy(zero_copy_only=False)
+    out = np.asarray(arr.to_numpy(zero_copy_only=False), dtype=object)
+    out[empty] = None
+    return pd.Series(out, index=like.index, dtype=object, name=like.name)
 
 
 def had_separators(values: pd.Series) -> pd.Series:

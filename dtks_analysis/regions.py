@@ -214,7 +214,7 @@ def _match(
     code = ucode.to_numpy(dtype=object).take(pos)
     alt = ualt.to_numpy(dtype=bool).take(pos)
     if codes is not None:
-        cpos, cuniq = _factor(codes.reindex(names.index))
+        cpos, cuniq = _factor(_align(codes, names.index))
         ck = code_key(cuniq)
         by_code = ck.where(ck.isin(list(lookup["by_code"]))).to_numpy(dtype=object).take(cpos)
         use = pd.notna(by_code)
@@ -224,17 +224,7 @@ def _match(
     return code.where(code.notna(), None), pd.Series(alt, index=names.index, dtype=bool)
 
 
-def match_kecamatan(names: pd.Series, codes: pd.Series | None = None) -> pd.DataFrame:
-    """Dairi kecamatan of each row: ``kode_kecamatan``, ``kecamatan`` (Kemendagri name) and
-    ``alt_spelling``; None when neither the code nor the name matches.
-
-    A valid code (``12.11.01`` or ``121101``) wins over the name; names match the Kemendagri
-    and the BPS spelling through :func:`name_key`.
-
-    >>> match_kecamatan(pd.Series(["Kota Sidikalang", "TIGA LINGGA", "Medan", None]),
-    ...                 pd.Series([None, None, None, "121115"])).values.tolist()
-    [['12.11.01', 'Sidikalang', False], ['12.11.03', 'Tigalingga', False], [None, None, False], ['12.11.15', 'Sitinjo', False]]
-    """
+def _match_kecamatan(names: pd.Series, codes: pd.Series | None = None) -> pd.DataFrame:
     names = names if isinstance(names, pd.Series) else pd.Series(names, dtype=object)
     lookup = _kec_lookup()
     code, alt = _match(names, codes, lookup, _kec_code_key)
@@ -249,25 +239,15 @@ def match_kecamatan(names: pd.Series, codes: pd.Series | None = None) -> pd.Data
     )
 
 
-def match_desa(
+def _match_desa(
     names: pd.Series, kode_kecamatan: pd.Series | None = None, codes: pd.Series | None = None
 ) -> pd.DataFrame:
-    """Dairi village of each row: ``kode_desa``, ``desa``, ``kode_kecamatan``, ``alt_spelling``.
-
-    Village names are unique in Dairi, so a name alone finds the village; when the row's
-    ``kode_kecamatan`` is known and the village lies in another kecamatan, the village is
-    unknown (None). A valid village code wins over the name.
-
-    >>> match_desa(pd.Series(["Huta Rakjat", "Lau Pakpak", "Desa Lau Pak-Pak"]),
-    ...            pd.Series(["12.11.01", None, "12.11.01"])).values.tolist()
-    [['12.11.01.2011', 'Huta Rakyat', '12.11.01', True], ['12.11.03.2010', 'Lau Pak-Pak', '12.11.03', False], [None, None, None, False]]
-    """
     names = names if isinstance(names, pd.Series) else pd.Series(names, dtype=object)
     lookup = _desa_lookup()
     code, alt = _match(names, codes, lookup, _desa_code_key)
     kec = code.map(lookup["kecamatan_of"])
     if kode_kecamatan is not None:
-        gpos, guniq = _factor(kode_kecamatan.reindex(names.index))
+        gpos, guniq = _factor(_align(kode_kecamatan, names.index))
         gkey = _kec_code_key(guniq)
         gkey = gkey.where(gkey.isin(list(_kec_lookup()["by_code"])))  # Dairi kecamatan only
         given = pd.Series(gkey.to_numpy(dtype=object).take(gpos), index=names.index)
@@ -285,3 +265,68 @@ def match_desa(
         },
         index=names.index,
     )
+
+
+def _align(other: pd.Series | object, index: pd.Index) -> pd.Series:
+    """``other`` aligned on ``index`` (positionally when it is not a Series or has that index)."""
+    if isinstance(other, pd.Series):
+        if other.index.equals(index):
+            return other
+        return other.reindex(index)
+    return pd.Series(list(other), index=index, dtype=object)
+
+
+def _unique_rows(*columns: pd.Series | None) -> tuple[np.ndarray, np.ndarray]:
+    """(first position of each distinct row, row -> distinct row) over the given columns."""
+    key: np.ndarray | None = None
+    for col in columns:
+        if col is None or len(col) == 0:
+            continue
+        codes = pd.factorize(col, use_na_sentinel=True)[0].astype(np.int64) + 1
+        key = codes if key is None else pd.factorize(key * (int(codes.max()) + 1) + codes)[0]
+    if key is None or len(key) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first, inverse.ravel()
+
+
+def _on_unique_rows(fn, names: pd.Series, *others: pd.Series | None) -> pd.DataFrame:
+    """Run ``fn(names, *others)`` on the distinct rows only and broadcast the result back."""
+    names = names if isinstance(names, pd.Series) else pd.Series(names, dtype=object)
+    others = tuple(None if o is None else _align(o, names.index) for o in others)
+    first, inverse = _unique_rows(names, *others)
+    pick = [None if o is None else o.iloc[first].reset_index(drop=True) for o in (names, *others)]
+    res = fn(*pick)
+    out = res.iloc[inverse].reset_index(drop=True)
+    out.index = names.index
+    return out
+
+
+def match_kecamatan(names: pd.Series, codes: pd.Series | None = None) -> pd.DataFrame:
+    """Dairi kecamatan of each row: ``kode_kecamatan``, ``kecamatan`` (Kemendagri name) and
+    ``alt_spelling``; None when neither the code nor the name matches.
+
+    A valid code (``12.11.01`` or ``121101``) wins over the name; names match the Kemendagri
+    and the BPS spelling through :func:`name_key`.
+
+    >>> match_kecamatan(pd.Series(["Kota Sidikalang", "TIGA LINGGA", "Medan", None]),
+    ...                 pd.Series([None, None, None, "121115"])).values.tolist()
+    [['12.11.01', 'Sidikalang', False], ['12.11.03', 'Tigalingga', False], [None, None, False], ['12.11.15', 'Sitinjo', False]]
+    """
+    return _on_unique_rows(_match_kecamatan, names, codes)
+
+
+def match_desa(
+    names: pd.Series, kode_kecamatan: pd.Series | None = None, codes: pd.Series | None = None
+) -> pd.DataFrame:
+    """Dairi village of each row: ``kode_desa``, ``desa``, ``kode_kecamatan``, ``alt_spelling``.
+
+    Village names are unique in Dairi, so a name alone finds the village; when the row's
+    ``kode_kecamatan`` is known and the village lies in another kecamatan, the village is
+    unknown (None). A valid village code wins over the name.
+
+    >>> match_desa(pd.Series(["Huta Rakjat", "Lau Pakpak", "Desa Lau Pak-Pak"]),
+    ...            pd.Series(["12.11.01", None, "12.11.01"])).values.tolist()
+    [['12.11.01.2011', 'Huta Rakyat', '12.11.01', True], ['12.11.03.2010', 'Lau Pak-Pak', '12.11.03', False], [None, None, None, False]]
+    """
+    return _on_unique_rows(_match_desa, names, kode_kecamatan, codes)
