@@ -109,6 +109,7 @@ COLUMN_LABELS: dict[str, str] = {
 # codes shown with their readable label in the workbook (read_workbook_table maps them back)
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "program": {"bpnt": "BPNT", "pbi_jkn": "PBI-JKN", "pkh": "PKH"},
+    "tingkat": {"error": "Kesalahan", "warning": "Peringatan", "note": "Catatan"},
 }
 ADDITIVE_TABLES = frozenset(
     {

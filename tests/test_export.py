@@ -59,12 +59,21 @@ def tables() -> dict[str, pd.DataFrame]:
         }
     )
     tren = pd.DataFrame({"bulan": ["2023-11", "2023-12"], "rumah_tangga": [35300, 36203]})
+    kualitas = pd.DataFrame(
+        {
+            "kode_aturan": ["nik_kosong", "nik_luar_dairi"],
+            "tingkat": ["error", "note"],
+            "uraian": ["NIK kosong", "NIK dari luar Dairi"],
+            "jumlah_catatan": [12, 3],
+        }
+    )
     return {
         "rekap_kecamatan": rekap,
         "rekap_desa": desa,
         "kombinasi_program": komb,
         "arus_program": arus,
         "tren_bulanan": tren,
+        "kualitas_data": kualitas,
     }
 
 
@@ -129,8 +138,10 @@ class TestWorkbook:
             "Kombinasi program",
             "Arus program",
             "Tren bulanan",
+            "Kualitas data",
             "Definisi",
         ]
+        assert wb["Kualitas data"]["B5"].value == "Kesalahan"  # readable severity
         ws = wb["Kecamatan"]
         assert ws["A1"].value == (
             "Tabel 1. " + export.TABLE_TITLES["rekap_kecamatan"] + ", Desember 2023"
