@@ -564,6 +564,7 @@ def _build_table(
     hdr: _Header,
     rel: str,
     sheet: str,
+    scheme: str,
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
     """Data rows (equal length) -> records frame (all text), unknown columns, warnings."""
     where = _where(rel, sheet or None)
@@ -629,7 +630,7 @@ def _build_table(
         "_no_kk_type": (
             pick(types["no_kk"]) if "no_kk" in types else np.full(m, "text", dtype=object)
         ),
-        "_skema_hubungan": np.full(m, None, dtype=object),
+        "_skema_hubungan": np.full(m, scheme, dtype=object),
     }
     for c in CANONICAL:
         cols[c] = pick(data[c]) if c in data else none_col
@@ -644,6 +645,7 @@ def _table_from_rows(
     rownums: np.ndarray,
     rel: str,
     sheet: str,
+    scheme: str,
     merged: Iterable[tuple[tuple[int, int], tuple[int, int]]] | None = None,
 ) -> _Table:
     """Header detection + records of one sheet (rows already without blank rows)."""
@@ -665,7 +667,7 @@ def _table_from_rows(
                 f"{where}: {filled} sel gabungan (merged) di area data; nilainya diisikan ke "
                 f"semua baris gabungan (merged data cells filled down)"
             )
-    df, unknown, warns = _build_table(data_rows, data_nums, hdr, rel, sheet)
+    df, unknown, warns = _build_table(data_rows, data_nums, hdr, rel, sheet, scheme)
     t = _Table(sheet, df, header_row, unknown, warnings + warns)
     if df.empty:
         t.status = "headeronly"
@@ -817,7 +819,7 @@ def _xml_unescape(s: str) -> str:
     )
 
 
-def _read_excel(data: bytes, rel: str) -> list[_Table]:
+def _read_excel(data: bytes, rel: str, scheme: str) -> list[_Table]:
     """Every worksheet of a workbook as a table (records or a status)."""
     wb = _open_workbook(data, rel)
     tables: list[_Table] = []
@@ -840,7 +842,8 @@ def _read_excel(data: bytes, rel: str) -> list[_Table]:
             keep = [i for i, r in enumerate(raw) if r != empty]
             rows = [raw[i] for i in keep]
             del raw
-            t = _table_from_rows(rows, np.asarray(keep, dtype=np.int64) + 1, rel, meta.name, merged)
+            nums = np.asarray(keep, dtype=np.int64) + 1
+            t = _table_from_rows(rows, nums, rel, meta.name, scheme, merged)
             if meta.visible != pcal.SheetVisibleEnum.Visible and t.status == "ok":
                 t.warnings.append(
                     f"{_where(rel, meta.name)}: sheet tersembunyi (hidden) ikut dibaca; periksa "
@@ -938,7 +941,7 @@ def _pick_delimiter(text: str, rel: str) -> tuple[str, str]:
     return best[2], text
 
 
-def _read_csv(data: bytes, rel: str) -> tuple[list[_Table], list[str]]:
+def _read_csv(data: bytes, rel: str, scheme: str) -> tuple[list[_Table], list[str]]:
     """A CSV file as one table ("" sheet); warnings about its encoding."""
     if data.startswith(_ZIP) or data.startswith(_OLE2):
         raise IngestError(
@@ -980,7 +983,7 @@ def _read_csv(data: bytes, rel: str) -> tuple[list[_Table], list[str]]:
             f"baris tersebut atau ekspor ulang file CSV. (line {int(nums[i])} has {len(r)} "
             f"field(s) but the header has {width}: mixed delimiters or unbalanced quotes)"
         )
-    t = _table_from_rows(rows, nums, rel, "")
+    t = _table_from_rows(rows, nums, rel, "", scheme)
     return [t], warnings
 
 
@@ -1018,10 +1021,10 @@ def _read_file(path: Path, rel: str, scheme: str) -> tuple[pd.DataFrame, pd.Data
     suffix = path.suffix.lower()
     warnings: list[str] = []
     if suffix in CSV_SUFFIXES:
-        tables, warnings = _read_csv(data, rel)
+        tables, warnings = _read_csv(data, rel, scheme)
         kind = "CSV"
     else:
-        tables = _read_excel(data, rel)
+        tables = _read_excel(data, rel, scheme)
         kind = "Excel"
     with_header = [t for t in tables if t.status in ("ok", "headeronly")]
     if not with_header:
@@ -1051,8 +1054,6 @@ def _read_file(path: Path, rel: str, scheme: str) -> tuple[pd.DataFrame, pd.Data
             )
     recs = [t.records for t in with_header if t.records is not None and len(t.records)]
     records = _concat_records(recs)
-    records["_skema_hubungan"] = scheme
-    records = records[_ordered_columns(records.columns)]
     files = pd.DataFrame(
         {
             "_file": rel,
@@ -1115,7 +1116,7 @@ def _concat_records(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return _empty_records()
     if len(frames) == 1:
-        return frames[0].reset_index(drop=True)
+        return frames[0]  # already ordered, RangeIndex
     names: list[str] = []
     seen: set[str] = set()
     for f in frames:
