@@ -275,11 +275,13 @@ def run_report(
                 export.write_csvs({**tables.published, **tables.extra}, staging / "tabel")
                 from dtks_analysis import metadata
 
+                meta = metadata.workbook_meta(settings)
+                # true village totals: a column with hidden cells must not show a partial sum
+                full = tables.rekap_desa_lengkap
+                value_cols = full.select_dtypes("number").columns
+                meta["total"] = {"rekap_desa": {c: int(full[c].sum()) for c in value_cols}}
                 export.write_workbook(
-                    tables.published,
-                    staging / f"tabel_dtks_{month}.xlsx",
-                    month,
-                    metadata.workbook_meta(settings),
+                    tables.published, staging / f"tabel_dtks_{month}.xlsx", month, meta
                 )
             review = staging / "review"
             review.mkdir()

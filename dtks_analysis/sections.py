@@ -258,7 +258,7 @@ def program_table_html(rekap: pd.DataFrame, month: str) -> str:
 
 def kombinasi_html(komb: pd.DataFrame, month: str) -> str:
     df = komb.copy()
-    yes = {1: "Ya", 0: "–"}
+    yes = {1: "Ya", 0: "Tidak"}
     for key, label in narrative.PROGRAMS.items():
         df[label] = df[key].map(yes)
     total = df["rumah_tangga"].sum()
@@ -289,26 +289,30 @@ def arus_html(arus: pd.DataFrame, month: str, previous_month: str | None) -> str
 
 
 def karakteristik_html(extra: dict, month: str) -> str:
-    size = extra["ukuran_rumah_tangga"].copy()
-    parts = [
-        table_html(
-            size,
-            caption=f"Tabel 5. Rumah tangga menurut banyaknya anggota, {bulan_id(month)}",
-            month=month,
-            int_cols=[c for c in size.columns if c != size.columns[0]],
-            labels={"ukuran": "Anggota rumah tangga"},
+    """Tables 5-6: household size and head's sex (shares: stats gives percent 0-100)."""
+    labels = {
+        "ukuran": "Anggota rumah tangga",
+        "jenis_kelamin": "Jenis kelamin kepala keluarga",
+        "persen": "Persentase",
+    }
+    parts = []
+    for name, caption in (
+        ("ukuran_rumah_tangga", "Tabel 5. Rumah tangga menurut banyaknya anggota"),
+        ("jk_kepala", "Tabel 6. Rumah tangga menurut jenis kelamin kepala keluarga"),
+    ):
+        df = extra[name].copy()
+        df["persen"] = df["persen"] / 100
+        parts.append(
+            table_html(
+                df,
+                caption=f"{caption}, {bulan_id(month)}",
+                month=month,
+                int_cols=["rumah_tangga"],
+                pct_cols=["persen"],
+                labels=labels,
+                total={df.columns[0]: "Jumlah", "rumah_tangga": int(df["rumah_tangga"].sum())},
+            )
         )
-    ]
-    jk = extra["jk_kepala"].copy()
-    parts.append(
-        table_html(
-            jk,
-            caption=f"Tabel 6. Rumah tangga menurut jenis kelamin kepala keluarga, {bulan_id(month)}",
-            month=month,
-            int_cols=[c for c in jk.columns if pd.api.types.is_integer_dtype(jk[c])],
-            pct_cols=[c for c in jk.columns if pd.api.types.is_float_dtype(jk[c])],
-        )
-    )
     return "".join(parts)
 
 
