@@ -43,6 +43,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import python_calamine as pcal
 import yaml
 from tqdm import tqdm
@@ -385,6 +387,26 @@ def _dates_to_text(vals: np.ndarray, with_time: bool) -> np.ndarray:
     return out
 
 
+def _strip_strings(col: np.ndarray) -> np.ndarray:
+    """str cells -> stripped str, ``""`` -> None (arrow kernels; Python only where changed)."""
+    try:
+        arr = pa.array(col, type=pa.string())
+    except (pa.ArrowException, UnicodeError):  # e.g. lone surrogates
+        out = pd.Series(col, dtype=object).str.strip().to_numpy(dtype=object)
+        out[out == ""] = None
+        return out
+    trimmed = pc.utf8_trim_whitespace(arr)
+    changed = pc.invert(pc.equal(arr, trimmed))
+    out = col.copy()
+    if pc.any(changed).as_py():
+        idx = np.flatnonzero(changed.to_numpy(zero_copy_only=False))
+        out[idx] = trimmed.take(pa.array(idx)).to_numpy(zero_copy_only=False)
+    empty = pc.equal(trimmed, "").to_numpy(zero_copy_only=False)
+    if empty.any():
+        out[empty] = None
+    return out
+
+
 def _cells_to_text(col: np.ndarray, as_id: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Raw cell values -> (stripped str or None, mask of numeric cells)."""
     n = len(col)
@@ -392,14 +414,12 @@ def _cells_to_text(col: np.ndarray, as_id: bool = False) -> tuple[np.ndarray, np
         return np.empty(0, dtype=object), np.zeros(0, dtype=bool)
     s = pd.Series(col, dtype=object, copy=False)
     if pd.api.types.infer_dtype(s, skipna=False) == "string":
-        out = s.str.strip().to_numpy(dtype=object)
-        out[out == ""] = None
-        return out, np.zeros(n, dtype=bool)
+        return _strip_strings(col), np.zeros(n, dtype=bool)
     code = s.map(type).map(_TYPE_CODE).fillna(0).to_numpy(dtype=np.int8)
     out = np.full(n, None, dtype=object)
     is_str = code == 1
     if is_str.any():
-        out[is_str] = s[is_str].str.strip().to_numpy(dtype=object)
+        out[is_str] = _strip_strings(col[is_str])
     is_num = (code == 2) | (code == 3)
     if (code == 2).any():
         out[code == 2] = _numbers_to_text(col[code == 2].astype(np.float64), as_id)

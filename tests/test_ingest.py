@@ -152,7 +152,9 @@ def test_cell_types_numbers_dates_and_text(tmp_path: Path, settings: Settings) -
     ws = wb.add_worksheet()
     date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
     ws.write_row(0, 0, [*HEADER, "TGL LAHIR", "RT", "KETERANGAN"])
-    ws.write_row(1, 0, [1.21101230415e15, "  " + KK1 + " ", " BUDI  ", 1.0, "Kuta Gambir", 1, 2.0])
+    ws.write_row(
+        1, 0, [1.21101230415e15, "  " + KK1 + " ", " BUDI\xa0 ", 1.0, "Kuta Gambir", 1, 2.0]
+    )
     ws.write_string(1, 7, "Ya")
     ws.write_datetime(1, 8, dt.datetime(1980, 1, 2), date_fmt)
     ws.write_number(1, 9, 3)
