@@ -314,7 +314,6 @@ def inject_written(
             if code == "kk_excel":
                 w.loc[rows, "kk_num"] = True
             _mark(w, rows, code)
-    tk = w["fam_defect"].isin(["kk_tanpa_kepala", "kk_kepala_ganda", "desa_tidak_dikenal"])
     for code in ("kk_tanpa_kepala", "kk_kepala_ganda"):
         _mark(w, np.flatnonzero((w["fam_defect"] == code).to_numpy()), code)
     unk = np.flatnonzero((w["fam_defect"] == "desa_tidak_dikenal").to_numpy())
@@ -327,7 +326,6 @@ def inject_written(
         nm = names[rng.integers(0, len(names))]
         out.loc[rows, "desa"] = nm.upper() if files[w.at[rows[0], "file_idx"]].upper else nm
         _mark(w, rows, "desa_tidak_dikenal")
-    del tk
 
     def take(n: int, ok: np.ndarray) -> np.ndarray:
         return _take(inj, n, ok)
