@@ -53,8 +53,11 @@ def main(n: int = 1_000_000) -> None:
     kk = make_ids(n, seed=2, women=False)
     t_nik = median_time(parse_nik, nik)
     t_kk = median_time(parse_kk, kk)
+    spaced = nik.str.slice(0, 4) + " " + nik.str.slice(4, 8) + "." + nik.str.slice(8)
+    t_sep = median_time(parse_nik, spaced)
     print(f"parse_nik: {n:,} values in {t_nik:.3f} s (median of 5) = {n / t_nik:,.0f}/s")
     print(f"parse_kk:  {n:,} values in {t_kk:.3f} s (median of 5) = {n / t_kk:,.0f}/s")
+    print(f"parse_nik, every value with separators (worst case): {t_sep:.3f} s")
 
 
 if __name__ == "__main__":

@@ -154,12 +154,20 @@ def _to_arrow(values: pd.Series) -> pa.Array:
 
 def _clean_rest(raw: pa.Array) -> tuple[pa.Array, pa.Array]:
     """(stripped, is_excel) for values that are not plain digits."""
-    trimmed = pc.replace_substring_regex(
-        pc.utf8_trim_whitespace(raw), _APOS_RE, "", max_replacements=1
-    )
+    trimmed = pc.utf8_trim_whitespace(raw)
+    apos = pc.fill_null(pc.match_substring_regex(trimmed, _APOS_RE), False)
+    if pc.any(apos).as_py():
+        trimmed = pc.if_else(apos, pc.utf8_slice_codeunits(trimmed, 1), trimmed)
+        trimmed = pc.utf8_trim_whitespace(trimmed)
     excel = pc.fill_null(pc.match_substring_regex(trimmed, _EXCEL_RE), False)
-    stripped = pc.if_else(excel, trimmed, pc.replace_substring_regex(trimmed, _SEP_RE, ""))
-    return stripped, excel
+    # literal replacements handle the usual separators; the Unicode class only what remains
+    stripped = trimmed
+    for sep in (" ", ".", "-"):
+        stripped = pc.replace_substring(stripped, sep, "")
+    odd = pc.invert(pc.fill_null(pc.ascii_is_decimal(stripped), True))
+    if pc.any(odd).as_py():
+        stripped = pc.if_else(odd, pc.replace_substring_regex(stripped, _SEP_RE, ""), stripped)
+    return pc.if_else(excel, trimmed, stripped), excel
 
 
 def _prepare(values: pd.Series) -> tuple[pa.Array, np.ndarray, pa.Array]:
