@@ -163,8 +163,8 @@ def _hub_parts(u: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return label.to_numpy(), num.to_numpy()
 
 
-def _schemes(scheme: pd.Series | str | None, index: pd.Index) -> np.ndarray:
-    """Per-row ``True`` where the Dukcapil scheme applies; missing means ``dtks``."""
+def _schemes(scheme: pd.Series | str | None, index: pd.Index, default: str) -> np.ndarray:
+    """Per-row ``True`` where the Dukcapil scheme applies; missing means ``default``."""
     if scheme is None or isinstance(scheme, str):
         s = pd.Series([scheme], dtype=object)
         pos = np.zeros(len(index), dtype=np.int64)
@@ -172,18 +172,21 @@ def _schemes(scheme: pd.Series | str | None, index: pd.Index) -> np.ndarray:
         scheme = scheme if isinstance(scheme, pd.Series) else pd.Series(list(scheme), index=index)
         s = scheme.reindex(index)
         pos, s = _factor(s)
-    key = _text_key(s).str.lower().replace("", "dtks")
+    key = _text_key(s).str.lower().replace("", default)
     bad = sorted(set(key) - set(SCHEMES))
     if bad:
         raise ValueError(f"skema_hubungan tidak dikenal (unknown scheme): {bad}; use {SCHEMES}")
     return (key == "dukcapil").to_numpy().take(pos)
 
 
-def normalise_hubungan(values: pd.Series, scheme: pd.Series | str = "dtks") -> pd.Series:
+def normalise_hubungan(
+    values: pd.Series, scheme: pd.Series | str = "dtks", default: str = "dtks"
+) -> pd.Series:
     """Relationship to the family head -> DTKS code 1..8 (``Int8``, ``<NA>`` when unknown).
 
     Numbers follow ``scheme`` per row (``"dtks"`` or ``"dukcapil"``, a string or a Series
-    aligned on the index); labels (``KEPALA KELUARGA``, ``ISTRI``, ...) map the same in both.
+    aligned on the index; a missing scheme means ``default``); labels (``KEPALA KELUARGA``,
+    ``ISTRI``, ...) map the same in both.
     DTKS: 1 kepala keluarga, 2 istri/suami, 3 anak, 4 menantu, 5 cucu, 6 orang tua/mertua,
     7 pembantu, 8 lainnya. Dukcapil 1..11 -> 1, 2, 2, 3, 4, 5, 6, 6, 8, 7, 8.
 
@@ -195,7 +198,7 @@ def normalise_hubungan(values: pd.Series, scheme: pd.Series | str = "dtks") -> p
     s = _as_series(values)
     pos, uniq = _factor(s)
     label, num = (a.take(pos) for a in _hub_parts(uniq))
-    code = np.where(_schemes(scheme, s.index), _HUB_DUKCAPIL[num], _HUB_DTKS[num])
+    code = np.where(_schemes(scheme, s.index, default), _HUB_DUKCAPIL[num], _HUB_DTKS[num])
     code = np.where(label > 0, label, code).astype(np.int8)
     return pd.Series(pd.array(code, dtype="Int8"), index=s.index, name=s.name).mask(code == 0)
 
@@ -306,7 +309,7 @@ def clean_records(records: pd.DataFrame, settings: Settings | None = None) -> pd
     ``kecamatan_dikenal`` (bool): the row's own kecamatan name or code matched (not via village).
 
     The relationship scheme is taken per row from ``_skema_hubungan`` when present, else from
-    ``settings.skema_hubungan``. A row's kecamatan comes from its kecamatan code or name, else
+    ``settings.skema_hubungan`` (also where that column is blank). A row's kecamatan comes from its kecamatan code or name, else
     from its village; the village is looked up within that kecamatan when it is known.
     """
     settings = settings if settings is not None else Settings()
@@ -323,7 +326,9 @@ def clean_records(records: pd.DataFrame, settings: Settings | None = None) -> pd
         if "_skema_hubungan" in records.columns
         else settings.skema_hubungan
     )
-    out["hubungan"] = normalise_hubungan(_column(records, "hubungan"), scheme)
+    out["hubungan"] = normalise_hubungan(
+        _column(records, "hubungan"), scheme, default=settings.skema_hubungan
+    )
     for col in FLAG_COLUMNS:
         out[col] = normalise_flag(_column(records, col))
 

@@ -167,8 +167,9 @@ def test_hubungan_scheme_per_row():
     assert out.tolist() == [3, 2, 7, pd.NA, pd.NA]
     # scheme given in a different order is aligned on the index
     assert normalise_hubungan(values, scheme.iloc[::-1]).tolist() == out.tolist()
-    # a missing scheme means the default (dtks)
+    # a missing scheme means the default (dtks unless told otherwise)
     assert normalise_hubungan(pd.Series(["4"]), pd.Series([None])).tolist() == [4]
+    assert normalise_hubungan(pd.Series(["4"]), pd.Series([""]), default="dukcapil").tolist() == [3]
 
 
 def test_hubungan_unknown_scheme_raises():
@@ -368,6 +369,8 @@ def test_clean_records_uses_settings_scheme_and_tolerates_missing_columns():
 
     rec = pd.DataFrame({"nik": ["1211014507850001"], "hubungan": ["3"], "desa": ["Kalang"]})
     assert clean_records(rec, Settings(skema_hubungan="dukcapil"))["hubungan"].tolist() == [2]
+    blank = rec.assign(_skema_hubungan=[None])
+    assert clean_records(blank, Settings(skema_hubungan="dukcapil"))["hubungan"].tolist() == [2]
     out = clean_records(rec)  # default settings: dtks
     assert out["hubungan"].tolist() == [3]
     assert out["no_kk"].tolist() == [None]
