@@ -1,0 +1,44 @@
+"""Regenerate the accepted backtest tables (a deliberate, reviewed change).
+
+    .venv/bin/python tests/backtests/accept.py
+
+Runs the pipeline on the backtest sample (synthetic, so safe to commit) and writes every
+published table of every month to ``tests/backtests/<YYYY-MM>/``. Review the diff before
+committing: every changed number is a changed published number.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+
+MONTHS = "2023-07..2023-12"
+SCALE, SEED, DEFECTS = 0.05, 20231, 0.02
+
+
+def build(root: Path, out: Path) -> list[str]:
+    """Generate the sample under ``root`` and write each month's published CSVs under ``out``."""
+    from dtks_analysis import export, pipeline, synthetic
+    from dtks_analysis.config import load_settings
+
+    months = synthetic.parse_months(MONTHS)
+    synthetic.generate(root, months, scale=SCALE, seed=SEED, defect_rate=DEFECTS, progress=False)
+    settings = load_settings(months[-1], raw_dir=root / "raw")
+    data = pipeline.prepare_months(months[-1], settings)
+    for m in months:
+        t = pipeline.build_tables(m, settings, {k: v for k, v in data.items() if k <= m})
+        export.write_csvs(t.published, out / m)
+    return months
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as tmp:
+        for old in HERE.glob("20*-*"):
+            shutil.rmtree(old)
+        months = build(Path(tmp), HERE)
+    print(f"accepted tables written for {', '.join(months)} under {HERE}")
