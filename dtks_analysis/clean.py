@@ -305,11 +305,13 @@ def clean_records(records: pd.DataFrame, settings: Settings | None = None) -> pd
     """Edited person rows (docs/architecture.md section 2): same index, all input columns,
     normalised ``nik, no_kk, nama, jenis_kelamin, tanggal_lahir, hubungan, bpnt, pbi_jkn, pkh``,
     official ``kode_kecamatan, kecamatan, kode_desa, desa`` and ``wilayah_ejaan_lain``, with the
-    values as received in ``nik_raw, no_kk_raw, kecamatan_raw, desa_raw``. Also
+    values as received in ``<field>_raw`` (IDs, name, sex, birth date, relationship, flags,
+    kecamatan, village). Also
     ``kecamatan_dikenal`` (bool): the row's own kecamatan name or code matched (not via village).
 
     The relationship scheme is taken per row from ``_skema_hubungan`` when present, else from
-    ``settings.skema_hubungan`` (also where that column is blank). A row's kecamatan comes from its kecamatan code or name, else
+    ``settings.skema_hubungan`` (also where that column is blank). A row's kecamatan comes from
+    its kecamatan code or name, else
     from its village; the village is looked up within that kecamatan when it is known.
     """
     settings = settings if settings is not None else Settings()
@@ -318,6 +320,9 @@ def clean_records(records: pd.DataFrame, settings: Settings | None = None) -> pd
         raw = _column(records, col)
         out[f"{col}_raw"] = raw.astype(object)
         out[col] = strip_id(raw)
+    # values as received, for validation messages and the worklists' "Isian diterima"
+    for col in ("nama", "jenis_kelamin", "tanggal_lahir", "hubungan", *FLAG_COLUMNS):
+        out[f"{col}_raw"] = _column(records, col).astype(object)
     out["nama"] = normalise_name(_column(records, "nama"))
     out["jenis_kelamin"] = normalise_sex(_column(records, "jenis_kelamin"))
     out["tanggal_lahir"] = parse_dates(_column(records, "tanggal_lahir"))
