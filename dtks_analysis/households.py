@@ -78,18 +78,39 @@ DISABILITAS_TIDAK: frozenset[str] = frozenset(
 )
 
 
+def date_parts(
+    dates: pd.Series,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(year, month, day, known) of a datetime Series as int64 arrays (0 where NaT).
+
+    numpy unit casts instead of the ``.dt`` accessors: a fraction of the time on a million rows.
+    """
+    if not (pd.api.types.is_datetime64_dtype(dates.dtype) and dates.dt.tz is None):
+        known = dates.notna().to_numpy()
+        parts = [dates.dt.year, dates.dt.month, dates.dt.day]
+        y, m, d = (x.fillna(0).to_numpy(dtype=np.int64) for x in parts)
+        return y, m, d, known
+    v = dates.to_numpy(dtype="datetime64[ns]")
+    known = ~np.isnat(v)
+    months = v.astype("datetime64[M]")
+    y = v.astype("datetime64[Y]").astype(np.int64) + 1970
+    m = months.astype(np.int64) % 12 + 1
+    d = (v.astype("datetime64[D]") - months.astype("datetime64[D]")).astype(np.int64) + 1
+    return np.where(known, y, 0), np.where(known, m, 0), np.where(known, d, 0), known
+
+
 def umur_tahun(
     tanggal_lahir: pd.Series, reference_date: date | pd.Timestamp, umur_maks: int = 110
 ) -> pd.Series:
     """Age in whole years at ``reference_date`` (Int64); ``<NA>`` when unknown or implausible."""
     ref = pd.Timestamp(reference_date)
     tl = pd.to_datetime(tanggal_lahir)
-    years = ref.year - tl.dt.year
-    before_birthday = (tl.dt.month > ref.month) | (
-        (tl.dt.month == ref.month) & (tl.dt.day > ref.day)
-    )
-    age = (years - before_birthday.astype("int64")).astype("Int64")
-    return age.where((age >= 0) & (age <= umur_maks)).astype("Int64")
+    y, m, d, known = date_parts(tl)
+    before_birthday = (m > ref.month) | ((m == ref.month) & (d > ref.day))
+    age = ref.year - y - before_birthday
+    ok = known & (age >= 0) & (age <= umur_maks)
+    values = pd.arrays.IntegerArray(np.where(ok, age, 0).astype(np.int64), ~ok)
+    return pd.Series(values, index=tl.index, name=tl.name)
 
 
 def file_order(persons: pd.DataFrame) -> np.ndarray:
@@ -100,8 +121,23 @@ def file_order(persons: pd.DataFrame) -> np.ndarray:
     arrays = []
     for k in keys:
         codes, _ = pd.factorize(k, sort=True, use_na_sentinel=True)
-        arrays.append(codes)
-    return np.lexsort(arrays)
+        arrays.append(codes.astype(np.int64) + 1)  # missing (-1) first
+    return sort_by_codes(arrays[::-1])
+
+
+def sort_by_codes(codes: list[np.ndarray]) -> np.ndarray:
+    """Stable order of rows by non-negative integer ``codes`` (most significant first).
+
+    The keys are packed into one int64 when they fit, so one stable argsort (fast on the
+    mostly sorted file order) replaces a multi-key lexsort; same result as ``np.lexsort``.
+    """
+    width = [int(c.max()) + 1 if len(c) else 1 for c in codes]
+    if float(np.prod([float(w) for w in width])) >= 2.0**62:
+        return np.lexsort(codes[::-1])
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for c, w in zip(codes, width, strict=True):
+        key = key * w + c
+    return np.argsort(key, kind="stable")
 
 
 def _mode_first(g: np.ndarray, v: np.ndarray, n_groups: int) -> np.ndarray:
@@ -118,8 +154,10 @@ def _mode_first(g: np.ndarray, v: np.ndarray, n_groups: int) -> np.ndarray:
     gk = g[known].astype(np.int64)
     vk = v[known].astype(np.int64)
     pair = gk * (int(vk.max()) + 1) + vk
-    pair_codes, first_idx = np.unique(pair, return_index=True)
-    counts = np.bincount(np.searchsorted(pair_codes, pair), minlength=len(pair_codes))
+    pair_codes, uniques = pd.factorize(pair)  # hashing: no sort of a million pairs
+    counts = np.bincount(pair_codes, minlength=len(uniques))
+    first_idx = np.empty(len(uniques), dtype=np.int64)
+    first_idx[pair_codes[::-1]] = np.arange(len(pair) - 1, -1, -1)  # last write = first row
     pair_g = gk[first_idx]
     pair_first = pos[first_idx]
     # best: group asc, count desc, first position asc
@@ -158,8 +196,9 @@ def build_households(
         *PROGRAMS,
         *(c for c in ("disabilitas", "_file") if c in persons.columns),
     ]
-    p = persons[needed].iloc[order].reset_index(drop=True)
-    n = len(p)
+    # the needed columns in file order, without building an intermediate DataFrame
+    p = {c: pd.Series(persons[c].array.take(order), name=c) for c in needed}
+    n = len(order)
 
     g, keys = pd.factorize(p["kunci"], sort=False)
     if (g < 0).any():
@@ -186,7 +225,7 @@ def build_households(
     head_pos = np.full(n_hh, -1, dtype=np.int64)
     head_pos[g[head_rows][::-1]] = head_rows[::-1]  # last write wins -> first head
     jk = take("jenis_kelamin", head_pos)
-    jk[~np.isin(jk, ["L", "P"])] = None
+    jk[~((jk == "L") | (jk == "P"))] = None
 
     age = umur_tahun(p["tanggal_lahir"], reference_date, umur_maks)
     age_arr = age.to_numpy(dtype="float64", na_value=np.nan)
@@ -195,10 +234,10 @@ def build_households(
     n_anak = np.bincount(g, weights=(age_arr < UMUR_ANAK), minlength=n_hh).astype(np.int64)
     n_lansia = np.bincount(g, weights=(age_arr >= UMUR_LANSIA), minlength=n_hh).astype(np.int64)
 
-    if "disabilitas" in p.columns:
+    if "disabilitas" in p:
         truthy = _truthy_disabilitas(p["disabilitas"])
         filled = p["disabilitas"].notna().to_numpy()
-        if "_file" in p.columns:
+        if "_file" in p:
             file_codes, _ = pd.factorize(p["_file"], use_na_sentinel=False)
             file_has = np.bincount(file_codes, weights=filled) > 0
             row_has = file_has[file_codes]
@@ -218,7 +257,7 @@ def build_households(
 
     width = int(desa_code.max()) + 2
     known_desa = desa_code >= 0
-    pairs = np.unique(g[known_desa].astype(np.int64) * width + desa_code[known_desa])
+    pairs = pd.unique(g[known_desa].astype(np.int64) * width + desa_code[known_desa])
     n_desa = np.bincount(pairs // width, minlength=n_hh).astype(np.int64)
 
     out = pd.DataFrame(

@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 from dtks_analysis import nik as nikmod
 from dtks_analysis import regions
 from dtks_analysis.config import Settings, month_end
+from dtks_analysis.households import date_parts, sort_by_codes
 from dtks_analysis.rules import RULE_ORDER, RULES, TINGKAT
 
 FINDING_COLUMNS: tuple[str, ...] = (
@@ -244,9 +245,20 @@ def _is_na(s: pd.Series) -> np.ndarray:
 def _file_order(df: pd.DataFrame) -> np.ndarray:
     """Positions of rows sorted by ``_file, _sheet, _row`` (row numerically), stable."""
     row = pd.to_numeric(_col(df, "_row"), errors="coerce").fillna(-1).to_numpy()
-    sheet, _ = pd.factorize(_col(df, "_sheet").fillna(""), sort=True)
-    file_, _ = pd.factorize(_col(df, "_file").fillna(""), sort=True)
+    sheet = _sorted_codes(_col(df, "_sheet"))
+    file_ = _sorted_codes(_col(df, "_file"))
+    if len(row) and np.isfinite(row).all() and (row == np.floor(row)).all():
+        row_code = (row - row.min()).astype(np.int64)
+        return sort_by_codes([file_, sheet, row_code])
     return np.lexsort((np.arange(len(df)), row, sheet, file_))
+
+
+def _sorted_codes(s: pd.Series) -> np.ndarray:
+    """Codes of ``s`` in sorted order of its values, missing values ranked as ""."""
+    codes, uniques = pd.factorize(s, sort=True)
+    missing = 0 if len(uniques) and uniques[0] == "" else -1
+    codes[codes < 0] = missing  # "" sorts first; without "", missing is simply first
+    return codes.astype(np.int64) + 1
 
 
 def _reference(settings: Settings, reference_date: object) -> pd.Timestamp:
@@ -310,7 +322,8 @@ def _id_checks(
     p = parser(raw.reset_index(drop=True), reference_date=ref)
     reason = p["reason"].to_numpy(dtype=object)
     stripped = nikmod.strip_id(raw.reset_index(drop=True))
-    length = stripped.str.len().fillna(0).to_numpy(dtype=np.int64)
+    as_arrow = pa.array(stripped.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    length = pc.fill_null(pc.utf8_length(as_arrow), 0).to_numpy().astype(np.int64)
 
     cell = _by_uniques(_col(df, f"_{field_name}_type"), lambda u: u.astype(str).str.lower(), "")
     number = cell == "number"
@@ -381,19 +394,19 @@ def _duplicates(df: pd.DataFrame, order: np.ndarray) -> tuple[np.ndarray, np.nda
     first = np.full(n, -1, dtype=np.int64)
     if n == 0:
         return is_copy, first
-    needed = {*COMPARE_FIELDS, *_FALLBACK_RAW.values(), *(f"{f}_raw" for f in EDITED_FIELDS)}
-    ordered = df[[c for c in df.columns if c in needed]].take(order)
-    # cheap pre-filter on a few edited fields; full comparison only for candidates
+    # cheap pre-filters, in file order: rows sharing their NIK (a copy must), then rows sharing
+    # NIK, No KK, name and birth date; the full comparison only for those candidates
+    maybe = order[pd.Series(_col(df, "nik").to_numpy()[order]).duplicated(keep=False).to_numpy()]
     quick = pd.DataFrame(
-        {f: _col(ordered, f).to_numpy() for f in ("nik", "no_kk", "nama", "tanggal_lahir")}
+        {f: _col(df, f).to_numpy()[maybe] for f in ("nik", "no_kk", "nama", "tanggal_lahir")}
     )
-    cand = quick.duplicated(keep=False).to_numpy()
-    if not cand.any():
+    cand_pos = maybe[quick.duplicated(keep=False).to_numpy()]  # positions, in file order
+    if not len(cand_pos):
         return is_copy, first
-    sub = _compare_frame(ordered.iloc[np.flatnonzero(cand)])
+    sub = _compare_frame(df.take(cand_pos))
     dup = sub.duplicated(keep="first").to_numpy()
     h = pd.util.hash_pandas_object(sub, index=False).to_numpy()
-    pos_sorted = order[np.flatnonzero(cand)]
+    pos_sorted = cand_pos
     first_of_hash = pd.Series(pos_sorted).groupby(h, sort=False).transform("first").to_numpy()
     is_copy[pos_sorted[dup]] = True
     first[pos_sorted[dup]] = first_of_hash[dup]
@@ -424,7 +437,7 @@ def validate(
     pn = _id_checks(df, "nik", "nik", "NIK", ref, out)
     pk = _id_checks(df, "no_kk", "kk", "No KK", ref, out)
     kk_reason = pk["reason"].to_numpy(dtype=object)
-    usable = ~np.isin(kk_reason, _KK_UNUSABLE)
+    usable = ~pd.Series(kk_reason).isin(_KK_UNUSABLE).to_numpy()  # hashing, not object sort
     nik_valid = pn["valid_struct"].to_numpy(dtype=bool)
     kk_valid = pk["valid_struct"].to_numpy(dtype=bool)
 
@@ -438,13 +451,10 @@ def validate(
     sex_known = pd.Series(jk).isin(["L", "P"]).to_numpy(dtype=bool)
     out.add(decodes & sex_known & (nik_sex != jk), "nik_beda_jk")
     tl = pd.to_datetime(_col(df, "tanggal_lahir"), errors="coerce").reset_index(drop=True)
-    bd = pn["birth_date"]
-    same_date = (
-        (tl.dt.day == bd.dt.day)
-        & (tl.dt.month == bd.dt.month)
-        & (tl.dt.year % 100 == bd.dt.year % 100)
-    ).to_numpy(dtype=bool)
-    out.add(decodes & tl.notna().to_numpy() & ~same_date, "nik_beda_tgl_lahir")
+    ty, tm, td, tl_known = date_parts(tl)
+    by, bm, bday, bd_known = date_parts(pn["birth_date"])
+    same_date = tl_known & bd_known & (td == bday) & (tm == bm) & (ty % 100 == by % 100)
+    out.add(decodes & tl_known & ~same_date, "nik_beda_tgl_lahir")
 
     # -- exact duplicates, then counted rows
     is_copy, first = _duplicates(df, order)
@@ -471,7 +481,7 @@ def validate(
     if cand.any():
         g, _ = pd.factorize(nik_str[cand])
         k, kk_uniques = pd.factorize(kk_str[cand])
-        pair = np.unique(g.astype(np.int64) * (len(kk_uniques) + 1) + k)
+        pair = pd.unique(g.astype(np.int64) * (len(kk_uniques) + 1) + k)
         n_kk = np.bincount(pair // (len(kk_uniques) + 1), minlength=int(g.max()) + 1)[g]
         ganda[np.flatnonzero(cand)] = n_kk >= 2
         n_kk_all = np.zeros(n, dtype=np.int64)
@@ -569,15 +579,15 @@ def validate(
     # -- dates of birth and ages
     tl_raw_col = next((c for c in ("tanggal_lahir_raw", "tgl_lahir_raw") if c in df.columns), None)
     if tl_raw_col is not None:
-        bad_date = _filled(df[tl_raw_col]) & tl.isna().to_numpy()
+        bad_date = _filled(df[tl_raw_col]) & ~tl_known
         out.add(bad_date, "tgl_lahir_tidak_valid")
-    born = tl.where(tl.notna(), bd)
-    years = ref.year - born.dt.year
-    before = (born.dt.month > ref.month) | ((born.dt.month == ref.month) & (born.dt.day > ref.day))
-    age = (years - before.astype("int64")).to_numpy(dtype="float64", na_value=np.nan)
+    # born: the recorded date, else the date in the NIK
+    y, m, d = (np.where(tl_known, a, b) for a, b in ((ty, by), (tm, bm), (td, bday)))
+    before = (m > ref.month) | ((m == ref.month) & (d > ref.day))
+    age = np.where(tl_known | bd_known, ref.year - y - before, np.nan)
     with np.errstate(invalid="ignore"):
         odd_age = (age < 0) | (age > settings.umur_maks)
-    from_record = tl.notna().to_numpy()
+    from_record = tl_known
 
     def age_msg(pos: np.ndarray) -> list[str]:
         return [
@@ -602,11 +612,12 @@ def validate(
     ex_mask = ~usable
     excluded = df.take(np.flatnonzero(ex_mask))
     kk_damaged = pk["excel"].to_numpy(dtype=bool)  # numeric cell or scientific notation
+    ex_reason, ex_damaged = kk_reason[ex_mask], kk_damaged[ex_mask]
     ex_code = np.select(
-        [kk_reason == "empty", kk_damaged, kk_reason == "digits"],
+        [ex_reason == "empty", ex_damaged, ex_reason == "digits"],
         ["kk_kosong", "kk_excel", "kk_bukan_angka"],
         default="kk_panjang",
-    )[ex_mask]
+    )
     excluded["kode_aturan"] = ex_code
     excluded["alasan"] = [RULES[c].uraian for c in ex_code]
     n_dup = int((is_copy & usable).sum())
@@ -666,7 +677,7 @@ def _family_rules(
     n_heads = np.bincount(g, weights=head, minlength=n_g)
     desa_code, _ = pd.factorize(_col(df, "kode_desa").to_numpy(dtype=object)[pos])
     known = desa_code >= 0
-    pairs = np.unique(g[known].astype(np.int64) * (int(desa_code.max()) + 2) + desa_code[known])
+    pairs = pd.unique(g[known].astype(np.int64) * (int(desa_code.max()) + 2) + desa_code[known])
     n_desa = np.bincount(pairs // (int(desa_code.max()) + 2), minlength=n_g)
 
     tanpa = np.zeros(len(df), dtype=bool)
