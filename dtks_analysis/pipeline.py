@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +84,12 @@ def resolve_month(month: str | None, settings: Settings) -> str:
             )
         return months[-1]
     check_month(month)
+    folder = settings.raw_root / month
+    if month not in months and folder.is_dir():
+        raise MonthNotFound(
+            f"{folder}: folder bulan {month} kosong, tidak ada berkas ekstrak "
+            f"(month folder is empty). Letakkan berkas .xlsx/.xls/.csv di sana."
+        )
     if month not in months:
         have = ", ".join(months) or "tidak ada"
         raise MonthNotFound(
@@ -137,6 +144,44 @@ def _cache_key(settings: Settings, month: str, inputs: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
 
 
+# -- month consistency ----------------------------------------------------------------
+_NAME_MONTH = re.compile(r"(?<!\d)(20\d{2})[-_. ]?(0[1-9]|1[0-2])(?!\d)")
+_PERIOD_COLUMNS = ("x_periode", "x_bulan", "x_bulan_data", "x_tanggal_data", "x_tgl_data")
+
+
+def check_record_months(records: pd.DataFrame, month: str, month_path: Path) -> None:
+    """Refuse files that say they belong to another month.
+
+    A file whose name carries a ``YYYY-MM`` (or ``YYYYMM``) other than ``month``, or whose
+    period column (``PERIODE``, ``BULAN``, ``TANGGAL DATA``) names only other months, raises
+    IngestError naming the file: it was probably dropped in the wrong month folder.
+    """
+    from dtks_analysis.ingest import IngestError
+
+    for rel in sorted(records["_file"].unique()) if len(records) else []:
+        found = {f"{y}-{m}" for y, m in _NAME_MONTH.findall(Path(rel).stem)}
+        if found and month not in found:
+            raise IngestError(
+                f"{month_path / rel}: nama berkas menunjuk bulan {', '.join(sorted(found))}, "
+                f"bukan {month}. Pindahkan berkas ke folder bulannya "
+                f"(file name says another month than its folder)."
+            )
+    for col in _PERIOD_COLUMNS:
+        if col not in records:
+            continue
+        text = records[col].dropna().astype(str)
+        iso = text.str.extract(r"(20\d{2})[-/.](0[1-9]|1[0-2])").dropna()
+        dmy = text.str.extract(r"(?:^|\D)(0[1-9]|1[0-2])[-/.](20\d{2})").dropna()
+        months = pd.concat([iso[0] + "-" + iso[1], dmy[1] + "-" + dmy[0]], ignore_index=True)
+        if len(months) and not (months == month).any():
+            per_file = records.loc[months.index.intersection(records.index), "_file"]
+            rel = per_file.iloc[0] if len(per_file) else records["_file"].iloc[0]
+            raise IngestError(
+                f"{month_path / rel}: kolom periode berisi bulan {', '.join(sorted(set(months))[:3])}, "
+                f"bukan {month} (records are dated another month)."
+            )
+
+
 # -- prepare ------------------------------------------------------------------------
 def interim_dir(settings: Settings, month: str) -> Path:
     return settings.interim_root / month
@@ -179,8 +224,15 @@ def prepare_month(
     ref = month_end(month)
     log.info("%s: membaca ekstrak", month)
     result = ingest.read_month(month_dir(settings, month), settings, progress=progress)
+    check_record_months(result.records, month, month_dir(settings, month))
     cleaned = clean.clean_records(result.records, settings)
     checked = validate.validate(cleaned, settings, reference_date=ref)
+    if checked.persons.empty:
+        raise ingest.IngestError(
+            f"{month_dir(settings, month)}: tidak ada satu pun baris dengan No KK yang dapat "
+            f"diolah ({len(cleaned)} baris diterima, semuanya tidak dapat diolah). Periksa kolom "
+            f"No KK: harus 16 digit, diketik sebagai teks (no row has a usable No KK)."
+        )
     hh = households.build_households(checked.persons, reference_date=ref)
 
     summary = {
