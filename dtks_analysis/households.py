@@ -83,7 +83,8 @@ def date_parts(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(year, month, day, known) of a datetime Series as int64 arrays (0 where NaT).
 
-    numpy unit casts instead of the ``.dt`` accessors: a fraction of the time on a million rows.
+    Integer arithmetic on the day number instead of the ``.dt`` accessors: a fraction of the
+    time on a million rows.
     """
     if not (pd.api.types.is_datetime64_dtype(dates.dtype) and dates.dt.tz is None):
         known = dates.notna().to_numpy()
@@ -92,10 +93,17 @@ def date_parts(
         return y, m, d, known
     v = dates.to_numpy(dtype="datetime64[ns]")
     known = ~np.isnat(v)
-    months = v.astype("datetime64[M]")
-    y = v.astype("datetime64[Y]").astype(np.int64) + 1970
-    m = months.astype(np.int64) % 12 + 1
-    d = (v.astype("datetime64[D]") - months.astype("datetime64[D]")).astype(np.int64) + 1
+    days = np.where(known, v.view(np.int64), 0) // (86_400 * 10**9)  # floor: days since 1970
+    # civil date from a day number (H. Hinnant's algorithm), in integer arithmetic
+    z = days + 719_468
+    era = z // 146_097
+    doe = z - era * 146_097
+    yoe = (doe - doe // 1_460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = np.where(mp < 10, mp + 3, mp - 9)
+    y = yoe + era * 400 + (m <= 2)
     return np.where(known, y, 0), np.where(known, m, 0), np.where(known, d, 0), known
 
 
@@ -169,6 +177,14 @@ def _mode_first(g: np.ndarray, v: np.ndarray, n_groups: int) -> np.ndarray:
     return out
 
 
+def _take(col: pd.Series, positions: np.ndarray) -> pd.Series:
+    """``col`` at ``positions`` with a fresh RangeIndex (object columns through numpy: building
+    a Series from an object extension array infers its dtype again, slowly)."""
+    if col.dtype == object:
+        return pd.Series(col.to_numpy()[positions], dtype=object, name=col.name)
+    return pd.Series(col.array.take(positions), name=col.name)
+
+
 def _truthy_disabilitas(values: pd.Series) -> np.ndarray:
     """Per row: the disability text is a "yes" (non-empty, not a "no" word)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -197,7 +213,7 @@ def build_households(
         *(c for c in ("disabilitas", "_file") if c in persons.columns),
     ]
     # the needed columns in file order, without building an intermediate DataFrame
-    p = {c: pd.Series(persons[c].array.take(order), name=c) for c in needed}
+    p = {c: _take(persons[c], order) for c in needed}
     n = len(order)
 
     g, keys = pd.factorize(p["kunci"], sort=False)
