@@ -243,6 +243,8 @@ def prepare_month(
         "baris_ganda": int(checked.n_duplicates),
         "rumah_tangga": int(len(hh)),
         "berkas": int(result.files["_file"].nunique()) if len(result.files) else 0,
+        # villages with counted rows: decides next month's non-response without reading persons
+        "desa_ada": sorted(checked.persons["kode_desa"].dropna().unique().tolist()),
         "peringatan_ingest": list(result.warnings),
         "inputs": inputs,
     }
@@ -282,11 +284,17 @@ def _to_parquet(df: pd.DataFrame, path: Path) -> None:
     df.to_parquet(path, index=True)
 
 
-def load_month(month: str, settings: Settings) -> MonthData:
-    """Read a prepared month back from ``data/interim/<month>/``."""
+def load_month(month: str, settings: Settings, full: bool = True) -> MonthData:
+    """Read a prepared month back from ``data/interim/<month>/``.
+
+    ``full=False`` reads only the households and the summary (what trends, flows and
+    non-response need from earlier months); the other tables are then empty.
+    """
     d = interim_dir(settings, month)
 
     def read(name: str) -> pd.DataFrame:
+        if not full and name != "households.parquet":
+            return pd.DataFrame()
         df = pd.read_parquet(d / name)
         for col in df.columns:
             if isinstance(df[col].dtype, pd.StringDtype):
@@ -330,7 +338,7 @@ def adjusted_households(data: dict[str, MonthData]) -> dict[str, tuple[pd.DataFr
     out: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
     for m, md in data.items():
         prev = data.get(previous_month(m))
-        villages = set(md.persons["kode_desa"].dropna())
+        villages = set(md.summary["desa_ada"])
         out[m] = nonresponse.adjust(md.households, prev.households if prev else None, villages)
     return out
 
@@ -342,7 +350,11 @@ def build_tables(
     from dtks_analysis import disclosure, flows, rules, stats
 
     if data is None:
-        data = {m: load_month(m, settings) for m in available_months(settings) if m <= month}
+        data = {
+            m: load_month(m, settings, full=(m == month))
+            for m in available_months(settings)
+            if m <= month
+        }
     adjusted = adjusted_households(data)
     hh, nonresp = adjusted[month]
     prev_m = previous_month(month)
