@@ -22,21 +22,17 @@ class FlowIdentityError(RuntimeError):
     """``stock(t) = stock(t-1) + new - exit`` does not hold (a bug or duplicated keys)."""
 
 
-def _receivers(hh: pd.DataFrame, program: str) -> np.ndarray:
-    """Per household row: receives ``program``."""
-    return hh[program].fillna(False).astype(bool).to_numpy()
+def _receivers(hh: pd.DataFrame, program: str) -> pd.Index:
+    """Household keys receiving ``program``."""
+    flag = hh[program].fillna(False).astype(bool).to_numpy()
+    return pd.Index(hh["kunci"].to_numpy(dtype=object)[flag])
 
 
-def _key_codes(cur_hh: pd.DataFrame, prev_hh: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int]:
-    """Integer codes of ``kunci`` shared by both months (factorized once for all programs)."""
-    cur = cur_hh["kunci"].to_numpy(dtype=object)
-    codes, uniques = pd.factorize(np.concatenate([cur, prev_hh["kunci"].to_numpy(dtype=object)]))
-    return codes[: len(cur)], codes[len(cur) :], len(uniques)
-
-
-def _set_sizes(c: np.ndarray, p: np.ndarray, n_codes: int) -> tuple[int, int, int]:
-    """(|cur & prev|, |cur - prev|, |prev - cur|) of two sets of integer codes."""
-    in_prev = np.zeros(n_codes, dtype=bool)
+def _set_sizes(cur: pd.Index, prev: pd.Index) -> tuple[int, int, int]:
+    """(|cur & prev|, |cur - prev|, |prev - cur|) through shared integer codes."""
+    codes, _ = pd.factorize(np.concatenate([cur.to_numpy(), prev.to_numpy()]))
+    c, p = codes[: len(cur)], codes[len(cur) :]
+    in_prev = np.zeros(codes.max() + 1 if len(codes) else 0, dtype=bool)
     in_prev[p] = True
     in_cur = np.zeros_like(in_prev)
     in_cur[c] = True
@@ -60,16 +56,13 @@ def arus_program(prev_hh: pd.DataFrame | None, cur_hh: pd.DataFrame) -> pd.DataF
     if prev_hh is not None:
         _check_unique(prev_hh, "bulan lalu")
     rows = []
-    codes = _key_codes(cur_hh, prev_hh) if prev_hh is not None else None
     for prog in PROGRAMS:
-        receives = _receivers(cur_hh, prog)
-        if codes is None or prev_hh is None:
-            rows.append((prog, pd.NA, pd.NA, pd.NA, pd.NA, int(receives.sum())))
+        cur = _receivers(cur_hh, prog)
+        if prev_hh is None:
+            rows.append((prog, pd.NA, pd.NA, pd.NA, pd.NA, len(cur)))
             continue
-        cur_codes, prev_codes, n_codes = codes
-        cur = cur_codes[receives]
-        prev = prev_codes[_receivers(prev_hh, prog)]
-        bertahan, baru, keluar = _set_sizes(cur, prev, n_codes)
+        prev = _receivers(prev_hh, prog)
+        bertahan, baru, keluar = _set_sizes(cur, prev)
         if len(cur) != len(prev) + baru - keluar:
             raise FlowIdentityError(
                 f"{prog}: bulan_ini {len(cur)} != bulan_lalu {len(prev)} + baru {baru} "
