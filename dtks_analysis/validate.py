@@ -238,6 +238,13 @@ def _match(arr: pa.Array, pattern: str) -> np.ndarray:
     )
 
 
+def _blank_missing(s: pd.Series) -> np.ndarray:
+    """Values as an object array, "" for missing (``fillna("")`` without its dtype inference)."""
+    values = s.to_numpy(dtype=object, copy=True)
+    values[pd.isna(values)] = ""
+    return values
+
+
 def _is_na(s: pd.Series) -> np.ndarray:
     return s.isna().to_numpy(dtype=bool)
 
@@ -320,21 +327,33 @@ def _id_checks(
     raw = _col(df, raw_col)
     parser = nikmod.parse_nik if prefix == "nik" else nikmod.parse_kk
     p = parser(raw.reset_index(drop=True), reference_date=ref)
-    reason = p["reason"].to_numpy(dtype=object)
-    stripped = nikmod.strip_id(raw.reset_index(drop=True))
-    as_arrow = pa.array(stripped.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    length = pc.fill_null(pc.utf8_length(as_arrow), 0).to_numpy().astype(np.int64)
+    reason_code, reasons = pd.factorize(p["reason"].to_numpy(dtype=object))  # valid: -1
+
+    def has_reason(*names: str | None) -> np.ndarray:
+        codes = [-1 if r is None else i for i, r in enumerate([*reasons, None]) if r in names]
+        return np.isin(reason_code, codes)
+
+    # length after stripping: 16 where the parser decoded the digits, 0 when empty; the
+    # separators are stripped again only for the other rows (few: letters, wrong length, ...)
+    decoded = has_reason(None, "province", "kabupaten", "date", "serial")
+    length = np.where(decoded, 16, 0)
+    other = np.flatnonzero(~decoded & ~has_reason("empty"))
+    if len(other):
+        stripped = nikmod.strip_id(raw.iloc[other].reset_index(drop=True))
+        as_arrow = pa.array(stripped.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        length[other] = pc.fill_null(pc.utf8_length(as_arrow), 0).to_numpy()
 
     cell = _by_uniques(_col(df, f"_{field_name}_type"), lambda u: u.astype(str).str.lower(), "")
     number = cell == "number"
-    sci = reason == "excel"
+    sci = has_reason("excel")
     excel = number | sci
-    empty = (reason == "empty") & ~number
-    letters = (reason == "digits") & ~excel
+    empty = has_reason("empty") & ~number
+    digits = has_reason("digits")
+    letters = digits & ~excel
     wrong_len = ~empty & ~excel & ~sci & (length != 16)
-    is16 = ~empty & ~sci & (reason != "digits") & (length == 16)
-    prov_bad = is16 & (reason == "province")
-    kab_bad = is16 & (reason == "kabupaten")
+    is16 = ~empty & ~sci & ~digits & (length == 16)
+    prov_bad = is16 & has_reason("province")
+    kab_bad = is16 & has_reason("kabupaten")
     date_bad = is16 & p["birth_date"].isna().to_numpy() & ~number
     serial_bad = is16 & (p["serial"].to_numpy(dtype=object) == "0000") & ~number
 
@@ -474,8 +493,8 @@ def validate(
     counted = usable & ~is_copy
 
     # -- the same valid NIK under two or more usable No KK
-    kk_str = _col(df, "no_kk").fillna("").to_numpy(dtype=object)
-    nik_str = _col(df, "nik").fillna("").to_numpy(dtype=object)
+    kk_str = _blank_missing(_col(df, "no_kk"))
+    nik_str = _blank_missing(_col(df, "nik"))
     cand = counted & nik_valid
     ganda = np.zeros(n, dtype=bool)
     if cand.any():
@@ -501,9 +520,8 @@ def validate(
 
     # -- regions
     kode_desa = _col(df, "kode_desa")
-    desa_raw = _text(_col(df, "desa_raw") if "desa_raw" in df.columns else _col(df, "desa"))
+    desa_raw = _col(df, "desa_raw") if "desa_raw" in df.columns else _col(df, "desa")
     no_desa = _is_na(kode_desa)
-    desa_txt = desa_raw.to_numpy(dtype=object)
     out.add(
         no_desa,
         "desa_tidak_dikenal",
@@ -511,7 +529,7 @@ def validate(
             f"Desa/kelurahan '{d}' tidak ada dalam daftar resmi"
             if d
             else "Nama desa/kelurahan kosong"
-            for d in desa_txt[pos]
+            for d in _text(desa_raw.iloc[pos])
         ],
     )
     kec_raw = _text(
@@ -535,13 +553,13 @@ def validate(
         bad = _is_na(df[prog])
         label = _PROGRAM_LABEL[prog]
         if f"{prog}_raw" in df.columns:
-            rawp = _text(df[f"{prog}_raw"]).to_numpy(dtype=object)
+            rawp = df[f"{prog}_raw"]
             out.add(
                 bad,
                 "program_tidak_dikenal",
                 lambda pos, rawp=rawp, label=label: [
                     f"Isian {label} '{v}' tidak dikenal (dihitung tidak menerima)"
-                    for v in rawp[pos]
+                    for v in _text(rawp.iloc[pos])
                 ],
                 kolom=prog,
             )
@@ -551,13 +569,13 @@ def validate(
     if "hubungan" in df.columns:
         hub_na = _is_na(df["hubungan"])
         if "hubungan_raw" in df.columns:
-            hraw = _text(df["hubungan_raw"]).to_numpy(dtype=object)
+            hraw = df["hubungan_raw"]
             out.add(
                 hub_na,
                 "hubungan_tidak_dikenal",
                 lambda pos: [
                     f"Hubungan keluarga '{h}' tidak dikenal" if h else "Hubungan keluarga kosong"
-                    for h in hraw[pos]
+                    for h in _text(hraw.iloc[pos])
                 ],
             )
         else:
@@ -579,7 +597,9 @@ def validate(
     # -- dates of birth and ages
     tl_raw_col = next((c for c in ("tanggal_lahir_raw", "tgl_lahir_raw") if c in df.columns), None)
     if tl_raw_col is not None:
-        bad_date = _filled(df[tl_raw_col]) & ~tl_known
+        bad_date = np.zeros(n, dtype=bool)  # a filled raw date that did not parse
+        unparsed = np.flatnonzero(~tl_known)
+        bad_date[unparsed] = _filled(df[tl_raw_col].iloc[unparsed])
         out.add(bad_date, "tgl_lahir_tidak_valid")
     # born: the recorded date, else the date in the NIK
     y, m, d = (np.where(tl_known, a, b) for a, b in ((ty, by), (tm, bm), (td, bday)))
