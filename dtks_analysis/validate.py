@@ -642,22 +642,43 @@ def validate(
     excluded["alasan"] = [RULES[c].uraian for c in ex_code]
     n_dup = int((is_copy & usable).sum())
 
-    villages = (
-        pd.DataFrame(
-            {
-                "kode_kecamatan": _col(df, "kode_kecamatan").to_numpy(dtype=object),
-                "kecamatan": _col(df, "kecamatan").to_numpy(dtype=object),
-                "kode_desa": kode_desa.to_numpy(dtype=object),
-                "desa": _col(df, "desa").to_numpy(dtype=object),
-            }
-        )
-        .groupby(["kode_kecamatan", "kode_desa"], dropna=False, sort=False)
-        .agg(kecamatan=("kecamatan", "first"), desa=("desa", "first"), records=("desa", "size"))
-        .reset_index()
-    )
-    villages = villages.astype({"kode_kecamatan": object, "kode_desa": object})
-    villages = villages.where(villages.notna(), None)
+    villages = _villages(df, kode_desa)
     return ValidationResult(findings, persons, excluded, n_dup, n, villages)
+
+
+def _villages(df: pd.DataFrame, kode_desa: pd.Series) -> pd.DataFrame:
+    """Rows received per (kode_kecamatan, kode_desa), missing codes included, in order of first
+    appearance, with the first known names: a group-by done with integer codes."""
+    kec_code, kec_uniques = pd.factorize(_col(df, "kode_kecamatan"), use_na_sentinel=False)
+    desa_code, desa_uniques = pd.factorize(kode_desa, use_na_sentinel=False)
+    group, _ = pd.factorize(kec_code.astype(np.int64) * len(desa_uniques) + desa_code)
+    n_groups = int(group.max()) + 1 if len(group) else 0
+    rows = np.arange(len(group))
+
+    def first(positions: np.ndarray) -> np.ndarray:
+        """Per group, the first of ``positions`` (rows in order) that belongs to it; -1 if none."""
+        out = np.full(n_groups, -1, dtype=np.int64)
+        out[group[positions][::-1]] = positions[::-1]
+        return out
+
+    def first_known(name: str) -> np.ndarray:
+        values = _col(df, name).to_numpy(dtype=object)
+        pos = first(np.flatnonzero(pd.notna(values)))
+        picked = values[np.maximum(pos, 0)]
+        picked[pos < 0] = None
+        return picked
+
+    lead = first(rows)
+    out = pd.DataFrame(
+        {
+            "kode_kecamatan": np.asarray(kec_uniques, dtype=object)[kec_code[lead]],
+            "kode_desa": np.asarray(desa_uniques, dtype=object)[desa_code[lead]],
+            "kecamatan": first_known("kecamatan"),
+            "desa": first_known("desa"),
+            "records": np.bincount(group, minlength=n_groups).astype(np.int64),
+        }
+    )
+    return out.where(out.notna(), None)
 
 
 def _kecamatan_unmatched(df: pd.DataFrame, kec_raw: pd.Series) -> np.ndarray:
