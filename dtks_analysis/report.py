@@ -168,6 +168,22 @@ def run_notebook(
                 f"(python -m ipykernel install --sys-prefix --name {KERNEL})."
             ) from exc
         raise
+    _stable_cell_ids(dst)
+
+
+def _stable_cell_ids(path: Path) -> None:
+    """Give papermill's injected-parameters cell a fixed id (papermill draws a random one),
+    so the rendered HTML is identical on every run."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    changed = False
+    for i, cell in enumerate(nb.cells):
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = f"injected-parameters-{i:02d}"
+            changed = True
+    if changed:
+        nbformat.write(nb, path)
 
 
 def git_commit() -> str | None:
