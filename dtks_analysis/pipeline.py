@@ -11,6 +11,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dtks_analysis import __version__
@@ -227,6 +228,7 @@ def prepare_month(
     check_record_months(result.records, month, month_dir(settings, month))
     cleaned = clean.clean_records(result.records, settings)
     checked = validate.validate(cleaned, settings, reference_date=ref)
+    checked.findings = with_masked_examples(checked.findings, cleaned)
     if checked.persons.empty:
         raise ingest.IngestError(
             f"{month_dir(settings, month)}: tidak ada satu pun baris dengan No KK yang dapat "
@@ -276,6 +278,23 @@ def prepare_month(
     return MonthData(month, checked.persons, hh, checked.findings, result.files, summary)
 
 
+def with_masked_examples(findings: pd.DataFrame, cleaned: pd.DataFrame) -> pd.DataFrame:
+    """Add ``contoh``: the ID as received, masked (``1211********0001``), for NIK/KK rules.
+
+    Reviewers see the shape of a defect without the number; other rules get None.
+    """
+    from dtks_analysis.formatting import mask_id
+
+    out = findings.copy()
+    kode = out["kode_aturan"].astype(str)
+    nik = cleaned["nik_raw"].reindex(out["record"]).to_numpy()
+    kk = cleaned["no_kk_raw"].reindex(out["record"]).to_numpy()
+    raw = np.where(kode.str.startswith("nik_"), nik, np.where(kode.str.startswith("kk_"), kk, None))
+    masked = {v: mask_id(v) for v in pd.unique(raw[pd.notna(raw)])}
+    out["contoh"] = [masked.get(v) if v is not None and v == v else None for v in raw]
+    return out
+
+
 def _to_parquet(df: pd.DataFrame, path: Path) -> None:
     """Write ``df`` (index kept) with its object columns stored as strings.
 
@@ -306,13 +325,13 @@ def _to_parquet(df: pd.DataFrame, path: Path) -> None:
 def load_month(month: str, settings: Settings, full: bool = True) -> MonthData:
     """Read a prepared month back from ``data/interim/<month>/``.
 
-    ``full=False`` reads only the households and the summary (what trends, flows and
+    ``full=False`` reads only the households, findings and summary (what trends, flows and
     non-response need from earlier months); the other tables are then empty.
     """
     d = interim_dir(settings, month)
 
     def read(name: str) -> pd.DataFrame:
-        if not full and name != "households.parquet":
+        if not full and name not in ("households.parquet", "findings.parquet"):
             return pd.DataFrame()
         df = pd.read_parquet(d / name)
         for col in df.columns:
@@ -362,6 +381,14 @@ def adjusted_households(data: dict[str, MonthData]) -> dict[str, tuple[pd.DataFr
     return out
 
 
+def received_files(files: pd.DataFrame) -> pd.DataFrame:
+    """Records received per source file (sheets summed): ``berkas, lembar, baris``."""
+    if files.empty:
+        return pd.DataFrame({"berkas": [], "lembar": [], "baris": []})
+    g = files.groupby("_file", sort=True).agg(lembar=("_sheet", "count"), baris=("rows", "sum"))
+    return g.reset_index().rename(columns={"_file": "berkas"})
+
+
 def build_tables(
     month: str, settings: Settings, data: dict[str, MonthData] | None = None
 ) -> ReportTables:
@@ -400,6 +427,11 @@ def build_tables(
         "jk_kepala": stats.jk_kepala(hh),
         "struktur_umur": stats.struktur_umur(cur.persons, ref),
         "nonrespon": nonresp,
+        "tren_kualitas": flows.tren_kualitas(
+            {m: d.findings for m, d in data.items()},
+            {m: d.summary["baris"] for m, d in data.items()},
+        ),
+        "berkas_masuk": received_files(cur.files),
     }
     facts = {
         "month": month,

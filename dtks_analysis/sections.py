@@ -13,7 +13,7 @@ import pandas as pd
 
 from dtks_analysis import narrative, render
 from dtks_analysis.config import Settings
-from dtks_analysis.formatting import bulan_id, fmt_int, mask_id, source_line, tanggal_id
+from dtks_analysis.formatting import bulan_id, fmt_int, source_line, tanggal_id
 from dtks_analysis.narrative import COLUMN_LABELS, TINGKAT
 
 ID_RULE_PREFIXES = ("nik_", "kk_")
@@ -58,8 +58,7 @@ def error_rows(findings: pd.DataFrame) -> int:
     """Records with at least one error-level finding."""
     if findings.empty:
         return 0
-    err = findings[findings["tingkat"] == "error"]
-    return int(err[["_file", "_sheet", "_row"]].drop_duplicates().shape[0])
+    return int(findings.loc[findings["tingkat"] == "error", "record"].nunique())
 
 
 def intake_sentence(md) -> str:
@@ -165,8 +164,8 @@ def examples_html(md) -> str:
     rows = []
     for _, r in first.iterrows():
         value = "(tidak ditampilkan)"
-        if "nilai" in f.columns and str(r["kode_aturan"]).startswith(ID_RULE_PREFIXES):
-            value = mask_id(r["nilai"]) if r["nilai"] is not None else "(kosong)"
+        if str(r["kode_aturan"]).startswith(ID_RULE_PREFIXES):
+            value = r.get("contoh") or "(kosong)"
         rows.append(
             {
                 "Kode aturan": r["kode_aturan"],
@@ -330,8 +329,17 @@ def quality_section_html(t, settings: Settings) -> str:
             f"tidak 16 digit atau rusak."
         ),
         table_html(
+            t.extra["berkas_masuk"],
+            caption=f"Tabel 7. Baris data yang diterima menurut berkas, {bulan_id(month)}",
+            month=month,
+            int_cols=["lembar", "baris"],
+            labels={"berkas": "Berkas", "lembar": "Lembar kerja", "baris": "Baris"},
+            total=True,
+        ),
+        _trend_quality_html(t.extra["tren_kualitas"], month),
+        table_html(
             k[["kode_aturan", "tingkat", "uraian", "jumlah_catatan"]],
-            caption=f"Tabel 7. Temuan validasi menurut aturan, {bulan_id(month)}",
+            caption=f"Tabel 9. Temuan validasi menurut aturan, {bulan_id(month)}",
             month=month,
             int_cols=["jumlah_catatan"],
         ),
@@ -341,7 +349,7 @@ def quality_section_html(t, settings: Settings) -> str:
         parts.append(
             table_html(
                 v,
-                caption="Tabel 8. Sepuluh desa/kelurahan dengan kesalahan terbanyak",
+                caption="Tabel 10. Sepuluh desa/kelurahan dengan kesalahan terbanyak",
                 month=month,
                 int_cols=["kesalahan", "peringatan"],
                 labels={"kesalahan": "Kesalahan", "peringatan": "Peringatan"},
@@ -352,7 +360,7 @@ def quality_section_html(t, settings: Settings) -> str:
         parts.append(
             table_html(
                 nr[["kecamatan", "desa", "rumah_tangga"]],
-                caption="Tabel 9. Desa/kelurahan yang tidak mengirim data (rumah tangga dibawa dari bulan lalu)",
+                caption="Tabel 11. Desa/kelurahan yang tidak mengirim data (rumah tangga dibawa dari bulan lalu)",
                 month=month,
                 int_cols=["rumah_tangga"],
             )
@@ -368,6 +376,25 @@ def quality_section_html(t, settings: Settings) -> str:
         )
     )
     return "".join(parts)
+
+
+def _trend_quality_html(tren: pd.DataFrame, month: str) -> str:
+    df = tren.copy()
+    df["bulan"] = df["bulan"].map(bulan_id)
+    df["persen_error"] = df["persen_error"] / 100
+    return table_html(
+        df[["bulan", "catatan", "catatan_error", "persen_error"]],
+        caption="Tabel 8. Baris dengan kesalahan menurut bulan",
+        month=month,
+        int_cols=["catatan", "catatan_error"],
+        pct_cols=["persen_error"],
+        labels={
+            "bulan": "Bulan",
+            "catatan": "Baris diterima",
+            "catatan_error": "Baris dengan kesalahan",
+            "persen_error": "Persentase",
+        },
+    )
 
 
 METHOD_TEXT = [
