@@ -98,6 +98,23 @@ def test_leak_in_pdf(clean, tmp_path_factory):
     assert [x.kind for x in privacy.check_outputs(clean, PERSONS)] == ["id16"]
 
 
+def test_leak_in_pdf_text(clean):
+    import matplotlib
+
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context({"pdf.fonttype": 42}):
+        fig = plt.figure(figsize=(8.27, 11.69))
+        fig.text(0.1, 0.5, "Rumah tangga 35.412")
+        fig.savefig(clean / "laporan.pdf")
+        assert privacy.check_outputs(clean, PERSONS) == []
+        fig.text(0.1, 0.4, f"NIK {NIK}  Rosmauli br Sinaga")
+        fig.savefig(clean / "laporan.pdf")
+        plt.close(fig)
+    assert sorted(x.kind for x in privacy.check_outputs(clean, PERSONS)) == ["id16", "nama"]
+
+
 def test_cli_exit_codes(clean, tmp_path):
     data = tmp_path / "datadir"
     data.mkdir()
