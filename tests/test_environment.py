@@ -38,5 +38,19 @@ def test_environment_yml_matches_pyproject():
 def test_required_runtime_packages_declared():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     names = {_name(r) for r in project["dependencies"]}
-    for pkg in ["pandas", "pyarrow", "python-calamine", "openpyxl", "seaborn", "matplotlib", "papermill", "nbconvert", "ipykernel", "jupyterlab", "babel", "pyyaml", "tqdm"]:
+    for pkg in [
+        "pandas",
+        "pyarrow",
+        "python-calamine",
+        "openpyxl",
+        "seaborn",
+        "matplotlib",
+        "papermill",
+        "nbconvert",
+        "ipykernel",
+        "jupyterlab",
+        "babel",
+        "pyyaml",
+        "tqdm",
+    ]:
         assert pkg in names, pkg
