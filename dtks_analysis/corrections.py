@@ -70,15 +70,13 @@ def safe_name(name: str | None) -> str:
 @lru_cache(maxsize=1)
 def _region_names() -> dict[str, str]:
     """Official name of every Dairi kecamatan and village code."""
-    t = pd.read_csv(regions.DAIRI_CSV, dtype=str, keep_default_na=False)
-    return dict(zip(t["kode"], t["nama"], strict=True))
+    return {**regions.kecamatan_lookup(), **regions.desa_lookup()}
 
 
 @lru_cache(maxsize=1)
 def _village_kind() -> dict[str, str]:
     """ "Desa" or "Kelurahan" for every village code."""
-    t = pd.read_csv(regions.DAIRI_CSV, dtype=str, keep_default_na=False)
-    t = t[t["tingkat"] == "desa"]
+    t = regions.desa_table()
     kinds = np.where(t["jenis"].str.lower() == "kelurahan", "Kelurahan", "Desa")
     return dict(zip(t["kode"], kinds, strict=True))
 

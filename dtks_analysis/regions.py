@@ -68,6 +68,11 @@ def desa_table() -> pd.DataFrame:
     return d[["kode", "nama", "kode_kecamatan", "nama_bps", "jenis", "kode_nik6"]]
 
 
+def desa_lookup() -> dict[str, str]:
+    """Dotted village code -> Kemendagri name (a copy)."""
+    return dict(_desa_lookup()["by_code"])
+
+
 def kecamatan_lookup() -> dict[str, str]:
     """Dotted kecamatan code -> Kemendagri name (a copy)."""
     return dict(_kec_lookup()["by_code"])
@@ -143,35 +148,31 @@ def _desa_code_key(codes: pd.Series) -> pd.Series:
     return dotted.where(d.str.len() == 10, "")
 
 
-@lru_cache(maxsize=1)
-def _kec_lookup() -> dict[str, dict[str, str]]:
-    k = kecamatan_table()
-    by_name = dict(zip(name_key(k["nama"]), k["kode"], strict=True))
+def _lookups(t: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Name key -> code (Kemendagri, then BPS spellings not already taken), code -> name."""
+    by_name = dict(zip(name_key(t["nama"]), t["kode"], strict=True))
     by_bps = {
         kb: code
-        for kb, code in zip(name_key(k["nama_bps"]), k["kode"], strict=True)
+        for kb, code in zip(name_key(t["nama_bps"]), t["kode"], strict=True)
         if kb not in by_name
     }
     return {
         "by_name": by_name,
         "by_bps": by_bps,
-        "by_code": dict(zip(k["kode"], k["nama"], strict=True)),
+        "by_code": dict(zip(t["kode"], t["nama"], strict=True)),
     }
+
+
+@lru_cache(maxsize=1)
+def _kec_lookup() -> dict[str, dict[str, str]]:
+    return _lookups(kecamatan_table())
 
 
 @lru_cache(maxsize=1)
 def _desa_lookup() -> dict[str, dict[str, str]]:
     d = desa_table()
-    by_name = dict(zip(name_key(d["nama"]), d["kode"], strict=True))
-    by_bps = {
-        kb: code
-        for kb, code in zip(name_key(d["nama_bps"]), d["kode"], strict=True)
-        if kb not in by_name
-    }
     return {
-        "by_name": by_name,
-        "by_bps": by_bps,
-        "by_code": dict(zip(d["kode"], d["nama"], strict=True)),
+        **_lookups(d),
         "kecamatan_of": dict(zip(d["kode"], d["kode_kecamatan"], strict=True)),
     }
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from dtks_analysis.config import PACKAGE_DATA
+from dtks_analysis import regions
 from dtks_analysis.households import PROGRAMS, umur_tahun
 
 TIDAK_DIKETAHUI = "Tidak diketahui"
@@ -33,17 +33,15 @@ KELOMPOK_UMUR: tuple[str, ...] = tuple(f"{a}-{a + 4}" for a in range(0, 75, 5)) 
 @lru_cache(maxsize=1)
 def _wilayah() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(kecamatan, villages) of the reference list, in code order."""
-    ref = pd.read_csv(PACKAGE_DATA / "wilayah_dairi.csv", dtype=str, keep_default_na=False)
     kec = (
-        ref.loc[ref["tingkat"] == "kecamatan", ["kode", "nama"]]
+        regions.kecamatan_table()[["kode", "nama"]]
         .rename(columns={"kode": "kode_kecamatan", "nama": "kecamatan"})
         .sort_values("kode_kecamatan")
         .reset_index(drop=True)
     )
-    desa = ref.loc[ref["tingkat"] == "desa", ["kode", "nama"]].rename(
+    desa = regions.desa_table()[["kode", "nama", "kode_kecamatan"]].rename(
         columns={"kode": "kode_desa", "nama": "desa"}
     )
-    desa["kode_kecamatan"] = desa["kode_desa"].str[:8]
     desa = desa.merge(kec, on="kode_kecamatan", how="left")
     desa = desa[["kode_kecamatan", "kecamatan", "kode_desa", "desa"]]
     return kec, desa.sort_values("kode_desa").reset_index(drop=True)
