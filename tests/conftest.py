@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
+
+
+def snapshot(d: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under ``d`` (to prove a folder was untouched)."""
+    return {
+        p.relative_to(d).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(d.rglob("*"))
+        if p.is_file()
+    }
 
 
 def generate_sample(root: Path, months: list[str], scale: float, seed: int, defects: float) -> Path:

@@ -5,7 +5,6 @@ published month untouched. File-format details are unit-tested in test_ingest_ba
 
 from __future__ import annotations
 
-import hashlib
 import io
 import shutil
 import zipfile
@@ -16,6 +15,8 @@ import openpyxl
 import pytest
 
 from dtks_analysis.cli import main
+
+from .conftest import snapshot
 
 MONTH = "2023-12"
 HEADER = ["NIK", "NO KK", "NAMA", "HUBUNGAN", "DESA", "KECAMATAN", "BPNT", "PBI", "PKH"]
@@ -56,14 +57,6 @@ def _xlsx(rows: list[list[object]]) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-def _snapshot(d: Path) -> dict[str, str]:
-    return {
-        p.relative_to(d).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(d.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +208,7 @@ def test_bad_input_fails_cleanly(base, tmp_path, capsys, case):
     _id, mutate, args, words = case
     root = _case_dir(base, tmp_path)
     out = root / "outputs"
-    before = _snapshot(out)
+    before = snapshot(out)
     extra = list(args)
     if isinstance(mutate, str) and mutate == "empty":
         (root / "raw" / "2024-01").mkdir()
@@ -234,5 +227,5 @@ def test_bad_input_fails_cleanly(base, tmp_path, capsys, case):
     for w in words:
         assert w.lower() in err.lower(), (w, err)
     assert "Traceback" not in err
-    assert _snapshot(out) == before
+    assert snapshot(out) == before
     assert not list(out.glob(".*staging*"))

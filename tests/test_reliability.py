@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import subprocess
@@ -14,15 +13,9 @@ import pytest
 from dtks_analysis.cli import main
 from dtks_analysis.report import LockedError, month_lock
 
+from .conftest import snapshot
+
 MONTH = "2023-12"
-
-
-def _snapshot(d: Path) -> dict[str, str]:
-    return {
-        p.relative_to(d).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(d.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")
@@ -39,18 +32,18 @@ def published(small_sample, tmp_path_factory):
 )
 def test_killed_run_leaves_previous_outputs_intact(published, step):
     root, out = published
-    before = _snapshot(out / MONTH)
+    before = snapshot(out / MONTH)
     env = {**os.environ, "DTKS_CRASH_AFTER": step}
     cmd = [sys.executable, "-m", "dtks_analysis", "report", "--raw-dir", str(root / "raw")]
     proc = subprocess.run([*cmd, "--out-dir", str(out), "-q"], env=env, capture_output=True)
     assert proc.returncode == -9, proc.stderr.decode()[-2000:]
     if step == "publish_rename":
         # killed after the swap: the new, complete edition is in place; its tables equal the old
-        after = _snapshot(out / MONTH)
+        after = snapshot(out / MONTH)
         tables = {k: v for k, v in before.items() if k.startswith("tabel/")}
         assert {k: after[k] for k in tables} == tables
     else:
-        assert _snapshot(out / MONTH) == before
+        assert snapshot(out / MONTH) == before
     # the next run cleans up after the killed one and succeeds
     assert main(["report", "--raw-dir", str(root / "raw"), "--out-dir", str(out), "-q"]) == 0
     assert not [p for p in out.iterdir() if p.name.startswith(".") and "staging" in p.name]
@@ -102,7 +95,7 @@ def test_rerun_is_deterministic(published, tmp_path):
     root, out = published
     out2 = tmp_path / "again"
     assert main(["report", "--raw-dir", str(root / "raw"), "--out-dir", str(out2), "-q"]) == 0
-    a, b = _snapshot(out / MONTH), _snapshot(out2 / MONTH)
+    a, b = snapshot(out / MONTH), snapshot(out2 / MONTH)
     assert sorted(a) == sorted(b)
     for name in a:
         if name.endswith(".csv"):
