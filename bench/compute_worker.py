@@ -62,6 +62,7 @@ def run(path: Path) -> dict[str, Any]:
     """Time every stage once; return the figures."""
     settings = Settings()
     ref = month_end(MONTH)
+    base_mb = rss_mb()  # interpreter and libraries, before any data
     seconds: dict[str, float] = {}
     cpu: dict[str, float] = {}
     peak: dict[str, float] = {}
@@ -118,6 +119,7 @@ def run(path: Path) -> dict[str, Any]:
         "floor_s": seconds["read_parquet"] + seconds["groupby_no_kk"],
         "floor_cpu_s": cpu["read_parquet"] + cpu["groupby_no_kk"],
         "peak_rss_mb": rss_mb(),
+        "base_rss_mb": base_mb,
     }
 
 

@@ -202,6 +202,7 @@ def bench_compute(quick: bool) -> list[Row]:
         comp, comp_cpu = med(lambda r: r["compute_s"]), med(lambda r: r["compute_cpu_s"])
         floor, floor_cpu = med(lambda r: r["floor_s"]), med(lambda r: r["floor_cpu_s"])
         peak = med(lambda r: r["peak_child_mb"])
+        base = med(lambda r: r["base_rss_mb"])
         for s in ("read_parquet", "groupby_no_kk", *COMPUTE_STAGES):
             w = med(lambda r, s=s: r["seconds"][s])
             c = med(lambda r, s=s: r["cpu_seconds"][s])
@@ -235,7 +236,8 @@ def bench_compute(quick: bool) -> list[Row]:
                 "compute " + label,
                 "peak RSS, MB",
                 f"{peak:,.0f}",
-                f"{peak / (n / 1e6):,.0f} MB per million rows; target < 2048",
+                f"{peak / (n / 1e6):,.0f} MB per million rows ({(peak - base) / (n / 1e6):,.0f} "
+                f"above the {base:,.0f} MB of interpreter and libraries); target < 2048",
             ),
             (
                 "compute " + label,
