@@ -50,6 +50,16 @@ import yaml
 from tqdm import tqdm
 
 from dtks_analysis.config import PACKAGE_DATA, Settings, load_settings
+from dtks_analysis.schema import (  # noqa: F401  (re-exported: part of the ingest API)
+    CANONICAL,
+    HEADER_MAP,
+    ID_COLUMNS,
+    LABELS,
+    META,
+    REQUIRED,
+    _header_key,
+    canonical_column,
+)
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 CSV_SUFFIXES = (".csv",)
@@ -58,34 +68,6 @@ OTHER_SPREADSHEETS = (".xlsb", ".ods", ".numbers", ".xlt", ".xltx", ".xltm", ".f
 SUMBER_FILE = "sumber.yaml"
 SKEMA = ("dtks", "dukcapil")
 
-META = ("_file", "_sheet", "_row", "_nik_type", "_no_kk_type", "_skema_hubungan")
-CANONICAL = (
-    "id_dtks",
-    "provinsi",
-    "kabupaten",
-    "kecamatan",
-    "desa",
-    "alamat",
-    "dusun",
-    "rt",
-    "rw",
-    "no_kk",
-    "nik",
-    "nama",
-    "tanggal_lahir",
-    "tempat_lahir",
-    "jenis_kelamin",
-    "nama_ibu",
-    "hubungan",
-    "bpnt",
-    "pbi_jkn",
-    "pkh",
-    "disabilitas",
-    "kode_kecamatan",
-    "kode_desa",
-)
-REQUIRED = ("nik", "no_kk", "nama", "hubungan", "desa", "bpnt", "pbi_jkn", "pkh")
-ID_COLUMNS = ("nik", "no_kk")
 FILE_COLUMNS = (
     "_file",
     "_sheet",
@@ -97,173 +79,6 @@ FILE_COLUMNS = (
 )
 HEADER_SCAN_ROWS = 20
 """The header is searched among this many first non-blank rows of a sheet."""
-
-# Header label shown to operators for each canonical column (used in messages).
-LABELS = {
-    "nik": "NIK",
-    "no_kk": "NO KK",
-    "nama": "NAMA",
-    "hubungan": "HUBUNGAN KELUARGA",
-    "desa": "DESA/KELURAHAN",
-    "bpnt": "BPNT",
-    "pbi_jkn": "PBI-JKN",
-    "pkh": "PKH",
-}
-
-# Spellings seen in DTKS/SIKS-NG extracts and village spreadsheets, per canonical column.
-# Keys of HEADER_MAP are these spellings passed through _header_key.
-_SPELLINGS: dict[str, tuple[str, ...]] = {
-    "id_dtks": ("ID DTKS", "IDDTKS", "ID_DTKS", "ID BDT", "IDBDT", "ID KELUARGA DTKS"),
-    "provinsi": ("PROVINSI", "PROV", "NAMA PROVINSI", "NMPROP", "PROPINSI"),
-    "kabupaten": (
-        "KABUPATEN/KOTA",
-        "KABUPATEN",
-        "KAB/KOTA",
-        "KAB",
-        "KAB.",
-        "KOTA/KABUPATEN",
-        "NAMA KABUPATEN",
-        "NMKAB",
-    ),
-    "kecamatan": ("KECAMATAN", "KEC", "KEC.", "NAMA KECAMATAN", "NMKEC"),
-    "desa": (
-        "DESA",
-        "DESA/KELURAHAN",
-        "KELURAHAN",
-        "KELURAHAN/DESA",
-        "DESA/KEL",
-        "KEL/DESA",
-        "DESA KELURAHAN",
-        "NAMA DESA",
-        "NAMA DESA/KELURAHAN",
-        "NMDESA",
-    ),
-    "alamat": ("ALAMAT", "ALAMAT LENGKAP", "ALAMAT RUMAH", "ALAMAT TEMPAT TINGGAL"),
-    "dusun": ("DUSUN", "LINGKUNGAN", "DUSUN/LINGKUNGAN", "NAMA DUSUN"),
-    "rt": ("RT",),
-    "rw": ("RW",),
-    "no_kk": (
-        "NO KK",
-        "NO. KK",
-        "NOMOR KK",
-        "NOKK",
-        "NO_KK",
-        "NOMOR KARTU KELUARGA",
-        "NO KARTU KELUARGA",
-        "KK",
-        "NKK",
-        "NOMOR KK (16 DIGIT)",
-    ),
-    "nik": (
-        "NIK",
-        "N I K",
-        "N.I.K",
-        "NOMOR NIK",
-        "NO NIK",
-        "NO. NIK",
-        "NIK ART",
-        "NOMOR INDUK KEPENDUDUKAN",
-        "NOMOR NIK (16 DIGIT)",
-    ),
-    "nama": (
-        "NAMA",
-        "NAMA LENGKAP",
-        "NAMA ART",
-        "NAMA ANGGOTA KELUARGA",
-        "NAMA ANGGOTA RUMAH TANGGA",
-        "NAMA PENDUDUK",
-        "NAMA PENERIMA",
-    ),
-    "tanggal_lahir": (
-        "TGLLAHIR",
-        "TANGGAL LAHIR",
-        "TGL LAHIR",
-        "TGL. LAHIR",
-        "TANGGAL_LAHIR",
-        "TGL_LAHIR",
-    ),
-    "tempat_lahir": ("TEMPAT LAHIR", "TMPT LAHIR", "TMP LAHIR", "TEMPATLAHIR", "TPT LAHIR"),
-    "jenis_kelamin": (
-        "JNSKEL",
-        "JENIS KELAMIN",
-        "JK",
-        "JNS KELAMIN",
-        "JNS KEL",
-        "L/P",
-        "KELAMIN",
-        "SEX",
-    ),
-    "nama_ibu": ("NAMA IBU KANDUNG", "NAMA IBU", "IBU KANDUNG", "NAMAIBU", "NM IBU KANDUNG"),
-    "hubungan": (
-        "HUBKEL",
-        "HUBUNGAN KELUARGA",
-        "HUB. KELUARGA",
-        "HUB KELUARGA",
-        "HUB KEL",
-        "HUB. KEL",
-        "HUBUNGAN",
-        "STATUS HUBUNGAN",
-        "STATUS HUBUNGAN DALAM KELUARGA",
-        "STATUS HUBUNGAN KELUARGA",
-        "HUBUNGAN DENGAN KEPALA KELUARGA",
-        "HUBUNGAN DGN KEPALA KELUARGA",
-        "SHDK",
-        "STATUS KELUARGA",
-    ),
-    "bpnt": (
-        "ADABPNT",
-        "ADA BPNT",
-        "BPNT",
-        "SEMBAKO",
-        "BPNT/SEMBAKO",
-        "SEMBAKO/BPNT",
-        "PROGRAM SEMBAKO",
-        "BANSOS SEMBAKO",
-        "KPM BPNT",
-        "PENERIMA BPNT",
-        "PENERIMA SEMBAKO",
-        "STATUS BPNT",
-    ),
-    "pbi_jkn": (
-        "ADAPBI",
-        "ADA PBI",
-        "PBI",
-        "PBI JKN",
-        "PBI-JKN",
-        "PBI_JKN",
-        "KIS",
-        "PBI KIS",
-        "KIS/PBI",
-        "PBI/KIS",
-        "JKN PBI",
-        "KPM PBI",
-        "PENERIMA PBI",
-        "PENERIMA PBI JKN",
-        "STATUS PBI",
-    ),
-    "pkh": ("ADAPKH", "ADA PKH", "PKH", "KPM PKH", "PENERIMA PKH", "STATUS PKH"),
-    "disabilitas": (
-        "DISABILITAS",
-        "PENYANDANG DISABILITAS",
-        "STATUS DISABILITAS",
-        "JENIS DISABILITAS",
-        "CACAT",
-        "PENYANDANG CACAT",
-    ),
-    "kode_kecamatan": ("KODE KECAMATAN", "KODE KEC", "KD KEC", "KDKEC", "KODEKEC", "KODE_KEC"),
-    "kode_desa": (
-        "KODE DESA",
-        "KODE DESA/KELURAHAN",
-        "KODE KELURAHAN",
-        "KD DESA",
-        "KDDESA",
-        "KODEDESA",
-        "KODE_DESA",
-        "KODE WILAYAH",
-    ),
-}
-
-_NOMOR_TOKENS = frozenset({"no", "nomor", "nmr", "nomer"})
 
 
 class IngestError(Exception):
@@ -277,55 +92,6 @@ class IngestResult:
     records: pd.DataFrame
     files: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
-
-
-def _header_key(name: object) -> str:
-    """Normalised header spelling: lower case, ``NO.``/``NOMOR`` -> ``no``, separators -> ``_``.
-
-    >>> _header_key(" Nomor  K.K ") , _header_key("NO. KK"), _header_key("BPNT/Sembako")
-    ('no_k_k', 'no_kk', 'bpnt_sembako')
-    """
-    if name is None:
-        return ""
-    tokens = re.findall(r"[0-9a-z]+", str(name).lower())
-    return "_".join("no" if t in _NOMOR_TOKENS else t for t in tokens)
-
-
-HEADER_MAP: dict[str, str] = {
-    _header_key(spelling): canonical
-    for canonical, spellings in _SPELLINGS.items()
-    for spelling in spellings
-}
-"""Normalised header spelling (:func:`_header_key`) -> canonical column."""
-
-_COMPACT_MAP: dict[str, str] = {k.replace("_", ""): v for k, v in HEADER_MAP.items()}
-
-
-def _lookup(key: str) -> str | None:
-    return HEADER_MAP.get(key) or _COMPACT_MAP.get(key.replace("_", "")) if key else None
-
-
-@lru_cache(maxsize=4096)
-def _canonical_cached(header: str) -> str | None:
-    found = _lookup(_header_key(header))
-    if found is None and re.search(r"[(\[]", header):
-        # explanations in brackets: "NIK (16 DIGIT)", "PKH (1=YA, 2=TIDAK)", "JK [L/P]"
-        found = _lookup(_header_key(re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", header)))
-    return found
-
-
-def canonical_column(header: object) -> str | None:
-    """Canonical column for a raw header text, or None if unknown.
-
-    >>> canonical_column("Nomor Kartu Keluarga"), canonical_column("AdaPKH"), canonical_column("X")
-    ('no_kk', 'pkh', None)
-    """
-    if header is None:
-        return None
-    text = header if isinstance(header, str) else str(header)
-    if len(text) > 80:  # no header spelling is this long
-        return None
-    return _canonical_cached(text)
 
 
 # --------------------------------------------------------------------------- cell values

@@ -31,6 +31,7 @@ INTERIM_FILES = ("persons.parquet", "households.parquet", "findings.parquet", "f
 _PREPARE_MODULES = (
     "config.py",
     "ingest.py",
+    "schema.py",
     "clean.py",
     "nik.py",
     "regions.py",
