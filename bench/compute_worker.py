@@ -44,7 +44,17 @@ from dtks_analysis.config import Settings, month_end  # noqa: E402
 
 
 def rss_mb() -> float:
-    """Peak resident memory of this process so far, in MB."""
+    """Peak resident memory of this process so far, in MB.
+
+    ``VmHWM`` of /proc/self/status where available: ``ru_maxrss`` survives ``execve`` on Linux,
+    so it would start at the size of the parent process that launched this one.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
