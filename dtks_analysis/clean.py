@@ -315,7 +315,7 @@ def clean_records(records: pd.DataFrame, settings: Settings | None = None) -> pd
     from its village; the village is looked up within that kecamatan when it is known.
     """
     settings = settings if settings is not None else Settings()
-    out = records.copy()
+    out = records.copy(deep=False)  # columns are replaced, never written in place
     for col in ID_COLUMNS:
         raw = _column(records, col)
         out[f"{col}_raw"] = raw.astype(object)
