@@ -12,14 +12,18 @@ def start(
     params_file: str | None = None,
     data_dir: str | None = None,
     raw_dir: str | None = None,
+    charts: bool = True,
 ) -> tuple[str, Settings]:
-    """Resolve the month (None = latest present) and settings; set up SVG charts."""
-    from dtks_analysis import charts, pipeline
+    """Resolve the month (None = latest present) and settings; set up SVG charts if wanted."""
+    from dtks_analysis import pipeline
 
     base = load_settings(None, params_file=params_file, data_dir=data_dir, raw_dir=raw_dir)
     month = pipeline.resolve_month(month, base)
     settings = load_settings(month, params_file=params_file, data_dir=data_dir, raw_dir=raw_dir)
-    charts.setup()
+    if charts:
+        from dtks_analysis import charts as chart_module
+
+        chart_module.setup()
     return month, settings
 
 

@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from dtks_analysis import narrative, render
+from dtks_analysis import blocks, narrative
 from dtks_analysis.config import Settings
 from dtks_analysis.formatting import bulan_id, fmt_int, source_line, tanggal_id
 from dtks_analysis.narrative import COLUMN_LABELS, TINGKAT
@@ -40,7 +40,7 @@ def table_html(
 ) -> str:
     """A report table with the project's column labels and the month's source line."""
     return str(
-        render.tabel_html(
+        blocks.tabel_html(
             df,
             caption,
             sumber=source_line(month),
@@ -187,7 +187,7 @@ def examples_html(md) -> str:
 def title_block_html(month: str, settings: Settings, release: date | None = None) -> str:
     """The title page."""
     return str(
-        render.judul_html(
+        blocks.judul_html(
             "Laporan Bulanan Data Terpadu Kesejahteraan Sosial (DTKS)",
             bulan_id(month),
             tanggal_rilis=tanggal_id(release or date.today()),
@@ -202,7 +202,7 @@ def title_block_html(month: str, settings: Settings, release: date | None = None
 
 def highlights_html(t) -> str:
     """The Ringkasan box."""
-    return str(render.ringkasan_html(highlights(t)))
+    return str(blocks.ringkasan_html(highlights(t)))
 
 
 def highlights(t) -> list[str]:

@@ -16,7 +16,7 @@ from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from pypdf import PdfReader
 
-from dtks_analysis import render
+from dtks_analysis import blocks, render
 
 TITLE = "Laporan Bulanan DTKS Kabupaten Dairi — Desember 2023"
 CODE_MARKER = "kode_rahasia_penanda"
@@ -26,7 +26,7 @@ VENV_BIN = Path(sys.executable).parent
 SETUP = f"""\
 import sys
 import pandas as pd
-from dtks_analysis import charts, render
+from dtks_analysis import blocks, charts
 charts.setup()
 {CODE_MARKER} = 1
 SRC = "Sumber: DTKS Dinas Sosial Kabupaten Dairi, Desember 2023, diolah"
@@ -34,12 +34,12 @@ df = pd.DataFrame({{"kecamatan": ["Sidikalang", "Sumbul", "Parbuluan"],
                    "rumah_tangga": [35412, 1200, 800], "cakupan": [0.1234, 0.5, 0.25]}})
 """
 TITLE_CELL = """\
-render.judul_html("Laporan Bulanan Data Terpadu Kesejahteraan Sosial (DTKS)", "Desember 2023",
+blocks.judul_html("Laporan Bulanan Data Terpadu Kesejahteraan Sosial (DTKS)", "Desember 2023",
                   tanggal_rilis="5 Januari 2024", sementara=True)
 """
 TABLE_CELL = f"""\
 print("{STDERR_MARKER}", file=sys.stderr)
-render.tabel_html(df, "Tabel 1. Rumah tangga menurut kecamatan", sumber=SRC,
+blocks.tabel_html(df, "Tabel 1. Rumah tangga menurut kecamatan", sumber=SRC,
                   satuan="Satuan: rumah tangga", int_cols=["rumah_tangga"],
                   pct_cols=["cakupan"], labels={{"kecamatan": "Kecamatan"}}, total=True)
 """
@@ -246,7 +246,7 @@ def test_nbconvert_exporter_entry_point(executed: Path, tmp_path: Path) -> None:
 class TestHtmlBlocks:
     def test_tabel_html(self) -> None:
         df = pd.DataFrame({"desa": ["A&B", None], "rt": [1234, None], "p": [0.5, 0.125]})
-        html = render.tabel_html(
+        html = blocks.tabel_html(
             df,
             "Tabel 9. Uji",
             sumber="Sumber: uji",
@@ -258,19 +258,19 @@ class TestHtmlBlocks:
         assert "A&amp;B" in html and "1.234" in html and "12,5%" in html
         # a column with a hidden cell gets no (misleading) partial sum
         assert '<tr class="total"><td class="teks">Jumlah</td><td class="angka">–</td>' in html
-        full = render.tabel_html(df.fillna({"rt": 6}), "T", sumber="S", int_cols=["rt"], total=True)
+        full = blocks.tabel_html(df.fillna({"rt": 6}), "T", sumber="S", int_cols=["rt"], total=True)
         assert '<td class="angka">1.240</td><td class="teks"></td></tr>' in full
         assert "<thead>" in html and "Sumber: uji" in html and "– : disembunyikan" in html
         assert html._repr_html_() == str(html)
 
     def test_tabel_html_unknown_column(self) -> None:
         with pytest.raises(KeyError, match="jiwa"):
-            render.tabel_html(pd.DataFrame({"a": [1]}), "T", sumber="S", int_cols=["jiwa"])
+            blocks.tabel_html(pd.DataFrame({"a": [1]}), "T", sumber="S", int_cols=["jiwa"])
 
     def test_judul_and_key_figures(self) -> None:
-        judul = render.judul_html("Laporan", "Desember 2023", tanggal_rilis="5 Januari 2024")
+        judul = blocks.judul_html("Laporan", "Desember 2023", tanggal_rilis="5 Januari 2024")
         assert 'class="dtks-judul"' in judul and "Data sementara" not in judul
-        tiles = render.angka_kunci_html([("Rumah tangga", 35412, "+120"), ("Cakupan", "34,9%")])
+        tiles = blocks.angka_kunci_html([("Rumah tangga", 35412, "+120"), ("Cakupan", "34,9%")])
         assert tiles.count('class="item"') == 2 and "35.412" in tiles and "+120" in tiles
-        box = render.ringkasan_html(["Kalimat <satu>."], judul="Ringkasan")
+        box = blocks.ringkasan_html(["Kalimat <satu>."], judul="Ringkasan")
         assert "Kalimat &lt;satu&gt;." in box and 'class="dtks-ringkasan"' in box
