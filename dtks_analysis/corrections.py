@@ -174,14 +174,21 @@ def _print_setup(ws, header_row: int, title: str) -> None:
     ws.set_footer("&LBerisi data pribadi - jangan disebarkan&RHalaman &P dari &N")
 
 
+def _title_formats(wb) -> tuple:
+    """Formats of the RAHASIA mark, the title line and the column header."""
+    return (
+        wb.add_format({"bold": True}),
+        wb.add_format({"bold": True, "font_color": "#C00000", "font_size": 12}),
+        wb.add_format(
+            {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"}
+        ),
+    )
+
+
 def _write_village(path: Path, rows: pd.DataFrame, title: str, created: datetime) -> None:
     wb = _workbook(path, f"RAHASIA - {title}", created)
     ws = wb.add_worksheet("Perbaikan")
-    bold = wb.add_format({"bold": True})
-    red = wb.add_format({"bold": True, "font_color": "#C00000", "font_size": 12})
-    head = wb.add_format(
-        {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"}
-    )
+    bold, red, head = _title_formats(wb)
     text = wb.add_format({"num_format": "@", "border": 1, "valign": "top"})
     wrap = wb.add_format({"num_format": "@", "border": 1, "valign": "top", "text_wrap": True})
     num = wb.add_format({"border": 1, "valign": "top"})
@@ -218,11 +225,7 @@ def _write_summary(
     title = f"Ringkasan perbaikan DTKS {bulan} - Kecamatan {kecamatan}"
     wb = _workbook(path, f"RAHASIA - {title}", created)
     ws = wb.add_worksheet("Ringkasan")
-    bold = wb.add_format({"bold": True})
-    red = wb.add_format({"bold": True, "font_color": "#C00000", "font_size": 12})
-    head = wb.add_format(
-        {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"}
-    )
+    bold, red, head = _title_formats(wb)
     cell = wb.add_format({"border": 1})
     text = wb.add_format({"border": 1, "num_format": "@"})
     ws.write_string(0, 0, RAHASIA, red)
