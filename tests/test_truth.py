@@ -16,7 +16,7 @@ from .conftest import generate_sample
 CASES = [
     # (months, scale, seed, defect rate)
     (["2023-11", "2023-12"], 0.1, 3, 0.02),
-    (["2023-06", "2023-07", "2023-08"], 0.05, 97, 0.05),
+    (["2023-06", "2023-07", "2023-08"], 0.1, 97, 0.05),
 ]
 KEY = ["file", "sheet", "row", "kode_aturan"]
 
