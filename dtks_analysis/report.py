@@ -139,8 +139,11 @@ def run_notebook(
     On failure the executed notebook is copied to ``keep_failed`` (under ``data/``: it may
     show data) and the error names the cell and that copy.
     """
+    import tempfile
+
     import papermill as pm
 
+    sockets = tempfile.mkdtemp(prefix="dtks-k-")  # short path: Unix socket names are limited
     try:
         pm.execute_notebook(
             str(src),
@@ -150,6 +153,7 @@ def run_notebook(
             progress_bar=progress,
             cwd=str(NOTEBOOK_DIR),
             report_mode=False,
+            kernel_manager_class=_ipc_kernel_manager(sockets),
         )
     except pm.PapermillExecutionError as exc:
         where = dst
@@ -168,7 +172,30 @@ def run_notebook(
                 f"(python -m ipykernel install --sys-prefix --name {KERNEL})."
             ) from exc
         raise
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     _stable_cell_ids(dst)
+
+
+def _ipc_kernel_manager(folder: str) -> type:
+    """A kernel manager talking to the kernel over local Unix sockets in ``folder``.
+
+    The notebooks' data never travels over TCP (ipykernel warns about unencrypted TCP), and
+    nothing listens on a network port while a report runs.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self) -> str:
+            return "ipc"
+
+        @default("ip")
+        def _default_ip(self) -> str:
+            return os.path.join(folder, "kernel")
+
+    return IPCKernelManager
 
 
 def _stable_cell_ids(path: Path) -> None:
