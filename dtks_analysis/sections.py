@@ -171,7 +171,7 @@ def examples_html(md) -> str:
                 "Kode aturan": r["kode_aturan"],
                 "Berkas": r["_file"],
                 "Lembar": r["_sheet"],
-                "Baris": r["_row"],
+                "Baris": str(r["_row"]),  # a row number, not a quantity: no thousands dot
                 "Nilai (disamarkan)": value,
             }
         )
@@ -179,7 +179,6 @@ def examples_html(md) -> str:
         pd.DataFrame(rows),
         caption="Contoh temuan per aturan (ID disamarkan)",
         month=md.month,
-        int_cols=["Baris"],
     )
 
 
