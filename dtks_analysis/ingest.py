@@ -48,6 +48,7 @@ import pyarrow.compute as pc
 import python_calamine as pcal
 import yaml
 from tqdm import tqdm
+from xlsxwriter.utility import xl_col_to_name
 
 from dtks_analysis.config import PACKAGE_DATA, Settings, load_settings
 from dtks_analysis.schema import (  # noqa: F401  (re-exported: part of the ingest API)
@@ -95,16 +96,6 @@ class IngestResult:
 
 
 # --------------------------------------------------------------------------- cell values
-def _excel_col(j: int) -> str:
-    """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
-    s = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def _other_to_text(v: Any) -> str:
     """Text of a cell that is not str/float/int/bool (dates, times, durations)."""
     if type(v) is dt.datetime:
@@ -290,14 +281,14 @@ def _find_header(rows: Sequence[Sequence[Any]], where: str) -> _Header | None:
             names.append(None)
             continue
         c = canonical_column(t)
-        key = _header_key(t) or f"kolom_{_excel_col(j).lower()}"
+        key = _header_key(t) or f"kolom_{xl_col_to_name(j).lower()}"
         if c is not None and c not in used:
             used.add(c)
             names.append(c)
             continue
         if c is not None:
             warnings.append(
-                f"{where}: kolom '{t}' ({_excel_col(j)}) dobel untuk {c}; kolom pertama dipakai, "
+                f"{where}: kolom '{t}' ({xl_col_to_name(j)}) dobel untuk {c}; kolom pertama dipakai, "
                 f"yang ini disimpan sebagai x_{key} (duplicate column for {c}; the first is used)"
             )
         names.append(f"x_{key}")
@@ -372,7 +363,7 @@ def _build_table(
         if name is None:
             if not filled.any():
                 continue  # blank header, no data: an empty spacer column
-            name = f"x_kolom_{_excel_col(j).lower()}"
+            name = f"x_kolom_{xl_col_to_name(j).lower()}"
         keep |= filled
         if name in ID_COLUMNS:
             types[name] = np.where(is_num, "number", "text").astype(object)

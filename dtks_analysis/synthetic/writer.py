@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from .layout import FileStyle
 
@@ -20,15 +21,6 @@ MONTHS_ID = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
     "Oktober", "November", "Desember",
 )  # fmt: skip
-
-
-def _col_letter(c: int) -> str:
-    s = ""
-    c += 1
-    while c:
-        c, r = divmod(c - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def _rows_xml(df: pd.DataFrame, st: FileStyle, first: int, date_xf: int, blank_xf: int) -> str:
@@ -40,7 +32,7 @@ def _rows_xml(df: pd.DataFrame, st: FileStyle, first: int, date_xf: int, blank_x
     )
     for r in range(first + len(df), first + len(df) + st.blank_tail):
         cells = "".join(
-            f'<c r="{_col_letter(c)}{r}" s="{blank_xf}"/>' for c in range(len(st.columns))
+            f'<c r="{xl_col_to_name(c)}{r}" s="{blank_xf}"/>' for c in range(len(st.columns))
         )
         xml += f'<row r="{r}">{cells}</row>'
     return xml
@@ -70,7 +62,7 @@ def _rows_xml_chunk(df: pd.DataFrame, st: FileStyle, first: int, date_xf: int) -
             num = np.ones(n, bool)
         else:
             num = np.zeros(n, bool)
-        ref = _col_letter(c) + rnum
+        ref = xl_col_to_name(c) + rnum
         if field == "tanggal_lahir" and st.date == "cell":
             days = (df["dob_value"].to_numpy("datetime64[D]") - _EXCEL_EPOCH).astype(int)
             serial = pd.Series(days.astype(str), dtype=object)
@@ -100,7 +92,7 @@ def _splice(path: Path, parts: dict[int, tuple[str, int, int]]) -> None:
                 text = text.replace("</sheetData>", xml + "</sheetData>", 1)
                 text = re.sub(
                     r'<dimension ref="[^"]*"/>',
-                    f'<dimension ref="A1:{_col_letter(ncol - 1)}{last}"/>',
+                    f'<dimension ref="A1:{xl_col_to_name(ncol - 1)}{last}"/>',
                     text,
                     count=1,
                 )
