@@ -26,7 +26,13 @@ from dtks_analysis.config import (
 
 log = logging.getLogger(__name__)
 
-INTERIM_FILES = ("persons.parquet", "households.parquet", "findings.parquet", "files.parquet")
+INTERIM_FILES = (
+    "persons.parquet",
+    "households.parquet",
+    "findings.parquet",
+    "files.parquet",
+    "villages.parquet",
+)
 # modules whose code decides the interim (cleaned) data of a month
 _PREPARE_MODULES = (
     "config.py",
@@ -56,6 +62,7 @@ class MonthData:
     findings: pd.DataFrame
     files: pd.DataFrame
     summary: dict = field(default_factory=dict)
+    villages: pd.DataFrame = field(default_factory=pd.DataFrame)  # findings per village
 
 
 # -- months ---------------------------------------------------------------------
@@ -260,6 +267,8 @@ def prepare_month(
     _to_parquet(hh, tmp / "households.parquet")
     _to_parquet(checked.findings, tmp / "findings.parquet")
     _to_parquet(result.files, tmp / "files.parquet")
+    villages = checked.summary_by_village()
+    _to_parquet(villages, tmp / "villages.parquet")
     (tmp / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True))
     (tmp / "cache.json").write_text(json.dumps({"key": key}))
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -276,7 +285,7 @@ def prepare_month(
     if written.is_dir():
         _write_atomic_dir(written, final)
     shutil.rmtree(corr_tmp, ignore_errors=True)
-    return MonthData(month, checked.persons, hh, checked.findings, result.files, summary)
+    return MonthData(month, checked.persons, hh, checked.findings, result.files, summary, villages)
 
 
 def with_masked_examples(findings: pd.DataFrame, cleaned: pd.DataFrame) -> pd.DataFrame:
@@ -347,6 +356,7 @@ def load_month(month: str, settings: Settings, full: bool = True) -> MonthData:
         read("findings.parquet"),
         read("files.parquet"),
         json.loads((d / "summary.json").read_text()),
+        read("villages.parquet"),
     )
 
 
@@ -368,6 +378,7 @@ class ReportTables:
     previous_month: str | None
     findings: pd.DataFrame  # the month's validation findings (record level: never published)
     rekap_desa_lengkap: pd.DataFrame  # village table before suppression (never published)
+    villages: pd.DataFrame  # findings per village (validate.summary_by_village)
 
 
 def adjusted_households(data: dict[str, MonthData]) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
@@ -441,5 +452,12 @@ def build_tables(
         "summary": cur.summary,
     }
     return ReportTables(
-        month, published, extra, facts, facts["previous_month"], cur.findings, rekap_desa_full
+        month,
+        published,
+        extra,
+        facts,
+        facts["previous_month"],
+        cur.findings,
+        rekap_desa_full,
+        cur.villages,
     )

@@ -111,41 +111,18 @@ def rules_html(md) -> str:
     )
 
 
-def village_counts(findings: pd.DataFrame) -> pd.DataFrame:
-    """Errors and warnings per village, most errors first."""
-    from dtks_analysis import regions
-
-    if findings.empty:
-        return pd.DataFrame(columns=["kecamatan", "desa", "kesalahan", "peringatan"])
-    f = findings[findings["tingkat"].isin(["error", "warning"])]
-    g = (
-        f.assign(kode_desa=f["kode_desa"].fillna(""), kode_kecamatan=f["kode_kecamatan"].fillna(""))
-        .pivot_table(
-            index=["kode_kecamatan", "kode_desa"],
-            columns="tingkat",
-            values="kode_aturan",
-            aggfunc="count",
-            fill_value=0,
-        )
-        .reset_index()
-    )
-    for col in ("error", "warning"):
-        if col not in g:
-            g[col] = 0
-    desa = regions.desa_table().set_index("kode")["nama"]
-    kec = regions.kecamatan_table().set_index("kode")["nama"]
-    g["kecamatan"] = g["kode_kecamatan"].map(kec).fillna("Tidak diketahui")
-    g["desa"] = g["kode_desa"].map(desa).fillna("Tidak diketahui")
-    g = g.rename(columns={"error": "kesalahan", "warning": "peringatan"})
-    g = g.sort_values(
-        ["kesalahan", "peringatan", "kode_kecamatan", "kode_desa"],
-        ascending=[False, False, True, True],
-    )
-    return g[["kecamatan", "desa", "kesalahan", "peringatan"]].reset_index(drop=True)
+def village_counts(villages: pd.DataFrame) -> pd.DataFrame:
+    """Villages with errors or warnings (from ``validate.summary_by_village``), most errors first."""
+    v = villages[(villages["errors"] + villages["warnings"]) > 0].copy()
+    v["_kec"] = v["kode_kecamatan"].fillna("")
+    v["_desa"] = v["kode_desa"].fillna("")
+    v = v.sort_values(["errors", "warnings", "_kec", "_desa"], ascending=[False, False, True, True])
+    v = v.rename(columns={"errors": "kesalahan", "warnings": "peringatan"})
+    return v[["kecamatan", "desa", "kesalahan", "peringatan"]].reset_index(drop=True)
 
 
 def villages_html(md, top: int = 20) -> str:
-    v = village_counts(md.findings).head(top)
+    v = village_counts(md.villages).head(top)
     return table_html(
         v,
         caption=f"{top} desa/kelurahan dengan temuan terbanyak, {bulan_id(md.month)}",
@@ -343,8 +320,8 @@ def quality_section_html(t, settings: Settings) -> str:
             int_cols=["jumlah_catatan"],
         ),
     ]
-    if not t.findings.empty:
-        v = village_counts(t.findings).head(10)
+    if not t.villages.empty:
+        v = village_counts(t.villages).head(10)
         parts.append(
             table_html(
                 v,
