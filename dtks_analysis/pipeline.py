@@ -23,6 +23,7 @@ from dtks_analysis.config import (
     month_end,
     previous_month,
 )
+from dtks_analysis.fsutil import replace_dir
 
 log = logging.getLogger(__name__)
 
@@ -196,17 +197,6 @@ def interim_dir(settings: Settings, month: str) -> Path:
     return settings.interim_root / month
 
 
-def _write_atomic_dir(tmp: Path, final: Path) -> None:
-    old = final.with_name(f".{final.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if final.exists():
-        final.rename(old)
-    tmp.rename(final)
-    if old.exists():
-        shutil.rmtree(old)
-
-
 def prepare_month(
     month: str, settings: Settings, progress: bool = False, force: bool = False
 ) -> MonthData:
@@ -272,7 +262,7 @@ def prepare_month(
     (tmp / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True))
     (tmp / "cache.json").write_text(json.dumps({"key": key}))
     out.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic_dir(tmp, out)
+    replace_dir(tmp, out)
 
     corr_root = settings.corrections_root
     corr_tmp = corr_root / f".{month}.tmp"
@@ -283,7 +273,7 @@ def prepare_month(
     written = corr_tmp / month
     final = corr_root / month
     if written.is_dir():
-        _write_atomic_dir(written, final)
+        replace_dir(written, final)
     shutil.rmtree(corr_tmp, ignore_errors=True)
     return MonthData(month, checked.persons, hh, checked.findings, result.files, summary, villages)
 
@@ -374,7 +364,7 @@ class ReportTables:
     month: str
     published: dict[str, pd.DataFrame]  # written as tabel/*.csv and the workbook
     extra: dict[str, pd.DataFrame]
-    facts: dict
+    summary: dict  # the month's intake summary (rows, households, exclusions, files)
     previous_month: str | None
     findings: pd.DataFrame  # the month's validation findings (record level: never published)
     rekap_desa_lengkap: pd.DataFrame  # village table before suppression (never published)
@@ -445,18 +435,12 @@ def build_tables(
         ),
         "berkas_masuk": received_files(cur.files),
     }
-    facts = {
-        "month": month,
-        "months_present": sorted(data),
-        "previous_month": prev_m if prev_m in adjusted else None,
-        "summary": cur.summary,
-    }
     return ReportTables(
         month,
         published,
         extra,
-        facts,
-        facts["previous_month"],
+        cur.summary,
+        prev_m if prev_m in adjusted else None,
         cur.findings,
         rekap_desa_full,
         cur.villages,

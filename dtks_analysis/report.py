@@ -22,6 +22,7 @@ from pathlib import Path
 
 from dtks_analysis import __version__
 from dtks_analysis.config import PROJ_ROOT, Settings
+from dtks_analysis.fsutil import replace_dir
 
 log = logging.getLogger(__name__)
 
@@ -93,40 +94,10 @@ def recover(out_dir: Path, month: str) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
-    if sys.platform != "linux":
-        return False
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    rc = fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return rc == 0
-
-
 def publish(staging: Path, out_dir: Path, month: str) -> Path:
-    """Put a complete staging folder at ``out_dir/<month>``, replacing the old one atomically.
-
-    With an existing month the two folders are swapped in one system call, so at every instant
-    ``out_dir/<month>`` is either the complete old or the complete new edition.
-    """
+    """Put a complete staging folder at ``out_dir/<month>``, replacing the old one atomically."""
     final = out_dir / month
-    old = out_dir / f".{month}.old"
-    if final.exists() and _exchange(staging, final):
-        crash_point("publish_rename")
-        shutil.rmtree(staging)  # now holds the old edition
-        return final
-    if final.exists():  # fallback: two renames; recover() repairs an interruption between them
-        final.rename(old)
-    crash_point("publish_rename")
-    staging.rename(final)
-    if old.exists():
-        shutil.rmtree(old)
+    replace_dir(staging, final, between=lambda: crash_point("publish_rename"))
     return final
 
 
