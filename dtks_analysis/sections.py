@@ -189,7 +189,7 @@ def highlights(t) -> list[str]:
         t.published["rekap_kecamatan"],
         t.published["tren_bulanan"],
         t.extra["nonrespon"],
-        t.facts["summary"],
+        t.summary,
         n_err,
         t.previous_month,
     )
@@ -296,7 +296,7 @@ def quality_section_html(t, settings: Settings) -> str:
     k = t.published["kualitas_data"]
     k = k[k["jumlah_catatan"] > 0].copy()
     k["tingkat"] = k["tingkat"].map(TINGKAT).fillna(k["tingkat"])
-    s = t.facts["summary"]
+    s = t.summary
     parts = [
         _p(
             f"Bulan ini diterima {fmt_int(s['baris'])} baris dari {fmt_int(s.get('berkas', 0))} berkas. "
