@@ -461,28 +461,21 @@ def arus_program(arus: pd.DataFrame, source: str = "", title: str | None = None)
         ax.set_xlabel("Rumah tangga:  \u2190 keluar  |  baru \u2192")
         ax.grid(axis="x")
         ax.set_axisbelow(True)
-        ax.text(
-            0.01,
-            1.0,
-            "Keluar",
-            transform=ax.transAxes,
-            ha="left",
-            va="bottom",
-            fontsize=7.5,
-            color=TINTA_LEMBUT,
-            fontweight="bold",
-        )
-        ax.text(
-            0.99,
-            1.0,
-            "Baru",
-            transform=ax.transAxes,
-            ha="right",
-            va="bottom",
-            fontsize=7.5,
-            color=BIRU_TUA,
-            fontweight="bold",
-        )
+        for x, label, ha, color in (
+            (0.01, "Keluar", "left", TINTA_LEMBUT),
+            (0.99, "Baru", "right", BIRU_TUA),
+        ):
+            ax.text(
+                x,
+                1.0,
+                label,
+                transform=ax.transAxes,
+                ha=ha,
+                va="bottom",
+                fontsize=7.5,
+                color=color,
+                fontweight="bold",
+            )
     return fig
 
 

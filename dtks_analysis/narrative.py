@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dtks_analysis.formatting import bulan_id, fmt_change, fmt_int, fmt_pct
+from dtks_analysis.formatting import bulan_id, fmt_int, fmt_pct
 
 PROGRAMS = {"bpnt": "BPNT", "pbi_jkn": "PBI-JKN", "pkh": "PKH"}
 COLUMN_LABELS = {
@@ -107,8 +107,3 @@ def ringkasan(
         f"No KK tidak terbaca."
     )
     return out
-
-
-def change_text(x: float | int | None) -> str:
-    """Signed change for tables (``+12``, ``−3``, ``tetap``)."""
-    return fmt_change(x)

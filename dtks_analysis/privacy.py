@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from dtks_analysis.formatting import mask_id
+
 # 16 digits in a row, not glued to other letters/digits (so hex digests do not match)
 _ID_PLAIN = re.compile(r"(?<![0-9A-Za-z])[0-9]{16}(?![0-9A-Za-z])")
 # the same number written with separators in the layouts people use for NIK / No KK
@@ -43,15 +45,12 @@ class Leak:
 
 
 def mask(value: str) -> str:
-    """Mask an ID for messages: keep the first 4 and last 4 digits.
+    """Mask an ID for messages: its digits, first 4 and last 4 kept.
 
-    >>> mask("1211012304150003")
+    >>> mask("1211 0123 0415 0003")
     '1211********0003'
     """
-    digits = re.sub(r"\D", "", value)
-    if len(digits) <= 8:
-        return "*" * len(digits)
-    return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
+    return mask_id(re.sub(r"\D", "", value))
 
 
 def _mask_text(value: str) -> str:
