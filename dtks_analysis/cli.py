@@ -120,11 +120,10 @@ def cmd_check_outputs(args: argparse.Namespace) -> int:
     leaks = privacy.check_outputs(root, persons)
     if leaks:
         print(
-            f"DITEMUKAN {len(leaks)} dugaan data pribadi di {root} (personal data found):",
+            f"DITEMUKAN {len(leaks)} dugaan data pribadi di {privacy.mask_ids(str(root))} "
+            f"(personal data found):\n{privacy.leak_report(leaks)}",
             file=sys.stderr,
         )
-        for leak in leaks[:50]:
-            print(f"  {leak}", file=sys.stderr)
         return EXIT_FAILED
     n = sum(1 for p in root.rglob("*") if p.is_file())
     print(f"OK: {n} berkas di {root} diperiksa, tidak ada NIK/No KK/nama/alamat.")

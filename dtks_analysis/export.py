@@ -32,7 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dtks_analysis.formatting import INSTANSI, KOSONG, bulan_id, source_line
+from dtks_analysis.formatting import INSTANSI, KOSONG, bulan_id, source_line, teks_sel
 
 TABLE_TITLES: dict[str, str] = {
     "rekap_kecamatan": "Rumah Tangga DTKS, Jiwa dan Penerima Program Bantuan menurut Kecamatan",
@@ -235,11 +235,34 @@ def tidy_for_csv(df: pd.DataFrame) -> pd.DataFrame:
                 out[col] = s.astype("Int64")
             else:
                 out[col] = s.round(FLOAT_DIGITS)
-        elif s.dtype == object:
+        elif s.dtype == object or pd.api.types.is_string_dtype(s):
             vals = [v for v in s if not _is_missing(v)]
             if vals and all(isinstance(v, bool) for v in vals):
                 out[col] = s.map(lambda v: None if _is_missing(v) else int(v)).astype("Int64")
+            elif any(isinstance(v, str) for v in vals):
+                out[col] = _safe_text(s)
+    out.columns = [teks_sel(str(c)) for c in out.columns]
     return out
+
+
+def _safe_text(s: pd.Series) -> pd.Series:
+    """Text cells made safe: IDs masked, formula starts neutralised (see ``teks_sel``)."""
+    uniques = pd.unique(s.dropna())
+    safe = {v: teks_sel(v) for v in uniques}
+    return s.map(lambda v: safe.get(v, v) if isinstance(v, str) else v)
+
+
+def _safe_workbook(wb: Workbook) -> None:
+    """Every text cell of ``wb`` made safe, and no cell left as a formula: a text that starts
+    with ``=`` is stored as text with a leading ``'`` (formula injection)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    safe = teks_sel(cell.value)
+                    if safe != cell.value or cell.data_type == "f":
+                        cell.value = safe
+                        cell.data_type = "s"
 
 
 def _check_name(name: str) -> None:
@@ -653,6 +676,7 @@ def write_workbook(
     if meta.get("definisi"):
         _write_definisi(wb.create_sheet(DEFINISI_SHEET), list(meta["definisi"]), month, source)
 
+    _safe_workbook(wb)
     when = _reference_datetime(month)
     wb.properties.created = when
     wb.properties.modified = when

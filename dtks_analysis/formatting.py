@@ -46,6 +46,8 @@ __all__ = [
     "mask_id",
     "source_line",
     "tanggal_id",
+    "teks_publik",
+    "teks_sel",
 ]
 
 
@@ -257,3 +259,35 @@ def fmt_table(
         elif df[col].isna().any():
             out[col] = [KOSONG if is_missing(v) else v for v in df[col]]
     return out
+
+
+# first characters a spreadsheet reads as the start of a formula (OWASP "CSV injection")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def teks_publik(value: Any) -> Any:
+    """Free text from the input made safe to publish: every NIK / No KK-like run (16 digits,
+    also with separators or glued to letters, see :mod:`dtks_analysis.privacy`) masked.
+    Non-strings are returned unchanged.
+
+    >>> teks_publik("kiriman/KK1211021107100013.csv")
+    'kiriman/KK1211********0013.csv'
+    """
+    if not isinstance(value, str):
+        return value
+    from dtks_analysis.privacy import mask_ids
+
+    return mask_ids(value)
+
+
+def teks_sel(value: Any) -> Any:
+    """A text cell for CSV / XLSX: :func:`teks_publik`, then a leading ``'`` when the text would
+    start a formula (``=``, ``+``, ``-``, ``@``, tab, CR). Numbers stay numbers.
+
+    >>> teks_sel("=HYPERLINK(1)"), teks_sel("-5"), teks_sel(-5), teks_sel("Sidikalang")
+    ("'=HYPERLINK(1)", "'-5", -5, 'Sidikalang')
+    """
+    if not isinstance(value, str):
+        return value
+    text = teks_publik(value)
+    return "'" + text if text.startswith(FORMULA_START) else text

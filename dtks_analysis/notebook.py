@@ -5,6 +5,7 @@ from __future__ import annotations
 from IPython.display import HTML, Markdown, display
 
 from dtks_analysis.config import Settings, load_settings
+from dtks_analysis.formatting import teks_publik
 
 
 def start(
@@ -28,11 +29,14 @@ def start(
 
 
 def show_html(fragment: str) -> None:
-    display(HTML(fragment))
+    """Display an HTML fragment; NIK / No KK-like runs from input text (file names, sheet
+    names, headers, warnings) are masked first (``formatting.teks_publik``)."""
+    display(HTML(teks_publik(fragment)))
 
 
 def show_md(text: str) -> None:
-    display(Markdown(text))
+    """Display Markdown, with NIK / No KK-like runs masked as in :func:`show_html`."""
+    display(Markdown(teks_publik(text)))
 
 
 def show_fig(fig) -> None:

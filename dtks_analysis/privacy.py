@@ -1,47 +1,96 @@
 """Personal-data guard for published outputs (``dtks check-outputs``).
 
-Scans every file under an outputs folder for NIK / No KK-like numbers (16 digits, also written
-with separators) and for names and addresses taken from the month's input, in HTML (text and
-attributes), PDF text, XLSX cells and comments, CSV, JSON, executed notebooks and logs.
+Scans every file under an outputs folder, and every file's *name*, for NIK / No KK-like numbers
+and for names and addresses taken from the month's input.
+
+What counts as an ID: after normalising the text (Unicode NFKC, so full-width digits become
+ASCII; no-break and other Unicode spaces become spaces; zero-width characters removed; in HTML,
+inline tags such as ``<span>`` removed without a space and entities unescaped), either
+
+- a run of exactly 16 digits, also glued to letters (``KK1211...``, ``_1211..._``), except inside
+  a whole token of 32/40/64 hex characters with letters (a sha256/sha1 digest), or
+- 2 to 6 groups of digits joined by one consistent separator from ``space . - _ / ,`` that add up
+  to 16 digits (``12.11.01.230415.0003``, ``1211 0123 0415 0003``, ``12110123_04150003`` ...).
+  Groups joined by a space or a comma (the way numbers sit side by side in table rows) count
+  only when the 16 digits start with an existing province code.
+
+Where: HTML (text and attributes), PDF (text per page, outline, metadata), XLSX (cells,
+comments, sheet names, defined names, every header/footer section, data-validation lists, document
+properties, and the text of every XML part of the package), CSV (cell by cell: a number is never
+joined across cells), JSON, executed notebooks, every other file as bytes (latin-1), and the
+path of every file. Names (2+ words) and addresses of the input count unless they are region
+names of Dairi (``TANAH PINEM``, ``DESA PEGAGAN JULU V``): names of places are not personal data.
 """
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 import json
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from dtks_analysis.formatting import mask_id
 
-# 16 digits in a row, not glued to other letters/digits (so hex digests do not match)
-_ID_PLAIN = re.compile(r"(?<![0-9A-Za-z])[0-9]{16}(?![0-9A-Za-z])")
-# the same number written with separators in the layouts people use for NIK / No KK
-_SEP = r"[ .\-]"
-_ID_SEPARATED = re.compile(
-    r"(?<![0-9.])(?:"
-    rf"[0-9]{{2}}{_SEP}[0-9]{{2}}{_SEP}[0-9]{{2}}{_SEP}?[0-9]{{6}}{_SEP}?[0-9]{{4}}"  # 12.11.01.230415.0003
-    rf"|[0-9]{{4}}{_SEP}[0-9]{{4}}{_SEP}[0-9]{{4}}{_SEP}[0-9]{{4}}"  # 1211 0123 0415 0003
-    rf"|[0-9]{{6}}{_SEP}[0-9]{{6}}{_SEP}[0-9]{{4}}"  # 121101-230415-0003
-    r")(?![0-9]|\.[0-9])"
+ID_LEN = 16
+MAX_GROUPS = 6
+SEPARATORS = " .-_/,"
+# separators of numbers sitting side by side in a table row: such joins need a province prefix
+_TABLE_SEPARATORS = " ,"
+_PLAIN = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
+_CHAINS = {s: re.compile(rf"(?<![0-9])[0-9]+(?:{re.escape(s)}[0-9]+)+") for s in SEPARATORS}
+# a sha1 / sha256 (or md5) digest: whole token of hex characters with at least one letter
+_DIGEST = re.compile(
+    r"(?<![0-9A-Za-z])(?=[0-9a-fA-F]*[a-fA-F])(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{40}|[0-9a-fA-F]{32})"
+    r"(?![0-9A-Za-z])"
 )
+_ZERO_WIDTH = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+_DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63]")
+_DOTS = re.compile("[\u00b7\u2024\u2219]")
+_SPACES = re.compile(r"[^\S\n\r\t]")  # every Unicode space except line breaks and tabs
+_INLINE_TAGS = (
+    "a|abbr|b|bdi|bdo|big|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|"
+    "strong|sub|sup|textPath|time|tspan|tt|u|var|wbr"
+)
+_INLINE = re.compile(rf"</?(?:{_INLINE_TAGS})\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_ATTR = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 TEXT_SUFFIXES = {".html", ".htm", ".csv", ".json", ".txt", ".log", ".md", ".svg", ".yaml", ".yml"}
+# words dropped in front of a place name before comparing it with the region tables
+_PLACE_PREFIX = re.compile(
+    r"^(?:(?:KABUPATEN|KAB|KECAMATAN|KEC|KOTA|DESA|KELURAHAN|KEL|DUSUN|DSN|LINGKUNGAN|LK)"
+    r"(?:[\W_]+|$))+"
+)
 
 
 @dataclass(frozen=True)
 class Leak:
-    """One suspected piece of personal data in a published file."""
+    """One suspected piece of personal data in a published file.
+
+    ``lokasi`` says where in the output (sheet, row, page, file name); ``sumber`` where the
+    value came from in the input (``2023-12/kiriman/a.csv baris 7``) when it could be traced.
+    """
 
     path: Path
-    kind: str  # "id16" | "nama" | "alamat"
+    kind: str  # "id16" | "nama" | "alamat" | "tidak_terbaca"
     sample: str  # masked
+    lokasi: str = ""
+    sumber: str = ""
+    key: str = field(default="", repr=False, compare=False)  # the raw value, never shown
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.kind} {self.sample}"
+        where = f" ({self.lokasi})" if self.lokasi else ""
+        came = f"; berkas masukan {mask_ids(self.sumber)}" if self.sumber else ""
+        return f"{mask_ids(str(self.path))}{where}: {self.kind} {self.sample}{came}"
 
 
 def mask(value: str) -> str:
@@ -57,81 +106,253 @@ def _mask_text(value: str) -> str:
     return value[:2] + "*" * max(len(value) - 2, 0)
 
 
-# -- text extraction ------------------------------------------------------------
-def _strings_in_json(obj: object) -> Iterator[str]:
+# -- normalisation and ID detection -------------------------------------------------
+def normalise(text: str) -> str:
+    """Text as a reader sees it: NFKC (full-width digits -> ASCII), one kind of space and dash,
+    zero-width characters removed, other scripts' decimal digits -> ASCII.
+
+    >>> normalise("１２\u00a034\u200b5\u2011x")
+    '12 345-x'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _ZERO_WIDTH.sub("", text)
+    text = _DASHES.sub("-", text)
+    text = _DOTS.sub(".", text)
+    text = _SPACES.sub(" ", text)
+    if not text.isascii():
+        text = re.sub(r"\d", lambda m: str(unicodedata.digit(m.group(), 0)), text)
+    return text
+
+
+def html_text(raw: str) -> str:
+    """The visible text of an HTML fragment: inline tags removed *without* a space (so
+    ``12<span>11</span>...`` joins as a browser shows it), other tags become line breaks."""
+    text = _COMMENT.sub("\n", raw)
+    text = _INLINE.sub("", text)
+    text = _TAG.sub("\n", text)
+    return html.unescape(text)
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> frozenset[str]:
+    from dtks_analysis import regions
+
+    return regions.province_codes()
+
+
+def _chain_ids(chain: str, sep: str) -> Iterator[tuple[int, int, str]]:
+    """Windows of 2..6 groups of ``chain`` (offsets inside it) whose digits add up to 16."""
+    groups = chain.split(sep)
+    starts = []
+    pos = 0
+    for g in groups:
+        starts.append(pos)
+        pos += len(g) + 1
+    for i in range(len(groups)):
+        total = 0
+        for j in range(i, min(i + MAX_GROUPS, len(groups))):
+            total += len(groups[j])
+            if total > ID_LEN:
+                break
+            if total == ID_LEN and j > i:
+                digits = "".join(groups[i : j + 1])
+                if sep in _TABLE_SEPARATORS and digits[:2] not in _provinces():
+                    break
+                yield starts[i], starts[j] + len(groups[j]), digits
+                break
+
+
+def find_ids(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, digits)`` of every ID-like run in already-normalised ``text``.
+
+    >>> [d for _, _, d in find_ids("KK1211021107100013.csv, 12.11.01.230415.0003, 1.234")]
+    ['1211021107100013', '1211012304150003']
+    """
+    masked = _DIGEST.sub(lambda m: "x" * len(m.group()), text)
+    found = [(m.start(), m.end(), m.group()) for m in _PLAIN.finditer(masked)]
+    for sep, rx in _CHAINS.items():
+        if sep not in masked:
+            continue
+        for m in rx.finditer(masked):
+            found += [(m.start() + a, m.start() + b, d) for a, b, d in _chain_ids(m.group(), sep)]
+    return sorted(set(found))
+
+
+def mask_ids(text: str) -> str:
+    """``text`` with every ID-like run replaced by its masked digits (the text is normalised,
+    see :func:`normalise`, only when something was masked).
+
+    >>> mask_ids("KK1211021107100013.csv")
+    'KK1211********0013.csv'
+    """
+    if not any(c.isdigit() for c in text):
+        return text
+    norm = normalise(text)
+    spans = find_ids(norm)
+    if not spans:
+        return text  # unchanged (also its spaces and dashes) when there is nothing to mask
+    text = norm
+    out, last = [], 0
+    for start, end, digits in spans:
+        if start < last:
+            continue
+        out += [text[last:start], mask_id(digits)]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+# -- text extraction: (where in the file, text) chunks ---------------------------------
+Chunk = tuple[str, str]
+
+
+def _strings_in_json(obj: object, join_lists: bool = False) -> Iterator[str]:
     if isinstance(obj, str):
         yield obj
     elif isinstance(obj, dict):
         for k, v in obj.items():
             yield str(k)
-            yield from _strings_in_json(v)
+            yield from _strings_in_json(v, join_lists)
     elif isinstance(obj, list):
+        if join_lists and obj and all(isinstance(v, str) for v in obj):
+            yield "".join(obj)  # nbformat splits multi-line strings into a list of lines
+            return
         for v in obj:
-            yield from _strings_in_json(v)
+            yield from _strings_in_json(v, join_lists)
     elif obj is not None:
         yield str(obj)
 
 
-def _xlsx_text(path: Path) -> str:
+def _html_chunks(raw: str) -> Iterator[Chunk]:
+    yield "", html_text(raw)
+    attrs = [a or b for a, b in _ATTR.findall(raw)]
+    if attrs:
+        yield "atribut", html.unescape("\n".join(attrs))
+
+
+def _xlsx_chunks(path: Path) -> Iterator[Chunk]:
     import openpyxl
 
-    parts: list[str] = []
     wb = openpyxl.load_workbook(path, read_only=False, data_only=False)
     try:
+        yield "nama lembar", "\n".join(wb.sheetnames)
+        names = [f"{n}\n{d.attr_text}" for n, d in wb.defined_names.items()]
         for ws in wb.worksheets:
-            parts.append(ws.title)
+            names += [f"{n}\n{d.attr_text}" for n, d in ws.defined_names.items()]
+            parts: list[str] = []
             for row in ws.iter_rows():
                 for cell in row:
                     if cell.value is not None:
                         parts.append(str(cell.value))
                     if cell.comment is not None:
                         parts.append(cell.comment.text)
-            parts.append(str(ws.oddHeader.center.text or ""))
-            parts.append(str(ws.oddFooter.center.text or ""))
+            hf = ws.HeaderFooter
+            for part in ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader"):
+                item = getattr(hf, part)
+                parts += [str(getattr(item, s).text or "") for s in ("left", "center", "right")]
+            item = hf.firstFooter
+            parts += [str(getattr(item, s).text or "") for s in ("left", "center", "right")]
+            for dv in ws.data_validations.dataValidation:
+                parts += [str(x) for x in (dv.formula1, dv.formula2, dv.prompt, dv.error) if x]
+            yield f"lembar {ws.title}", "\n".join(parts)
+        yield "nama terdefinisi", "\n".join(names)
+        props = wb.properties
+        yield "properti", "\n".join(str(v) for v in vars(props).values() if v is not None)
     finally:
         wb.close()
-    # document properties and anything else in the package (e.g. sheet names, shared strings)
+    yield from _zip_xml_chunks(path)
+
+
+def _zip_xml_chunks(path: Path) -> Iterator[Chunk]:
+    """Backstop: the text and attribute values of every XML part of an OOXML package."""
     with zipfile.ZipFile(path) as zf:
         for name in zf.namelist():
-            if name.endswith(".xml") and ("docProps" in name or "comments" in name):
-                parts.append(re.sub(r"<[^>]+>", " ", zf.read(name).decode("utf-8", "replace")))
-    return "\n".join(parts)
+            if not name.endswith((".xml", ".rels", ".vml")):
+                continue
+            raw = zf.read(name).decode("utf-8", "replace")
+            # a shared string's rich-text runs are read as one text: join them without a break
+            raw = re.sub(r"</t>\s*</r>\s*<r>.*?<t[^>]*>", "", raw, flags=re.DOTALL)
+            yield name, html.unescape(_TAG.sub("\n", raw))
+            attrs = [a or b for a, b in _ATTR.findall(raw)]
+            if attrs:
+                yield name, html.unescape("\n".join(attrs))
 
 
-def _pdf_text(path: Path) -> str:
+def _pdf_chunks(path: Path) -> Iterator[Chunk]:
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))
-    parts = [page.extract_text() or "" for page in reader.pages]
+    for i, page in enumerate(reader.pages, start=1):
+        yield f"halaman {i}", page.extract_text() or ""
     meta = reader.metadata or {}
-    parts.extend(str(v) for v in meta.values())
-    return "\n".join(parts)
+    yield "metadata", "\n".join(str(v) for v in meta.values())
+
+    def titles(items: list) -> Iterator[str]:
+        for it in items:
+            if isinstance(it, list):
+                yield from titles(it)
+            else:
+                yield str(getattr(it, "title", "") or "")
+
+    try:
+        outline = "\n".join(titles(reader.outline))
+    except Exception:  # a damaged outline must not hide the rest
+        outline = ""
+    yield "daftar isi PDF", outline
+
+
+def _csv_chunks(raw: str) -> Iterator[Chunk]:
+    """One chunk per CSV row, its cells on separate lines (never joined across cells)."""
+    try:
+        rows = list(csv.reader(io.StringIO(raw)))
+    except csv.Error:
+        yield "", raw
+        return
+    for i, row in enumerate(rows, start=1):
+        if row:
+            yield f"baris {i}", "\n".join(row)
+
+
+def extract_chunks(path: Path) -> Iterator[Chunk]:
+    """All text a reader (or a scraper) could get out of ``path``, with where it is."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        yield from _pdf_chunks(path)
+        return
+    if suffix in {".xlsx", ".xlsm"}:
+        yield from _xlsx_chunks(path)
+        return
+    data = path.read_bytes()
+    if suffix == ".ipynb":
+        nb = json.loads(data.decode("utf-8"))
+        for s in _strings_in_json(nb, join_lists=True):
+            yield "", s
+            if "<" in s:
+                yield from _html_chunks(s)
+        return
+    if suffix not in TEXT_SUFFIXES:
+        yield "", data.decode("latin-1")  # PNG text chunks, fonts, unknown types: the bytes
+        return
+    raw = data.decode("utf-8", errors="replace")
+    if suffix in {".html", ".htm", ".svg"}:
+        yield from _html_chunks(raw)
+    elif suffix == ".csv":
+        yield from _csv_chunks(raw)
+    elif suffix == ".json":
+        try:
+            yield "", "\n".join(_strings_in_json(json.loads(raw)))
+        except json.JSONDecodeError:
+            yield "", raw
+    else:
+        yield "", raw
 
 
 def extract_text(path: Path) -> str:
-    """All text a reader (or a scraper) could get out of ``path``."""
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        return _pdf_text(path)
-    if suffix == ".xlsx":
-        return _xlsx_text(path)
-    if suffix == ".ipynb":
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        return "\n".join(_strings_in_json(nb))
-    raw = path.read_bytes().decode("utf-8", errors="replace")
-    if suffix in {".html", ".htm", ".svg"}:
-        import html
-
-        return raw + "\n" + html.unescape(re.sub(r"<[^>]+>", " ", raw))
-    if suffix == ".json":
-        try:
-            return "\n".join(_strings_in_json(json.loads(raw)))
-        except json.JSONDecodeError:
-            return raw
-    return raw
+    """All text of ``path`` in one string (normalised)."""
+    return "\n".join(normalise(t) for _, t in extract_chunks(path))
 
 
-# -- matching -------------------------------------------------------------------
+# -- personal terms from the input --------------------------------------------------------
 _WORD = re.compile(r"[A-Za-z']+")
 
 
@@ -139,29 +360,94 @@ def _normalise_words(text: str) -> list[str]:
     return [w.upper() for w in _WORD.findall(text)]
 
 
-def personal_terms(persons: pd.DataFrame) -> dict[str, set[tuple[str, ...]]]:
-    """Names (2+ words) and addresses (distinctive ones) from a person table, as word tuples."""
-    out: dict[str, set[tuple[str, ...]]] = {"nama": set(), "alamat": set()}
+@lru_cache(maxsize=1)
+def place_keys() -> frozenset[str]:
+    """Matching keys of every Dairi kabupaten, kecamatan and village name (both spellings)."""
+    from dtks_analysis import regions
+
+    names = pd.concat(
+        [
+            t[c]
+            for t in (regions.kecamatan_table(), regions.desa_table())
+            for c in ("nama", "nama_bps")
+        ]
+        + [pd.Series(["Dairi", "Kabupaten Dairi"])],
+        ignore_index=True,
+    )
+    keys = set(place_key(names))
+    for old, new in regions.OLD_SPELLINGS.items():
+        keys |= {k.replace(new, old) for k in keys if new in k}
+    return frozenset(k for k in keys if k)
+
+
+def place_key(values: pd.Series) -> pd.Series:
+    """Upper case, leading DESA/KELURAHAN/KEC/DUSUN... words dropped, non-alphanumerics removed."""
+    up = values.fillna("").astype(str).str.upper().str.strip()
+    return up.str.replace(_PLACE_PREFIX, "", regex=True).str.replace(r"[\W_]", "", regex=True)
+
+
+def _sources(persons: pd.DataFrame) -> pd.Series:
+    """Where each input row came from: ``2023-12/kiriman/a.csv baris 7`` ("" when unknown)."""
+    if "_file" not in persons:
+        return pd.Series("", index=persons.index)
+    file = persons["_file"].fillna("").astype(str)
+    if "_bulan" in persons:
+        file = persons["_bulan"].astype(str) + "/" + file
+    if "_row" in persons:
+        row = pd.to_numeric(persons["_row"], errors="coerce")
+        line = (" baris " + row.astype("Int64").astype(str)).where(row.notna(), "")
+        file = file + line
+    return file.where(persons["_file"].notna(), "")
+
+
+def personal_terms(persons: pd.DataFrame) -> dict[str, dict[tuple[str, ...], str]]:
+    """Names (2+ words) and distinctive addresses of a person table, as word tuples, each with
+    where its first occurrence came from in the input (``""`` when unknown).
+
+    Values that are region names of Dairi (``TANAH PINEM``, ``DESA PEGAGAN JULU V``) are
+    dropped: names of places are not personal data.
+    """
+    out: dict[str, dict[tuple[str, ...], str]] = {"nama": {}, "alamat": {}}
+    places = place_keys()
     for kind, col, min_len in (("nama", "nama", 6), ("alamat", "alamat", 12)):
         if col not in persons:
             continue
-        for value in pd.unique(persons[col].dropna().astype(str)):
+        first = persons[persons[col].notna()].drop_duplicates(col)
+        first = first[~place_key(first[col]).isin(places)]
+        for value, where in zip(first[col].astype(str), _sources(first), strict=True):
             words = tuple(_normalise_words(value))
             if len(words) >= 2 and len(" ".join(words)) >= min_len:
-                out[kind].add(words)
+                out[kind].setdefault(words, where)
     return out
 
 
-def find_leaks(
-    text: str, path: Path, terms: dict[str, set[tuple[str, ...]]] | None = None
-) -> list[Leak]:
-    """Leaks in one file's text."""
-    leaks = [Leak(path, "id16", mask(m.group())) for m in _ID_PLAIN.finditer(text)]
-    leaks += [Leak(path, "id16", mask(m.group())) for m in _ID_SEPARATED.finditer(text)]
+def _id_sources(persons: pd.DataFrame | None) -> dict[str, str]:
+    """Input NIK / No KK (digits) -> where it first came from."""
+    if persons is None:
+        return {}
+    out: dict[str, str] = {}
+    for col in ("nik", "no_kk"):
+        if col not in persons:
+            continue
+        sub = persons[persons[col].notna()].drop_duplicates(col)
+        digits = sub[col].astype(str).str.replace(r"\D", "", regex=True)
+        for value, where in zip(digits, _sources(sub), strict=True):
+            out.setdefault(value, where)
+    return out
+
+
+# -- matching -------------------------------------------------------------------
+Terms = dict[str, dict[tuple[str, ...], str]] | dict[str, set[tuple[str, ...]]]
+
+
+def find_leaks(text: str, path: Path, terms: Terms | None = None, lokasi: str = "") -> list[Leak]:
+    """Leaks in one piece of a file's text (normalised here)."""
+    text = normalise(text)
+    leaks = [Leak(path, "id16", mask_id(d), lokasi, key=d) for _, _, d in find_ids(text)]
     if terms:
         words = _normalise_words(text)
         for kind, phrases in terms.items():
-            if not phrases:
+            if not phrases or len(words) < 2:
                 continue
             lengths = sorted({len(p) for p in phrases})
             found: set[tuple[str, ...]] = set()
@@ -170,7 +456,9 @@ def find_leaks(
                     gram = tuple(words[i : i + n])
                     if gram in phrases:
                         found.add(gram)
-            leaks += [Leak(path, kind, _mask_text(" ".join(g))) for g in sorted(found)]
+            for g in sorted(found):
+                sumber = phrases.get(g, "") if isinstance(phrases, dict) else ""
+                leaks.append(Leak(path, kind, _mask_text(" ".join(g)), lokasi, sumber))
     return leaks
 
 
@@ -179,33 +467,59 @@ def iter_files(root: Path) -> Iterable[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file())
 
 
+def scan_file(path: Path, root: Path, terms: Terms | None = None) -> list[Leak]:
+    """Leaks in one output file and in its path (relative to ``root``), once per value."""
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    leaks = find_leaks(rel, path, terms, lokasi="nama berkas")
+    try:
+        for where, text in extract_chunks(path):
+            leaks += find_leaks(text, path, terms, lokasi=where)
+    except Exception as exc:  # unreadable output is itself a problem worth reporting
+        leaks.append(Leak(path, "tidak_terbaca", f"({type(exc).__name__}: {exc})"))
+    unique: dict[tuple[str, str], Leak] = {}
+    for leak in leaks:
+        unique.setdefault((leak.kind, leak.sample), leak)
+    return list(unique.values())
+
+
 def check_outputs(root: Path, persons: pd.DataFrame | None = None) -> list[Leak]:
-    """Scan every file under ``root``; return the leaks found (empty list = clean)."""
+    """Scan every file under ``root`` (contents and names); return the leaks (empty = clean)."""
+    root = Path(root)
     terms = personal_terms(persons) if persons is not None else None
     leaks: list[Leak] = []
     for path in iter_files(root):
-        suffix = path.suffix.lower()
-        if suffix in {".png", ".jpg", ".jpeg", ".gif", ".woff", ".woff2", ".ttf", ".lock"}:
-            continue
-        try:
-            text = extract_text(path)
-        except Exception as exc:  # unreadable output is itself a problem worth reporting
-            leaks.append(Leak(path, "tidak_terbaca", f"({type(exc).__name__}: {exc})"))
-            continue
-        leaks.extend(dict.fromkeys(find_leaks(text, path, terms)))  # once per file and value
+        leaks.extend(scan_file(path, root, terms))
+    if any(x.kind == "id16" for x in leaks):
+        sources = _id_sources(persons)
+        leaks = [replace(x, sumber=sources.get(x.key, x.sumber)) for x in leaks]
     return leaks
 
 
+def leak_report(leaks: list[Leak], limit: int = 50) -> str:
+    """The lines shown to the analyst for ``leaks`` (report.py and check-outputs share them)."""
+    lines = [f"  {x}" for x in leaks[:limit]]
+    if len(leaks) > limit:
+        lines.append(f"  ... dan {len(leaks) - limit} lainnya (and more)")
+    lines.append(
+        "  Tindakan: hapus atau perbaiki nilai itu di berkas masukan yang disebut (nama berkas, "
+        "nama lembar, judul kolom, isi sel), lalu jalankan ulang (fix the named input and rerun)."
+    )
+    return "\n".join(lines)
+
+
 def load_input_persons(interim_root: Path) -> pd.DataFrame | None:
-    """Names and addresses of every month's cleaned input under ``interim_root`` (or None)."""
+    """Names, addresses and IDs of every month's cleaned input under ``interim_root``, with
+    where each row came from (``_bulan``, ``_file``, ``_row``); None when there is none."""
     import pyarrow.parquet as pq
 
     frames = []
     for p in sorted(interim_root.glob("*/persons.parquet")):
         names = set(pq.read_schema(p).names)
-        cols = [c for c in ("nama", "alamat") if c in names]
-        if cols:
-            frames.append(pd.read_parquet(p, columns=cols))
+        cols = [c for c in ("nama", "alamat", "nik", "no_kk", "_file", "_row") if c in names]
+        if {"nama", "alamat", "nik", "no_kk"} & set(cols):
+            df = pd.read_parquet(p, columns=cols)
+            df["_bulan"] = p.parent.name
+            frames.append(df)
     if not frames:
         return None
-    return pd.concat(frames, ignore_index=True).drop_duplicates()
+    return pd.concat(frames, ignore_index=True)

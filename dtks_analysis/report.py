@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from dtks_analysis import __version__
 from dtks_analysis.config import PROJ_ROOT, Settings
@@ -230,6 +231,18 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+def public_manifest(obj: Any) -> Any:
+    """``obj`` (the manifest) with every NIK / No KK-like run in its keys and texts masked:
+    input file names are published with their sha256 but never with an ID in them."""
+    from dtks_analysis.formatting import teks_publik
+
+    if isinstance(obj, dict):
+        return {teks_publik(str(k)): public_manifest(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [public_manifest(v) for v in obj]
+    return teks_publik(obj)
+
+
 def crash_point(name: str) -> None:
     """Kill this process hard after step ``name`` when ``DTKS_CRASH_AFTER`` names it.
 
@@ -342,16 +355,17 @@ def run_report(
                 ),
             }
             (staging / "manifest.json").write_text(
-                json.dumps(manifest, indent=2, sort_keys=True, default=str), encoding="utf-8"
+                json.dumps(public_manifest(manifest), indent=2, sort_keys=True, default=str),
+                encoding="utf-8",
             )
             with steps.step("cek_data_pribadi", "Memeriksa data pribadi di keluaran"):
                 persons = privacy.load_input_persons(settings.interim_root)
                 leaks = privacy.check_outputs(staging, persons)
                 if leaks:
-                    shown = "\n  ".join(str(x) for x in leaks[:10])
                     raise ReportError(
-                        f"Keluaran memuat data pribadi; laporan TIDAK diterbitkan "
-                        f"(personal data found in outputs):\n  {shown}"
+                        f"Keluaran memuat {len(leaks)} dugaan data pribadi; laporan TIDAK "
+                        f"diterbitkan (personal data found in outputs):\n"
+                        f"{privacy.leak_report(leaks, limit=10)}"
                     )
             final = publish(staging, out_dir, month)
         except BaseException:
