@@ -46,7 +46,11 @@ SEPARATORS = " .-_/,"
 # separators of numbers sitting side by side in a table row: such joins need a province prefix
 _TABLE_SEPARATORS = " ,"
 _PLAIN = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
-_CHAINS = {s: re.compile(rf"(?<![0-9])[0-9]+(?:{re.escape(s)}[0-9]+)+") for s in SEPARATORS}
+# digit groups joined by one separator (the lookahead skips chains too short to hold 16 digits)
+_CHAINS = {
+    s: re.compile(rf"(?<![0-9])(?=[0-9{re.escape(s)}]{{17}})[0-9]+(?:{re.escape(s)}[0-9]+)+")
+    for s in SEPARATORS
+}
 # a sha1 / sha256 (or md5) digest: whole token of hex characters with at least one letter
 _DIGEST = re.compile(
     r"(?<![0-9A-Za-z])(?=[0-9a-fA-F]*[a-fA-F])(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{40}|[0-9a-fA-F]{32})"
@@ -174,7 +178,9 @@ def find_ids(text: str) -> list[tuple[int, int, str]]:
         if sep not in masked:
             continue
         for m in rx.finditer(masked):
-            found += [(m.start() + a, m.start() + b, d) for a, b, d in _chain_ids(m.group(), sep)]
+            chain = m.group()
+            if len(chain) - chain.count(sep) >= ID_LEN:  # most chains are short numbers
+                found += [(m.start() + a, m.start() + b, d) for a, b, d in _chain_ids(chain, sep)]
     return sorted(set(found))
 
 
@@ -440,8 +446,15 @@ def _id_sources(persons: pd.DataFrame | None) -> dict[str, str]:
 Terms = dict[str, dict[tuple[str, ...], str]] | dict[str, set[tuple[str, ...]]]
 
 
-def find_leaks(text: str, path: Path, terms: Terms | None = None, lokasi: str = "") -> list[Leak]:
-    """Leaks in one piece of a file's text (normalised here)."""
+def find_leaks(
+    text: str,
+    path: Path,
+    terms: Terms | None = None,
+    lokasi: str = "",
+    lengths_by_kind: dict[str, list[int]] | None = None,
+) -> list[Leak]:
+    """Leaks in one piece of a file's text (normalised here). ``lengths_by_kind``: the word
+    counts of each kind's phrases, when the caller computed them once for many calls."""
     text = normalise(text)
     leaks = [Leak(path, "id16", mask_id(d), lokasi, key=d) for _, _, d in find_ids(text)]
     if terms:
@@ -449,7 +462,7 @@ def find_leaks(text: str, path: Path, terms: Terms | None = None, lokasi: str = 
         for kind, phrases in terms.items():
             if not phrases or len(words) < 2:
                 continue
-            lengths = sorted({len(p) for p in phrases})
+            lengths = (lengths_by_kind or {}).get(kind) or sorted({len(p) for p in phrases})
             found: set[tuple[str, ...]] = set()
             for n in lengths:
                 for i in range(len(words) - n + 1):
@@ -470,10 +483,11 @@ def iter_files(root: Path) -> Iterable[Path]:
 def scan_file(path: Path, root: Path, terms: Terms | None = None) -> list[Leak]:
     """Leaks in one output file and in its path (relative to ``root``), once per value."""
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
-    leaks = find_leaks(rel, path, terms, lokasi="nama berkas")
+    lengths = {k: sorted({len(p) for p in v}) for k, v in (terms or {}).items()}
+    leaks = find_leaks(rel, path, terms, "nama berkas", lengths)
     try:
         for where, text in extract_chunks(path):
-            leaks += find_leaks(text, path, terms, lokasi=where)
+            leaks += find_leaks(text, path, terms, where, lengths)
     except Exception as exc:  # unreadable output is itself a problem worth reporting
         leaks.append(Leak(path, "tidak_terbaca", f"({type(exc).__name__}: {exc})"))
     unique: dict[tuple[str, str], Leak] = {}
