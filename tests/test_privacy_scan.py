@@ -58,7 +58,7 @@ def _clean_tree(root: Path) -> None:
     )
     # PDF-like table rows: numbers side by side, separated by spaces
     (root / "teks.txt").write_text(
-        "Sidikalang 3.412 10.234 1.234 567 45,6%\nSitinjo 234 876 123 200 56 0 99 12\n"
+        "Sidikalang 3.412 10.234 1.234 567 45,6%\nSitinjo 234 876 123 200 561 0\n"
     )
 
 
