@@ -185,25 +185,30 @@ def find_ids(text: str) -> list[tuple[int, int, str]]:
 
 
 def mask_ids(text: str) -> str:
-    """``text`` with every ID-like run replaced by its masked digits (the text is normalised,
-    see :func:`normalise`, only when something was masked).
+    """``text`` with every ID-like run (found in its normalised form) replaced by its masked
+    digits; the rest of the text is kept exactly as it was.
 
-    >>> mask_ids("KK1211021107100013.csv")
-    'KK1211********0013.csv'
+    >>> mask_ids("KK1211021107100013.csv – 1.234")
+    'KK1211********0013.csv – 1.234'
     """
     if not any(c.isdigit() for c in text):
         return text
-    norm = normalise(text)
-    spans = find_ids(norm)
+    spans = find_ids(normalise(text))
     if not spans:
-        return text  # unchanged (also its spaces and dashes) when there is nothing to mask
-    text = norm
+        return text
+    # normalise character by character to map positions back to the original text
+    norm, origin = [], []
+    for i, ch in enumerate(text):
+        n = normalise(ch)
+        norm.append(n)
+        origin += [i] * len(n)
     out, last = [], 0
-    for start, end, digits in spans:
-        if start < last:
+    for start, end, digits in find_ids("".join(norm)):
+        first, stop = origin[start], origin[end - 1] + 1
+        if first < last:
             continue
-        out += [text[last:start], mask_id(digits)]
-        last = end
+        out += [text[last:first], mask_id(digits)]
+        last = stop
     out.append(text[last:])
     return "".join(out)
 
