@@ -371,12 +371,11 @@ def _normalise_words(text: str) -> list[str]:
     return [w.upper() for w in _WORD.findall(text)]
 
 
-@lru_cache(maxsize=1)
-def place_keys() -> frozenset[str]:
-    """Matching keys of every Dairi kabupaten, kecamatan and village name (both spellings)."""
+def _place_names() -> pd.Series:
+    """Every Dairi kabupaten, kecamatan and village name, in both spellings."""
     from dtks_analysis import regions
 
-    names = pd.concat(
+    return pd.concat(
         [
             t[c]
             for t in (regions.kecamatan_table(), regions.desa_table())
@@ -385,7 +384,32 @@ def place_keys() -> frozenset[str]:
         + [pd.Series(["Dairi", "Kabupaten Dairi"])],
         ignore_index=True,
     )
-    keys = set(place_key(names))
+
+
+@lru_cache(maxsize=1)
+def place_phrases() -> frozenset[tuple[str, ...]]:
+    """Every run of 2+ words inside a Dairi region name (``NEMPU HILIR`` of Siempat Nempu
+    Hilir): a person's name equal to one would match the report's place names."""
+    from dtks_analysis import regions
+
+    out: set[tuple[str, ...]] = set()
+    for name in _place_names().dropna():
+        words = _normalise_words(str(name))
+        variants = [words, [regions.OLD_SPELLINGS.get(w, w) for w in words]]
+        variants += [
+            [old if w == new else w for w in words] for old, new in regions.OLD_SPELLINGS.items()
+        ]
+        for v in variants:
+            out |= {tuple(v[i:j]) for i in range(len(v)) for j in range(i + 2, len(v) + 1)}
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def place_keys() -> frozenset[str]:
+    """Matching keys of every Dairi kabupaten, kecamatan and village name (both spellings)."""
+    from dtks_analysis import regions
+
+    keys = set(place_key(_place_names()))
     for old, new in regions.OLD_SPELLINGS.items():
         keys |= {k.replace(new, old) for k in keys if new in k}
     return frozenset(k for k in keys if k)
@@ -415,11 +439,11 @@ def personal_terms(persons: pd.DataFrame) -> dict[str, dict[tuple[str, ...], str
     """Names (2+ words) and distinctive addresses of a person table, as word tuples, each with
     where its first occurrence came from in the input (``""`` when unknown).
 
-    Values that are region names of Dairi (``TANAH PINEM``, ``DESA PEGAGAN JULU V``) are
-    dropped: names of places are not personal data.
+    Values that are region names of Dairi (``TANAH PINEM``, ``DESA PEGAGAN JULU V``), or a run
+    of words inside one (``NEMPU HILIR``), are dropped: names of places are not personal data.
     """
     out: dict[str, dict[tuple[str, ...], str]] = {"nama": {}, "alamat": {}}
-    places = place_keys()
+    places, phrases = place_keys(), place_phrases()
     for kind, col, min_len in (("nama", "nama", 6), ("alamat", "alamat", 12)):
         if col not in persons:
             continue
@@ -427,7 +451,7 @@ def personal_terms(persons: pd.DataFrame) -> dict[str, dict[tuple[str, ...], str
         first = first[~place_key(first[col]).isin(places)]
         for value, where in zip(first[col].astype(str), _sources(first), strict=True):
             words = tuple(_normalise_words(value))
-            if len(words) >= 2 and len(" ".join(words)) >= min_len:
+            if len(words) >= 2 and len(" ".join(words)) >= min_len and words not in phrases:
                 out[kind].setdefault(words, where)
     return out
 

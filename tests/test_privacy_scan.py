@@ -182,6 +182,8 @@ def test_place_names_are_not_personal_data():
     assert ("TANAH", "PINEM") not in terms["nama"]
     assert ("DESA", "PEGAGAN", "JULU", "V") not in terms["alamat"]
     assert ("ROSMAULI", "BR", "SINAGA") in terms["nama"]
+    more = pd.DataFrame({"nama": ["NEMPU HILIR", "Kec. Tiga Lingga", "PAGAGAN JULU II"]})
+    assert privacy.personal_terms(more)["nama"] == {}
 
 
 def test_leak_message_says_where_in_input_and_output(clean):
