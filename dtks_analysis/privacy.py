@@ -66,6 +66,7 @@ _INLINE_TAGS = (
 )
 _INLINE = re.compile(rf"</?(?:{_INLINE_TAGS})\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+_WHITE = re.compile(r"[ \t\r\n]+")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _ATTR = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 TEXT_SUFFIXES = {".html", ".htm", ".csv", ".json", ".txt", ".log", ".md", ".svg", ".yaml", ".yml"}
@@ -129,9 +130,11 @@ def normalise(text: str) -> str:
 
 
 def html_text(raw: str) -> str:
-    """The visible text of an HTML fragment: inline tags removed *without* a space (so
-    ``12<span>11</span>...`` joins as a browser shows it), other tags become line breaks."""
+    """The visible text of an HTML fragment: white space collapsed to one space and inline tags
+    removed *without* a space (so ``12<span>11</span>...`` and ``<b>1211</b>\n<b>0141</b>``
+    join as a browser shows them), other tags become line breaks."""
     text = _COMMENT.sub("\n", raw)
+    text = _WHITE.sub(" ", text)
     text = _INLINE.sub("", text)
     text = _TAG.sub("\n", text)
     return html.unescape(text)

@@ -89,6 +89,7 @@ TEXT_CASES = {
     "garis_bawah_menempel": ("a.csv", f"berkas\nlaporan_{NIK}_desa\n"),
     "angka_lebar_penuh": ("a.txt", "NIK １２１１０１４１０７８５０００３"),
     "tag_inline": ("a.html", "<p>NIK 1211<span>0141</span><b>0785</b>0003</p>"),
+    "tag_inline_baris": ("a.html", "<p>NIK <b>1211</b>\n<b>0141</b>\n<b>0785</b>\n<b>0003</b></p>"),
     "spasi_lebar_nol": ("a.txt", "NIK 1211\u200b014107850003"),
     "svg_teks": ("a.svg", "<svg><text>1211<tspan>01410785</tspan>0003</text></svg>"),
     "berkas_lain": ("a.bin", b"\x00\x01PK" + NIK.encode() + b"\xff"),
