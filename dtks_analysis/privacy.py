@@ -559,7 +559,8 @@ def load_input_persons(interim_root: Path) -> pd.DataFrame | None:
     import pyarrow.parquet as pq
 
     frames = []
-    for p in sorted(interim_root.glob("*/persons.parquet")):
+    # latest month first: a value is traced to the month the analyst is working on
+    for p in sorted(interim_root.glob("*/persons.parquet"), reverse=True):
         names = set(pq.read_schema(p).names)
         cols = [c for c in ("nama", "alamat", "nik", "no_kk", "_file", "_row") if c in names]
         if {"nama", "alamat", "nik", "no_kk"} & set(cols):
