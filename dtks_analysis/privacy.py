@@ -7,7 +7,7 @@ What counts as an ID: after normalising the text (Unicode NFKC, so full-width di
 ASCII; no-break and other Unicode spaces become spaces; zero-width characters removed; in HTML,
 inline tags such as ``<span>`` removed without a space and entities unescaped), either
 
-- a run of exactly 16 digits, also glued to letters (``KK1211...``, ``_1211..._``), except inside
+- a run of 16 or more digits, also glued to letters (``KK1211...``, ``_1211..._``), except inside
   a whole token of 32/40/64 hex characters with letters (a sha256/sha1 digest), or
 - 2 to 6 groups of digits joined by one consistent separator from ``space . - _ / ,`` that add up
   to 16 digits (``12.11.01.230415.0003``, ``1211 0123 0415 0003``, ``12110123_04150003`` ...).
@@ -45,7 +45,8 @@ MAX_GROUPS = 6
 SEPARATORS = " .-_/,"
 # separators of numbers sitting side by side in a table row: such joins need a province prefix
 _TABLE_SEPARATORS = " ,"
-_PLAIN = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
+# 16 digits or more in a row: a longer run holds a 16-digit ID as well
+_PLAIN = re.compile(r"(?<![0-9])[0-9]{16,}(?![0-9])")
 # digit groups joined by one separator (the lookahead skips chains too short to hold 16 digits)
 _CHAINS = {
     s: re.compile(rf"(?<![0-9])(?=[0-9{re.escape(s)}]{{17}})[0-9]+(?:{re.escape(s)}[0-9]+)+")

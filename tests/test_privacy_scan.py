@@ -92,6 +92,7 @@ TEXT_CASES = {
     "tag_inline_baris": ("a.html", "<p>NIK <b>1211</b>\n<b>0141</b>\n<b>0785</b>\n<b>0003</b></p>"),
     "spasi_lebar_nol": ("a.txt", "NIK 1211\u200b014107850003"),
     "svg_teks": ("a.svg", "<svg><text>1211<tspan>01410785</tspan>0003</text></svg>"),
+    "lebih_dari_16_digit": ("a.txt", f"nomor 9{NIK}7"),
     "berkas_lain": ("a.bin", b"\x00\x01PK" + NIK.encode() + b"\xff"),
 }
 
