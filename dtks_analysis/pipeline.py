@@ -23,7 +23,7 @@ from dtks_analysis.config import (
     month_end,
     previous_month,
 )
-from dtks_analysis.fsutil import replace_dir
+from dtks_analysis.fsutil import TreeError, replace_dir, walk_files
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +77,17 @@ def available_months(settings: Settings) -> list[str]:
     if not root.is_dir():
         return []
     return sorted(
-        p.name
-        for p in root.iterdir()
-        if p.is_dir() and MONTH_RE.match(p.name) and any(q.is_file() for q in p.rglob("*"))
+        p.name for p in root.iterdir() if p.is_dir() and MONTH_RE.match(p.name) and _has_files(p)
     )
+
+
+def _has_files(folder: Path) -> bool:
+    """True if the month folder holds a file (a folder that cannot be listed counts as holding
+    files: reading the month then stops with the listing's message)."""
+    try:
+        return bool(walk_files(folder))
+    except TreeError:
+        return True
 
 
 def resolve_month(month: str | None, settings: Settings) -> str:
@@ -119,13 +126,15 @@ def sha256_file(path: Path) -> str:
 
 
 def input_files(settings: Settings, month: str) -> dict[str, str]:
-    """Relative path -> sha256 of every file in the month's raw folder."""
-    root = month_dir(settings, month)
-    return {
-        p.relative_to(root).as_posix(): sha256_file(p)
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.name.startswith(("~$", "."))
-    }
+    """Relative path -> sha256 of every file the month's ingest sees (same listing, symlinked
+    folders followed), plus ``sumber.yaml`` and ignored files: the month's cache key."""
+    from dtks_analysis.ingest import IngestError
+
+    try:
+        listing = walk_files(month_dir(settings, month))
+    except TreeError as exc:
+        raise IngestError(str(exc)) from None
+    return {rel: sha256_file(p) for p, rel in listing}
 
 
 def code_fingerprint() -> str:
