@@ -215,9 +215,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         what, _ = yaml_error_text(exc)
         raise ParamsError(f"{path}: bukan YAML yang valid (not valid YAML): {what}") from None
     except UnicodeDecodeError as exc:
-        raise ParamsError(
-            f"{path}: bukan teks UTF-8 (not UTF-8 text, byte {exc.start})"
-        ) from None
+        raise ParamsError(f"{path}: bukan teks UTF-8 (not UTF-8 text, byte {exc.start})") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -265,7 +263,9 @@ def _known_kabupaten() -> dict[str, str]:
     import csv
 
     with (PACKAGE_DATA / "kode_wilayah_kemendagri.csv").open(encoding="utf-8") as fh:
-        return {r["kode"]: r["nama"] for r in csv.DictReader(fh) if r["tingkat"] == "kabupaten_kota"}
+        return {
+            r["kode"]: r["nama"] for r in csv.DictReader(fh) if r["tingkat"] == "kabupaten_kota"
+        }
 
 
 def _check_kabupaten(code: str, source: str) -> None:

@@ -764,7 +764,7 @@ def _field_too_large(rel: str, line: int) -> IngestError:
     limit = csv.field_size_limit()
     return IngestError(
         f"{rel}: baris {line} berisi satu sel lebih panjang dari {limit} karakter; file "
-        f"ekstrak tidak pernah berisi sel sepanjang itu (biasanya tanda kutip (\") yang tidak "
+        f'ekstrak tidak pernah berisi sel sepanjang itu (biasanya tanda kutip (") yang tidak '
         f"ditutup, atau file rusak). Perbaiki baris tersebut atau ekspor ulang file CSV. "
         f"(line {line} holds a field longer than {limit} characters: unbalanced quote or "
         f"damaged file)"
