@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import errno
 
+_FREE_SPACE = "Kosongkan ruang disk (hapus berkas lama), lalu jalankan lagi"
+_WRITABLE = (
+    "Pilih folder yang dapat ditulis (--out-dir / --data-dir) atau perbaiki izin foldernya, "
+    "lalu jalankan lagi"
+)
 ENVIRONMENT_ERRNOS = {
-    errno.ENOSPC: "disk penuh (no space left on device)",
-    errno.EDQUOT: "kuota disk habis (disk quota exceeded)",
-    errno.EROFS: "folder hanya-baca (read-only file system)",
-    errno.EACCES: "tidak ada izin menulis/membaca (permission denied)",
-    errno.EPERM: "operasi tidak diizinkan (operation not permitted)",
+    errno.ENOSPC: ("disk penuh (no space left on device)", _FREE_SPACE),
+    errno.EDQUOT: ("kuota disk habis (disk quota exceeded)", _FREE_SPACE),
+    errno.EROFS: ("folder hanya-baca (read-only file system)", _WRITABLE),
+    errno.EACCES: ("tidak ada izin (permission denied)", _WRITABLE),
+    errno.EPERM: ("operasi tidak diizinkan (operation not permitted)", _WRITABLE),
 }
 """OSErrors caused by the machine, not by the code: reported as a message, exit 2."""
 
@@ -31,13 +36,13 @@ def environment_message(exc: OSError) -> str | None:
     Names the path and says what to do; earlier outputs are untouched because every writer
     works in a temporary folder that is swapped in only when complete.
     """
-    what = ENVIRONMENT_ERRNOS.get(exc.errno or -1)
-    if what is None:
+    known = ENVIRONMENT_ERRNOS.get(exc.errno or -1)
+    if known is None:
         return None
+    what, advice = known
     path = exc.filename if exc.filename is not None else "(path tidak diketahui)"
     other = f" -> {exc.filename2}" if exc.filename2 is not None else ""
     return (
-        f"{path}{other}: {what}. Keluaran sebelumnya tidak diubah. Kosongkan ruang disk, atau "
-        f"pilih folder yang dapat ditulis (--out-dir / --data-dir), lalu jalankan lagi. "
+        f"{path}{other}: {what}. Keluaran yang sudah terbit tidak diubah. {advice}. "
         f"(cannot write: {exc.strerror or exc}; earlier outputs are untouched)"
     )

@@ -78,11 +78,13 @@ def walk_files(root: Path) -> list[tuple[Path, str]]:
                 real = os.path.realpath(path)
                 clash = [a for a in seen if a == real or a.startswith(real + os.sep)]
                 if clash:
-                    first = seen[clash[0]]
+                    first = (
+                        seen[clash[0]] if seen[clash[0]] != "." else "(folder bulan itu sendiri)"
+                    )
                     raise TreeError(
-                        f"{root}: '{rel}' dan '{first}' adalah folder yang sama atau yang satu "
+                        f"{root}: '{rel}' dan {first!r} adalah folder yang sama atau yang satu "
                         f"memuat yang lain (lewat tautan/symlink); isinya akan terbaca dua kali "
-                        f"atau tanpa akhir. Hapus tautannya. ('{rel}' and '{first}' are the same "
+                        f"atau tanpa akhir. Hapus tautannya. ('{rel}' and {first!r} are the same "
                         f"folder, or one holds the other, through a symlink: remove the link)"
                     )
                 seen[real] = rel

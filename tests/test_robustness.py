@@ -452,3 +452,58 @@ def test_parameters_in_range_are_accepted(tmp_path):
     p.write_text("umur_maks: 100\nbulan_tren: 2\nkabupaten_kode: '12.11'\n")
     s = load_settings(MONTH, params_file=p)
     assert (s.umur_maks, s.bulan_tren, s.kabupaten_kode) == (100, 2, "12.11")
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    """Live (not zombie) processes whose command line contains ``text``."""
+    found = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if text in cmd and not _gone(int(d.name)):
+            found.append(int(d.name))
+    return found
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Chromium")
+def test_real_chromium_dies_with_a_killed_run(tmp_path):
+    """Chromium stuck on a page that never loads; the run is SIGKILLed: no Chromium survives."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(20)
+    held: list[socket.socket] = []
+    threading.Thread(target=lambda: [held.append(server.accept()[0]) for _ in range(20)],
+                     daemon=True).start()  # fmt: skip
+    port = server.getsockname()[1]
+    html = tmp_path / "a.html"
+    html.write_text(f"<p>x</p><img src='http://127.0.0.1:{port}/tidak-pernah-selesai.png'>")
+    pdf_dir = tmp_path / "keluaran"
+    code = f"from dtks_analysis import render; render.html_to_pdf({str(html)!r}, {str(pdf_dir / 'a.pdf')!r})"
+    run = subprocess.Popen([sys.executable, "-c", code], env=ENV)
+    try:
+        for _ in range(300):
+            if len(_processes_mentioning(str(pdf_dir))) >= 2 and held:
+                break
+            time.sleep(0.1)
+        assert _processes_mentioning(str(pdf_dir)), "Chromium did not start"
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+        for _ in range(100):
+            if not _processes_mentioning(str(pdf_dir)):
+                break
+            time.sleep(0.1)
+        left = _processes_mentioning(str(pdf_dir))
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)
+        assert not left, "Chromium outlived the killed run"
+    finally:
+        run.kill()
+        run.wait()
+        server.close()
