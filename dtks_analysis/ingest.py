@@ -878,12 +878,19 @@ def _read_file(path: Path, rel: str, scheme: str) -> tuple[pd.DataFrame, pd.Data
     digest = _sha256(data)
     suffix = path.suffix.lower()
     warnings: list[str] = []
-    if suffix in CSV_SUFFIXES:
-        tables, warnings = _read_csv(data, rel, scheme)
-        kind = "CSV"
-    else:
-        tables = _read_excel(data, rel, scheme)
-        kind = "Excel"
+    try:
+        if suffix in CSV_SUFFIXES:
+            tables, warnings = _read_csv(data, rel, scheme)
+            kind = "CSV"
+        else:
+            tables = _read_excel(data, rel, scheme)
+            kind = "Excel"
+    except MemoryError:
+        raise IngestError(
+            f"{rel}: memori tidak cukup untuk membaca file ini ({len(data)} byte). Periksa apakah "
+            f"file berisi baris/kolom kosong berformat sampai jauh ke bawah/kanan; hapus, simpan "
+            f"ulang, lalu jalankan lagi. (out of memory while reading this file)"
+        ) from None
     with_header = [t for t in tables if t.status in ("ok", "headeronly")]
     if not with_header:
         if all(t.status == "empty" for t in tables):
