@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -84,12 +84,18 @@ def publish(staging: Path, out_dir: Path, month: str) -> Path:
 
 # -- notebooks ----------------------------------------------------------------------
 def run_notebook(
-    src: Path, dst: Path, parameters: dict, progress: bool, keep_failed: Path | None = None
+    src: Path,
+    dst: Path,
+    parameters: dict,
+    progress: bool,
+    keep_failed: Path | None = None,
+    keep_lock: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext,
 ) -> None:
     """Execute ``src`` into ``dst`` with papermill on the ``dtks`` kernel.
 
     On failure the executed notebook is copied to ``keep_failed`` (under ``data/``: it may
-    show data) and the error names the cell and that copy.
+    show data; written under ``keep_lock()``, the data folder's lock) and the error names the
+    cell and that copy.
     """
     import tempfile
 
@@ -110,8 +116,9 @@ def run_notebook(
     except pm.PapermillExecutionError as exc:
         where = dst
         if keep_failed is not None and dst.exists():
-            keep_failed.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(dst, keep_failed)
+            with keep_lock():
+                keep_failed.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(dst, keep_failed)
             where = keep_failed
         raise ReportError(
             f"Notebook {src.name} gagal di sel {exc.exec_count}: {exc.ename}: {exc.evalue} "
@@ -291,7 +298,14 @@ def run_report(
                 with steps.step(f"notebook_{nb[:2]}", f"Menjalankan notebook {nb}"):
                     dst = review / nb
                     failed = settings.interim_root / month / f"gagal_{nb}"
-                    run_notebook(NOTEBOOK_DIR / nb, dst, params, progress, keep_failed=failed)
+                    run_notebook(
+                        NOTEBOOK_DIR / nb,
+                        dst,
+                        params,
+                        progress,
+                        keep_failed=failed,
+                        keep_lock=lambda: pipeline.data_lock(settings),
+                    )
                     executed[nb] = dst
             with steps.step("html", "Membuat HTML"):
                 from dtks_analysis.formatting import bulan_id
