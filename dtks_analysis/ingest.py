@@ -19,6 +19,10 @@ header row under a merged group cell (``PROGRAM`` over ``PKH BPNT PBI``) is merg
 header; a header row repeated inside the data is dropped (with a warning); two byte-identical
 files, and spreadsheets in formats that are not read (``.xlsb``, ``.ods``), stop the run;
 CSV rows with more fields than the header are accepted only when the extra fields are empty.
+Symlinked sub-folders and files are followed (a loop, a folder reached twice or a broken link
+stops the run); files above :data:`MAX_FILE_BYTES`, workbooks that unpack beyond
+:data:`MAX_XLSX_UNCOMPRESSED` or a big part compressed beyond :data:`MAX_ZIP_RATIO`, CSV cells
+longer than the csv module's field limit and NUL bytes in a CSV stop the run with a message.
 ``_row`` is an ``int64`` column (all other values are ``str`` or ``None``).
 
 Every :class:`IngestError` message names the file (and sheet / row / column where it applies),

@@ -310,10 +310,10 @@ def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) 
         (tmp / "cache.json").write_text(json.dumps({"key": key}))
         corr_tmp.mkdir(parents=True)
         corrections.write_worklists(checked.findings, cleaned, month, corr_tmp)
-        replace_dir(tmp, out)
         written = corr_tmp / month
         if written.is_dir():
             replace_dir(written, settings.corrections_root / month)
+        replace_dir(tmp, out)  # last: it holds the cache key, so a failure above redoes both
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(corr_tmp, ignore_errors=True)
