@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    from dtks_analysis.errors import known_errors
+    from dtks_analysis.errors import environment_message, known_errors
 
     try:
         return int(args.func(args) or 0)
@@ -194,6 +194,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except ParamsError as exc:  # pragma: no cover - covered by known_errors
         print(f"GAGAL: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:  # disk full, read-only folder, no permission: the machine's, not ours
+        message = environment_message(exc)
+        if message is None:
+            raise
+        print(f"GAGAL: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

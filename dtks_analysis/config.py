@@ -17,10 +17,67 @@ PACKAGE_DATA = Path(__file__).resolve().parent / "data"
 PARAMS_DIR = PROJ_ROOT / "params"
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+KABUPATEN_RE = re.compile(r"^\d{2}\.\d{2}$")
+BUNDLED_KABUPATEN = ("12.11",)
+"""Kabupaten whose village list is bundled in ``data/wilayah_dairi.csv`` (Dairi only, today)."""
+UMUR_MAKS_RANGE = (60, 150)
+BULAN_TREN_RANGE = (2, 24)
+"""A trend needs this month and at least one before it; more than two years is not a trend chart."""
 
 
 class ParamsError(ValueError):
     """A parameter file or value is wrong; the message names the file and key."""
+
+
+def short_repr(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters, so a message never echoes a huge value.
+
+    >>> short_repr("x" * 100, 10)
+    "'xxxxxx…(102 karakter)"
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: max(limit - 3, 1)]}…({len(text)} karakter)"
+
+
+class YamlAliasError(yaml.MarkedYAMLError):
+    """A YAML anchor (``&a``) or alias (``*a``): refused in parameter and ``sumber.yaml`` files."""
+
+
+class NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases.
+
+    Parameter files are short flat mappings: an alias is never needed there, and nested aliases
+    (a "billion laughs" bomb of a few hundred bytes) make any printout of the value explode.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 (see class)
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise YamlAliasError(
+                problem="anchor/alias YAML (&nama, *nama) tidak diizinkan (anchors and aliases "
+                "are not allowed)",
+                problem_mark=event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+def load_yaml_text(text: str) -> Any:
+    """Parse YAML text with :class:`NoAliasLoader` (raises ``yaml.YAMLError``)."""
+    return yaml.load(text, Loader=NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
+
+
+def shorten(text: str, limit: int = 300) -> str:
+    """``text`` cut to ``limit`` characters (``…`` marks the cut)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def yaml_error_text(exc: yaml.YAMLError) -> tuple[str, int | None]:
+    """The YAML error on one line, bounded, and its 1-based line (None if unknown)."""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    return shorten(" ".join(str(exc).split())), line
 
 
 def check_month(month: str) -> str:
@@ -31,7 +88,7 @@ def check_month(month: str) -> str:
     """
     if not isinstance(month, str) or not MONTH_RE.match(month):
         raise ParamsError(
-            f"Bulan tidak valid: {month!r}. Gunakan format YYYY-MM, mis. 2023-12 "
+            f"Bulan tidak valid: {short_repr(month)}. Gunakan format YYYY-MM, mis. 2023-12 "
             f"(invalid month, expected YYYY-MM)."
         )
     return month
@@ -136,11 +193,29 @@ _TYPES: dict[str, type] = {
 }
 
 
+MAX_PARAMS_BYTES = 1 << 20
+"""A parameter file is a few hundred bytes; anything above 1 MiB is not one."""
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
+    if path.stat().st_size > MAX_PARAMS_BYTES:
+        raise ParamsError(
+            f"{path}: berkas parameter terlalu besar ({path.stat().st_size} byte, batas "
+            f"{MAX_PARAMS_BYTES}) (params file too large)"
+        )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml_text(path.read_text(encoding="utf-8"))
+    except YamlAliasError as exc:
+        _, line = yaml_error_text(exc)
+        raise ParamsError(
+            f"{path}: baris {line}: anchor/alias YAML (&nama, *nama) tidak diizinkan di berkas "
+            f"parameter; tulis nilainya langsung (YAML anchors/aliases are not allowed)"
+        ) from None
     except yaml.YAMLError as exc:
-        raise ParamsError(f"{path}: bukan YAML yang valid (not valid YAML): {exc}") from exc
+        what, _ = yaml_error_text(exc)
+        raise ParamsError(f"{path}: bukan YAML yang valid (not valid YAML): {what}") from None
+    except UnicodeDecodeError as exc:
+        raise ParamsError(f"{path}: bukan teks UTF-8 (not UTF-8 text, byte {exc.start})") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -153,7 +228,7 @@ def _check_values(values: dict[str, Any], source: str) -> None:
         if key not in _TYPES:
             known = ", ".join(sorted(_TYPES))
             raise ParamsError(
-                f"{source}: kunci parameter tidak dikenal {key!r} (unknown params key). "
+                f"{source}: kunci parameter tidak dikenal {short_repr(key)} (unknown params key). "
                 f"Kunci yang dikenal: {known}"
             )
         want = _TYPES[key]
@@ -163,16 +238,56 @@ def _check_values(values: dict[str, Any], source: str) -> None:
         if not ok:
             raise ParamsError(
                 f"{source}: {key} harus bertipe {want.__name__}, bukan {type(val).__name__} "
-                f"({val!r}) (wrong type)"
+                f"({short_repr(val)}) (wrong type)"
             )
     if "min_cell" in values and values["min_cell"] < 1:
         raise ParamsError(f"{source}: min_cell harus >= 1 (got {values['min_cell']})")
+    for key, (lo, hi) in (("umur_maks", UMUR_MAKS_RANGE), ("bulan_tren", BULAN_TREN_RANGE)):
+        if key in values and not lo <= values[key] <= hi:
+            raise ParamsError(
+                f"{source}: {key} harus antara {lo} dan {hi} (got {values[key]}) "
+                f"({key} out of range {lo}..{hi})"
+            )
+    if "kabupaten_kode" in values:
+        _check_kabupaten(values["kabupaten_kode"], source)
     if "skema_hubungan" in values and values["skema_hubungan"] not in ("dtks", "dukcapil"):
         raise ParamsError(f"{source}: skema_hubungan harus 'dtks' atau 'dukcapil'")
     if "kunci_rumah_tangga" in values and values["kunci_rumah_tangga"] not in ("no_kk", "id_dtks"):
         raise ParamsError(f"{source}: kunci_rumah_tangga harus 'no_kk' atau 'id_dtks'")
     if "month" in values and values["month"] is not None:
         check_month(values["month"])
+
+
+def _known_kabupaten() -> dict[str, str]:
+    """Kemendagri kabupaten/kota code -> name, from ``data/kode_wilayah_kemendagri.csv``."""
+    import csv
+
+    with (PACKAGE_DATA / "kode_wilayah_kemendagri.csv").open(encoding="utf-8") as fh:
+        return {
+            r["kode"]: r["nama"] for r in csv.DictReader(fh) if r["tingkat"] == "kabupaten_kota"
+        }
+
+
+def _check_kabupaten(code: str, source: str) -> None:
+    """``NN.NN``, known to Kemendagri, and one whose village list is bundled (Dairi)."""
+    if not KABUPATEN_RE.match(code):
+        raise ParamsError(
+            f"{source}: kabupaten_kode harus berbentuk NN.NN (kode Kemendagri, mis. '12.11'), "
+            f"bukan {short_repr(code)} (kabupaten_kode must look like NN.NN)"
+        )
+    known = _known_kabupaten()
+    if code not in known:
+        raise ParamsError(
+            f"{source}: kabupaten_kode {code!r} tidak ada dalam daftar kode wilayah Kemendagri "
+            f"(unknown kabupaten code)"
+        )
+    if code not in BUNDLED_KABUPATEN:
+        raise ParamsError(
+            f"{source}: kabupaten_kode {code!r} ({known[code]}): daftar desa untuk kabupaten ini "
+            f"belum tersedia dalam paket (hanya {', '.join(BUNDLED_KABUPATEN)} Kabupaten Dairi); "
+            f"laporan tidak dibuat agar tidak terbit dengan nama/wilayah Dairi (village list of "
+            f"this kabupaten is not bundled yet)"
+        )
 
 
 def _resolve(p: str | Path, base: Path = PROJ_ROOT) -> Path:

@@ -19,6 +19,10 @@ header row under a merged group cell (``PROGRAM`` over ``PKH BPNT PBI``) is merg
 header; a header row repeated inside the data is dropped (with a warning); two byte-identical
 files, and spreadsheets in formats that are not read (``.xlsb``, ``.ods``), stop the run;
 CSV rows with more fields than the header are accepted only when the extra fields are empty.
+Symlinked sub-folders and files are followed (a loop, a folder reached twice or a broken link
+stops the run); files above :data:`MAX_FILE_BYTES`, workbooks that unpack beyond
+:data:`MAX_XLSX_UNCOMPRESSED` or a big part compressed beyond :data:`MAX_ZIP_RATIO`, CSV cells
+longer than the csv module's field limit and NUL bytes in a CSV stop the run with a message.
 ``_row`` is an ``int64`` column (all other values are ``str`` or ``None``).
 
 Every :class:`IngestError` message names the file (and sheet / row / column where it applies),
@@ -50,7 +54,18 @@ import yaml
 from tqdm import tqdm
 from xlsxwriter.utility import xl_col_to_name
 
-from dtks_analysis.config import PACKAGE_DATA, Settings, load_settings
+from dtks_analysis.config import (
+    MAX_PARAMS_BYTES,
+    PACKAGE_DATA,
+    Settings,
+    YamlAliasError,
+    load_settings,
+    load_yaml_text,
+    short_repr,
+    shorten,
+    yaml_error_text,
+)
+from dtks_analysis.fsutil import TreeError, walk_files
 from dtks_analysis.schema import (  # noqa: F401  (re-exported: part of the ingest API)
     CANONICAL,
     HEADER_MAP,
@@ -80,6 +95,18 @@ FILE_COLUMNS = (
 )
 HEADER_SCAN_ROWS = 20
 """The header is searched among this many first non-blank rows of a sheet."""
+MAX_FILE_BYTES = 256 << 20
+"""Largest extract file read (256 MiB). A whole kabupaten of ~130 000 persons is ~9 MB as .xlsx
+and ~35 MB as CSV; a bigger file is not an extract and would exhaust the memory."""
+MAX_XLSX_UNCOMPRESSED = 1 << 30
+"""Largest total uncompressed size of an .xlsx/.xlsm (1 GiB; the scale-1 sample's biggest
+workbook, the whole kabupaten in one sheet, holds 100 MB)."""
+MAX_ZIP_RATIO = 500
+"""Largest compression ratio of a big workbook part. Sample workbooks: at most 11.3; a sheet
+styled down to row 1,000,000 (blank rows, ``tests/test_ingest.py``): 343 at 55 MiB; deflate
+tops at ~1030, which crafted "zip bombs" reach."""
+ZIP_RATIO_MIN_BYTES = 128 << 20
+"""Parts smaller than this (128 MiB uncompressed) are not checked for their ratio."""
 
 
 class IngestError(Exception):
@@ -326,7 +353,7 @@ def _missing_required(rel: str, sheet: str | None, hdr: _Header, header_row: int
     if not missing:
         return
     want = ", ".join(LABELS[c] for c in missing)
-    found = ", ".join(t for t in hdr.texts if t)
+    found = shorten(", ".join(shorten(t, 40) for t in hdr.texts if t), 400)
     raise IngestError(
         f"{_where(rel, sheet)}: kolom wajib tidak ditemukan: {want} (header di baris "
         f"{header_row}). Kolom yang ditemukan: {found}. Tambahkan kolom tersebut atau perbaiki "
@@ -510,6 +537,7 @@ def _open_workbook(data: bytes, rel: str) -> pcal.CalamineWorkbook:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
+                _check_zip_sizes(zf.infolist(), rel)
         except (zipfile.BadZipFile, EOFError, ValueError) as exc:
             raise _err_reupload(
                 rel,
@@ -555,6 +583,39 @@ def _open_workbook(data: bytes, rel: str) -> pcal.CalamineWorkbook:
             f"file Excel rusak dan tidak dapat dibuka ({exc})",
             "corrupt workbook",
         ) from exc
+
+
+def _check_zip_sizes(entries: list[zipfile.ZipInfo], rel: str) -> None:
+    """Refuse a workbook that would unpack to absurd sizes (a "zip bomb") before reading it."""
+    total = sum(e.file_size for e in entries)
+    big = [e for e in entries if e.file_size >= ZIP_RATIO_MIN_BYTES]
+    worst = max(big, key=lambda e: e.file_size / max(e.compress_size, 1), default=None)
+    ratio = worst.file_size / max(worst.compress_size, 1) if worst is not None else 0.0
+    if total <= MAX_XLSX_UNCOMPRESSED and ratio <= MAX_ZIP_RATIO:
+        return
+    mib = total / (1 << 20)
+    raise IngestError(
+        f"{rel}: isi file Excel ini jika dibuka berukuran {mib:.0f} MiB (rasio kompresi "
+        f"{ratio:.0f}:1); batasnya {MAX_XLSX_UNCOMPRESSED >> 20} MiB dan rasio "
+        f"{MAX_ZIP_RATIO}:1. File ini tidak dibaca: kemungkinan rusak, berisi jutaan baris kosong "
+        f"berformat, atau sengaja dibuat ('zip bomb'). Buka di Excel, hapus baris/kolom kosong, "
+        f"simpan ulang, atau minta pengirim mengirim ulang. (workbook unpacks to {mib:.0f} MiB, "
+        f"compression ratio {ratio:.0f}:1, above the limits: not read)"
+    )
+
+
+def _check_file_size(path: Path, rel: str) -> None:
+    """Refuse a file larger than :data:`MAX_FILE_BYTES` before reading it into memory."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # reported by the read itself
+    if size > MAX_FILE_BYTES:
+        raise IngestError(
+            f"{rel}: file terlalu besar ({size / (1 << 20):.0f} MiB; batas "
+            f"{MAX_FILE_BYTES >> 20} MiB). Ekstrak satu kabupaten jauh lebih kecil; periksa "
+            f"apakah ini file yang benar. (file too large: {size} bytes, limit {MAX_FILE_BYTES})"
+        )
 
 
 def _sheet_formula_count(data: bytes, sheet: str) -> int:
@@ -648,10 +709,13 @@ def _decode(data: bytes, rel: str) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise _encoding_error(rel, data, exc) from exc
-    if b"\x00" in data[:65536]:
+    nul = data.find(b"\x00")
+    if nul >= 0:  # anywhere in the file: csv (Python >= 3.11) would take it as a character
+        line = data[:nul].count(b"\n") + 1
         raise IngestError(
-            f"{rel}: berisi byte biner (NUL), bukan file teks CSV. Ekspor ulang dari aplikasi "
-            f"sebagai 'CSV UTF-8'. (binary content, not a CSV text file: export again as CSV UTF-8)"
+            f"{rel}: berisi byte biner (NUL) di baris {line}, bukan file teks CSV (mungkin rusak "
+            f"saat disalin). Ekspor ulang dari aplikasi sebagai 'CSV UTF-8'. (binary content (NUL "
+            f"byte) at line {line}, not a CSV text file: export again as CSV UTF-8)"
         )
     try:
         return data.decode("utf-8"), "utf-8"
@@ -686,12 +750,29 @@ def _csv_records(text: str, delim: str, rel: str) -> tuple[list[list[str]], list
             lines.append(prev + 1)
             prev = reader.line_num
     except csv.Error as exc:
+        if _is_field_limit(exc):
+            raise _field_too_large(rel, prev + 1) from None
         raise IngestError(
             f'{rel}: format CSV rusak mulai baris {prev + 1} ({exc}). Periksa tanda kutip (") '
             f"yang tidak ditutup atau salah letak, lalu ekspor ulang file CSV. (malformed CSV from "
             f"line {prev + 1}: check unbalanced quotes and export again)"
         ) from exc
     return rows, lines
+
+
+def _is_field_limit(exc: csv.Error) -> bool:
+    return "field larger than field limit" in str(exc)
+
+
+def _field_too_large(rel: str, line: int) -> IngestError:
+    limit = csv.field_size_limit()
+    return IngestError(
+        f"{rel}: baris {line} berisi satu sel lebih panjang dari {limit} karakter; file "
+        f'ekstrak tidak pernah berisi sel sepanjang itu (biasanya tanda kutip (") yang tidak '
+        f"ditutup, atau file rusak). Perbaiki baris tersebut atau ekspor ulang file CSV. "
+        f"(line {line} holds a field longer than {limit} characters: unbalanced quote or "
+        f"damaged file)"
+    )
 
 
 def _pick_delimiter(text: str, rel: str) -> tuple[str, str]:
@@ -703,9 +784,12 @@ def _pick_delimiter(text: str, rel: str) -> tuple[str, str]:
         return m.group(1), "\n" + text[first_nl + 1 :] if first_nl >= 0 else ""
     best: tuple[int, int, str] | None = None
     for d in _DELIMITERS:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=d)
         try:
-            sample = list(islice(csv.reader(io.StringIO(text, newline=""), delimiter=d), 60))
-        except csv.Error:
+            sample = list(islice(reader, 60))
+        except csv.Error as exc:
+            if _is_field_limit(exc):
+                raise _field_too_large(rel, reader.line_num) from None
             continue
         hdr = _find_header(sample, rel)
         if hdr is None:
@@ -782,6 +866,7 @@ def _sha256(data: bytes) -> str:
 
 def _read_file(path: Path, rel: str, scheme: str) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """One extract file -> (records, files rows, warnings)."""
+    _check_file_size(path, rel)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -797,12 +882,19 @@ def _read_file(path: Path, rel: str, scheme: str) -> tuple[pd.DataFrame, pd.Data
     digest = _sha256(data)
     suffix = path.suffix.lower()
     warnings: list[str] = []
-    if suffix in CSV_SUFFIXES:
-        tables, warnings = _read_csv(data, rel, scheme)
-        kind = "CSV"
-    else:
-        tables = _read_excel(data, rel, scheme)
-        kind = "Excel"
+    try:
+        if suffix in CSV_SUFFIXES:
+            tables, warnings = _read_csv(data, rel, scheme)
+            kind = "CSV"
+        else:
+            tables = _read_excel(data, rel, scheme)
+            kind = "Excel"
+    except MemoryError:
+        raise IngestError(
+            f"{rel}: memori tidak cukup untuk membaca file ini ({len(data)} byte). Periksa apakah "
+            f"file berisi baris/kolom kosong berformat sampai jauh ke bawah/kanan; hapus, simpan "
+            f"ulang, lalu jalankan lagi. (out of memory while reading this file)"
+        ) from None
     with_header = [t for t in tables if t.status in ("ok", "headeronly")]
     if not with_header:
         if all(t.status == "empty" for t in tables):
@@ -989,7 +1081,7 @@ def check_region(records: pd.DataFrame, rel: str, settings: Settings) -> list[st
         uniq = pd.Series(kab.unique(), dtype=object)
         ok = _matches(uniq, keys["kabupaten"], _KAB_PREFIX).to_numpy()
         if not ok.any():
-            shown = ", ".join(map(str, uniq[:5]))
+            shown = shorten(", ".join(shorten(str(v), 60) for v in uniq[:5]))
             raise IngestError(
                 f"{rel}: data untuk kabupaten lain: kolom KABUPATEN/KOTA berisi {shown}, bukan "
                 f"{target}. Keluarkan file ini dari folder bulan (atau periksa isinya). "
@@ -1000,7 +1092,8 @@ def check_region(records: pd.DataFrame, rel: str, settings: Settings) -> list[st
             n = int(kab.isin(bad).sum())
             warnings.append(
                 f"{rel}: {n} baris dengan KABUPATEN/KOTA selain {target} "
-                f"({', '.join(sorted(map(str, bad))[:5])}) (rows naming another kabupaten)"
+                f"({shorten(', '.join(sorted(shorten(str(v), 60) for v in bad)[:5]))}) "
+                f"(rows naming another kabupaten)"
             )
     kec = records["kecamatan"].dropna()
     if len(kec) and keys["kecamatan"]:
@@ -1008,7 +1101,7 @@ def check_region(records: pd.DataFrame, rel: str, settings: Settings) -> list[st
         if not _matches(uk, keys["kecamatan"], _KEC_PREFIX).any():
             desa = pd.Series(records["desa"].dropna().unique(), dtype=object)
             if not len(desa) or not _matches(desa, keys["desa"], _DESA_PREFIX).any():
-                shown = ", ".join(map(str, uk[:5]))
+                shown = shorten(", ".join(shorten(str(v), 60) for v in uk[:5]))
                 raise IngestError(
                     f"{rel}: data untuk wilayah lain: tidak satu pun nama KECAMATAN ({shown}) "
                     f"maupun DESA/KELURAHAN di file ini ada di {target}. Keluarkan file ini dari "
@@ -1029,8 +1122,19 @@ def _read_sumber(month_dir: Path, default: str) -> tuple[dict[str, str], Path | 
         f'files:\n  "kiriman/Sidikalang.xlsx": {{skema_hubungan: dukcapil}}\n'
         f"(sumber.yaml is malformed)"
     )
+    if p.stat().st_size > MAX_PARAMS_BYTES:
+        raise IngestError(
+            f"{p}: berkas terlalu besar ({p.stat().st_size} byte, batas {MAX_PARAMS_BYTES}); "
+            f"sumber.yaml hanya berisi daftar file dan skemanya (sumber.yaml too large)"
+        )
     try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+        doc = load_yaml_text(p.read_text(encoding="utf-8"))
+    except YamlAliasError as exc:
+        _, line = yaml_error_text(exc)
+        raise IngestError(
+            f"{p}: baris {line}: anchor/alias YAML (&nama, *nama) tidak diizinkan; tulis skema "
+            f"setiap file secara langsung (YAML anchors/aliases are not allowed)"
+        ) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" di baris {mark.line + 1}" if mark is not None else ""
@@ -1050,22 +1154,26 @@ def _read_sumber(month_dir: Path, default: str) -> tuple[dict[str, str], Path | 
         skema = spec.get("skema_hubungan", default)
         if skema not in SKEMA:
             raise IngestError(
-                f"{p}: skema_hubungan untuk '{rel}' harus 'dtks' atau 'dukcapil', bukan "
-                f"{skema!r}. (skema_hubungan must be dtks or dukcapil)"
+                f"{p}: skema_hubungan untuk {short_repr(rel)} harus 'dtks' atau 'dukcapil', "
+                f"bukan {short_repr(skema)}. (skema_hubungan must be dtks or dukcapil)"
             )
         out[str(rel).replace("\\", "/").removeprefix("./")] = skema
     return out, p
 
 
 def list_extracts(month_dir: Path) -> tuple[list[tuple[Path, str]], list[str]]:
-    """Extract files under a month folder, sorted by relative POSIX path; and ignored files."""
+    """Extract files under a month folder, sorted by relative POSIX path; and ignored files.
+
+    Symlinked sub-folders are followed (:func:`dtks_analysis.fsutil.walk_files`, also used for
+    the cache key), hidden entries and ``~$`` lock files skipped.
+    """
     found: list[tuple[Path, str]] = []
     ignored: list[str] = []
-    for p in month_dir.rglob("*"):
-        rel = p.relative_to(month_dir).as_posix()
-        parts = rel.split("/")
-        if any(part.startswith((".", "~$")) for part in parts) or not p.is_file():
-            continue
+    try:
+        listing = walk_files(month_dir)
+    except TreeError as exc:
+        raise IngestError(str(exc)) from None
+    for p, rel in listing:
         if p.suffix.lower() in EXCEL_SUFFIXES + CSV_SUFFIXES:
             found.append((p, rel))
         elif rel != SUMBER_FILE:

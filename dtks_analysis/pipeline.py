@@ -3,18 +3,22 @@ build the published tables from every month present up to the report month."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+import os
 import re
 import shutil
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from dtks_analysis import __version__
+from dtks_analysis import __version__, locks
 from dtks_analysis.config import (
     MONTH_RE,
     ParamsError,
@@ -23,7 +27,7 @@ from dtks_analysis.config import (
     month_end,
     previous_month,
 )
-from dtks_analysis.fsutil import replace_dir
+from dtks_analysis.fsutil import TreeError, replace_dir, walk_files
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +81,17 @@ def available_months(settings: Settings) -> list[str]:
     if not root.is_dir():
         return []
     return sorted(
-        p.name
-        for p in root.iterdir()
-        if p.is_dir() and MONTH_RE.match(p.name) and any(q.is_file() for q in p.rglob("*"))
+        p.name for p in root.iterdir() if p.is_dir() and MONTH_RE.match(p.name) and _has_files(p)
     )
+
+
+def _has_files(folder: Path) -> bool:
+    """True if the month folder holds a file (a folder that cannot be listed counts as holding
+    files: reading the month then stops with the listing's message)."""
+    try:
+        return bool(walk_files(folder))
+    except TreeError:
+        return True
 
 
 def resolve_month(month: str | None, settings: Settings) -> str:
@@ -119,13 +130,15 @@ def sha256_file(path: Path) -> str:
 
 
 def input_files(settings: Settings, month: str) -> dict[str, str]:
-    """Relative path -> sha256 of every file in the month's raw folder."""
-    root = month_dir(settings, month)
-    return {
-        p.relative_to(root).as_posix(): sha256_file(p)
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.name.startswith(("~$", "."))
-    }
+    """Relative path -> sha256 of every file the month's ingest sees (same listing, symlinked
+    folders followed), plus ``sumber.yaml`` and ignored files: the month's cache key."""
+    from dtks_analysis.ingest import IngestError
+
+    try:
+        listing = walk_files(month_dir(settings, month))
+    except TreeError as exc:
+        raise IngestError(str(exc)) from None
+    return {rel: sha256_file(p) for p, rel in listing}
 
 
 def code_fingerprint() -> str:
@@ -197,6 +210,26 @@ def interim_dir(settings: Settings, month: str) -> Path:
     return settings.interim_root / month
 
 
+DATA_LOCK = ".dtks-data.lock"
+
+
+@contextlib.contextmanager
+def data_lock(settings: Settings) -> Iterator[None]:
+    """Hold the data folder's lock (``<data_dir>/.dtks-data.lock``) while writing interim and
+    corrections; wait, with a message, while another run holds it. Nested use passes."""
+
+    def waiting(holder: dict) -> None:
+        print(
+            f"[dtks] menunggu proses lain (PID {holder.get('pid') or '?'}) yang sedang menulis "
+            f"{settings.data_dir} ... (waiting for another run writing the data folder)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    with locks.file_lock(settings.data_dir / DATA_LOCK, wait=waiting):
+        yield
+
+
 def prepare_month(
     month: str, settings: Settings, progress: bool = False, force: bool = False
 ) -> MonthData:
@@ -204,8 +237,20 @@ def prepare_month(
 
     Reuses ``data/interim/<month>/`` when the month's input files, the code and the
     relevant parameters are unchanged. Raises IngestError / ParamsError on bad input,
-    leaving earlier interim data untouched.
+    leaving earlier interim data untouched. Runs under :func:`data_lock`.
     """
+    with data_lock(settings):
+        return _prepare_month(month, settings, progress, force)
+
+
+def _remove_temporaries(folder: Path, month: str) -> None:
+    """Temporary folders of ``month`` left by killed runs (call under the data lock)."""
+    if folder.is_dir():
+        for stale in folder.glob(f".{month}.tmp*"):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) -> MonthData:
     from dtks_analysis import clean, corrections, households, ingest, validate
 
     inputs = input_files(settings, month)
@@ -249,32 +294,29 @@ def prepare_month(
         "inputs": inputs,
     }
 
-    tmp = out.with_name(f".{month}.tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    _to_parquet(checked.persons, tmp / "persons.parquet")
-    _to_parquet(hh, tmp / "households.parquet")
-    _to_parquet(checked.findings, tmp / "findings.parquet")
-    _to_parquet(result.files, tmp / "files.parquet")
     villages = checked.summary_by_village()
-    _to_parquet(villages, tmp / "villages.parquet")
-    (tmp / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True))
-    (tmp / "cache.json").write_text(json.dumps({"key": key}))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    replace_dir(tmp, out)
-
-    corr_root = settings.corrections_root
-    corr_tmp = corr_root / f".{month}.tmp"
-    if corr_tmp.exists():
-        shutil.rmtree(corr_tmp)
-    corr_tmp.mkdir(parents=True)
-    corrections.write_worklists(checked.findings, cleaned, month, corr_tmp)
-    written = corr_tmp / month
-    final = corr_root / month
-    if written.is_dir():
-        replace_dir(written, final)
-    shutil.rmtree(corr_tmp, ignore_errors=True)
+    _remove_temporaries(out.parent, month)
+    _remove_temporaries(settings.corrections_root, month)
+    tmp = out.with_name(f".{month}.tmp-{os.getpid()}")
+    corr_tmp = settings.corrections_root / f".{month}.tmp-{os.getpid()}"
+    try:
+        tmp.mkdir(parents=True)
+        _to_parquet(checked.persons, tmp / "persons.parquet")
+        _to_parquet(hh, tmp / "households.parquet")
+        _to_parquet(checked.findings, tmp / "findings.parquet")
+        _to_parquet(result.files, tmp / "files.parquet")
+        _to_parquet(villages, tmp / "villages.parquet")
+        (tmp / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True))
+        (tmp / "cache.json").write_text(json.dumps({"key": key}))
+        corr_tmp.mkdir(parents=True)
+        corrections.write_worklists(checked.findings, cleaned, month, corr_tmp)
+        written = corr_tmp / month
+        if written.is_dir():
+            replace_dir(written, settings.corrections_root / month)
+        replace_dir(tmp, out)  # last: it holds the cache key, so a failure above redoes both
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(corr_tmp, ignore_errors=True)
     return MonthData(month, checked.persons, hh, checked.findings, result.files, summary, villages)
 
 
@@ -352,8 +394,9 @@ def load_month(month: str, settings: Settings, full: bool = True) -> MonthData:
 
 def prepare_months(until: str, settings: Settings, progress: bool = False) -> dict[str, MonthData]:
     """Bring every month present up to ``until`` (inclusive) up to date, in order."""
-    months = [m for m in available_months(settings) if m <= until]
-    return {m: prepare_month(m, settings, progress=progress) for m in months}
+    with data_lock(settings):
+        months = [m for m in available_months(settings) if m <= until]
+        return {m: prepare_month(m, settings, progress=progress) for m in months}
 
 
 # -- tables -----------------------------------------------------------------------------

@@ -16,12 +16,14 @@ classes. ``jupyter nbconvert --to dtks_pdf nb.ipynb`` uses :class:`DtksPDFExport
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,7 @@ __all__ = [
     "BrowserNotFound",
     "DtksPDFExporter",
     "PdfRenderError",
+    "RenderError",
     "add_page_numbers",
     "find_browser",
     "has_page_numbers",
@@ -60,7 +63,11 @@ class BrowserNotFound(RuntimeError):
     """No Chromium-family browser to print the PDF with; the message says what to install."""
 
 
-class PdfRenderError(RuntimeError):
+class RenderError(RuntimeError):
+    """Rendering the report (HTML or PDF) failed; the message says what and how to fix it."""
+
+
+class PdfRenderError(RenderError):
     """The browser ran but wrote no usable PDF; the message carries the browser's stderr."""
 
 
@@ -240,23 +247,68 @@ def _browser_command(browser: str, html_path: Path, pdf_path: Path, profile: Pat
     ]
 
 
+def _load_prctl() -> Any:
+    """libc ``prctl`` (Linux), resolved before any fork; None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _load_prctl()
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> Any:
+    """``preexec_fn`` for the browser: the kernel SIGKILLs it when this process dies (Linux).
+
+    A run killed with SIGKILL runs no ``finally``; without this the headless browser is left
+    running. (Its own helper processes exit when the browser's pipes close.)
+    """
+
+    def setup() -> None:
+        if _PRCTL is not None:
+            _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the run died before prctl took effect
+            os._exit(1)
+
+    return setup
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
 def _run_browser(cmd: list[str], timeout: float) -> tuple[int, str]:
-    """Run the browser in its own process group; kill the whole group on timeout."""
+    """Run the browser in its own process group that dies with this process; kill the whole
+    group on timeout or on any interruption."""
     proc = subprocess.Popen(
         cmd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=_die_with_parent(os.getpid()),  # noqa: PLW1509 (prctl only, no locks)
     )
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+        _kill_group(proc)
         out, err = proc.communicate()
         raise PdfRenderError(
             f"Browser tidak selesai dalam {timeout} detik (timed out) saat mencetak PDF: "
             f"{' '.join(cmd[:1] + cmd[-1:])}\n{_tail(err)}"
         ) from None
+    except BaseException:
+        _kill_group(proc)
+        proc.wait()
+        raise
+    finally:
+        _kill_group(proc)  # helpers (GPU, renderer) left behind by the browser
     return proc.returncode, _tail(err + out)
 
 

@@ -16,12 +16,12 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from dtks_analysis import __version__
+from dtks_analysis import __version__, locks
 from dtks_analysis.config import PROJ_ROOT, Settings
 from dtks_analysis.fsutil import replace_dir
 
@@ -41,48 +41,30 @@ class LockedError(ReportError):
 
 
 # -- locking ----------------------------------------------------------------------
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 @contextlib.contextmanager
 def month_lock(out_dir: Path, month: str) -> Iterator[Path]:
-    """Refuse a second concurrent run of the same month (stale locks of dead runs are taken over)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """Refuse a second concurrent run of the same month into the same out-dir.
+
+    An ``fcntl.flock`` on ``<out_dir>/.<month>.lock`` (:mod:`dtks_analysis.locks`): released by
+    the kernel when the run dies, so a lock file left by a killed run, or one naming a PID that
+    a reboot gave to another process, never blocks.
+    """
     lock = out_dir / f".{month}.lock"
-    for _ in range(2):
+    with contextlib.ExitStack() as stack:
         try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            try:
-                pid = int(lock.read_text().strip() or 0)
-            except (OSError, ValueError):
-                pid = 0
-            if pid and _pid_alive(pid):
-                raise LockedError(
-                    f"Laporan {month} sedang dibuat oleh proses lain (PID {pid}); tunggu sampai "
-                    f"selesai (another run of {month} holds {lock})."
-                ) from None
-            lock.unlink(missing_ok=True)  # stale: its process is gone
-            continue
-        with os.fdopen(fd, "w") as fh:
-            fh.write(str(os.getpid()))
-        break
-    try:
+            stack.enter_context(locks.file_lock(lock))
+        except locks.LockBusy as busy:
+            pid = busy.holder.get("pid") or "?"
+            raise LockedError(
+                f"Laporan {month} sedang dibuat oleh proses lain (PID {pid}); tunggu sampai "
+                f"selesai (another run of {month} holds {lock})."
+            ) from None
         yield lock
-    finally:
-        lock.unlink(missing_ok=True)
 
 
 # -- publication -------------------------------------------------------------------------
 def recover(out_dir: Path, month: str) -> None:
-    """Finish or undo a publication interrupted between its two renames."""
+    """Finish or undo a publication interrupted between its two renames (call under the lock)."""
     final = out_dir / month
     old = out_dir / f".{month}.old"
     if old.exists() and not final.exists():
@@ -90,9 +72,8 @@ def recover(out_dir: Path, month: str) -> None:
     elif old.exists():
         shutil.rmtree(old)
     for stale in out_dir.glob(f".{month}.staging-*"):
-        pid = stale.name.rsplit("-", 1)[-1]
-        if not (pid.isdigit() and _pid_alive(int(pid))):
-            shutil.rmtree(stale, ignore_errors=True)
+        # called under month_lock: no other run of this month writes here, whatever its PID
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def publish(staging: Path, out_dir: Path, month: str) -> Path:
@@ -104,12 +85,18 @@ def publish(staging: Path, out_dir: Path, month: str) -> Path:
 
 # -- notebooks ----------------------------------------------------------------------
 def run_notebook(
-    src: Path, dst: Path, parameters: dict, progress: bool, keep_failed: Path | None = None
+    src: Path,
+    dst: Path,
+    parameters: dict,
+    progress: bool,
+    keep_failed: Path | None = None,
+    keep_lock: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext,
 ) -> None:
     """Execute ``src`` into ``dst`` with papermill on the ``dtks`` kernel.
 
     On failure the executed notebook is copied to ``keep_failed`` (under ``data/``: it may
-    show data) and the error names the cell and that copy.
+    show data; written under ``keep_lock()``, the data folder's lock) and the error names the
+    cell and that copy.
     """
     import tempfile
 
@@ -130,8 +117,9 @@ def run_notebook(
     except pm.PapermillExecutionError as exc:
         where = dst
         if keep_failed is not None and dst.exists():
-            keep_failed.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(dst, keep_failed)
+            with keep_lock():
+                keep_failed.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(dst, keep_failed)
             where = keep_failed
         raise ReportError(
             f"Notebook {src.name} gagal di sel {exc.exec_count}: {exc.ename}: {exc.evalue} "
@@ -323,7 +311,14 @@ def run_report(
                 with steps.step(f"notebook_{nb[:2]}", f"Menjalankan notebook {nb}"):
                     dst = review / nb
                     failed = settings.interim_root / month / f"gagal_{nb}"
-                    run_notebook(NOTEBOOK_DIR / nb, dst, params, progress, keep_failed=failed)
+                    run_notebook(
+                        NOTEBOOK_DIR / nb,
+                        dst,
+                        params,
+                        progress,
+                        keep_failed=failed,
+                        keep_lock=lambda: pipeline.data_lock(settings),
+                    )
                     executed[nb] = dst
             with steps.step("html", "Membuat HTML"):
                 from dtks_analysis.formatting import bulan_id

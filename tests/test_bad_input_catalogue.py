@@ -143,6 +143,47 @@ def _dated_other_month(m: Path) -> None:
     (m / "kiriman_desa_2023-11.csv").write_text(_csv())
 
 
+BOMB = "".join(  # 9 levels of 9 YAML aliases: 9**9 strings from ~400 bytes
+    f"{a}: &{a} [{', '.join([f'*{p}'] * 9) if p else ', '.join(['lol'] * 9)}]\n"
+    for p, a in zip(["", *"abcdefgh"], "abcdefghi", strict=True)
+)
+
+
+def _sumber_alias_bomb(m: Path) -> None:
+    (m / "sumber.yaml").write_text(BOMB + 'files:\n  "a.csv": {skema_hubungan: *i}\n')
+
+
+def _zip_bomb(m: Path) -> None:
+    """200 MB of sheet XML packed into ~0.2 MB."""
+    with zipfile.ZipFile(io.BytesIO(_xlsx([HEADER, *ROWS]))) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        b"</sheetData>", b" " * (200 << 20) + b"</sheetData>"
+    )
+    with zipfile.ZipFile(m / "Bom.xlsx", "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+def _huge_field(m: Path) -> None:
+    rows = [ROWS[0], [*ROWS[1][:2], "X" * 10_000_000, *ROWS[1][3:]]]
+    (m / "Panjang.csv").write_text(_csv(HEADER, rows))
+
+
+def _nul_late(m: Path) -> None:
+    data = _csv(HEADER, ROWS * 500).encode()
+    (m / "Nul.csv").write_bytes(data + b"1211\x00" + ",".join(ROWS[0][1:]).encode() + b"\n")
+
+
+def _symlink_loop(m: Path) -> None:
+    (m / "kiriman" / "ulang").symlink_to(m, target_is_directory=True)
+
+
+def _broken_symlink(m: Path) -> None:
+    (m / "Desa_Hilang.xlsx").symlink_to(m / "tidak_ada" / "Desa_Hilang.xlsx")
+
+
 # (id, mutate the month folder, extra CLI args, words expected in the message)
 CASES: list[tuple[str, Callable[[Path], None] | None, list[str], list[str]]] = [
     ("missing-folder", None, ["--month", "2024-02"], ["2024-02", "tidak ada"]),
@@ -200,6 +241,18 @@ CASES: list[tuple[str, Callable[[Path], None] | None, list[str], list[str]]] = [
     ("params-wrong-type", "params:min_cell: tiga\n", [], ["min_cell", "int"]),
     ("params-min-cell-zero", "params:min_cell: 0\n", [], ["min_cell", ">= 1"]),
     ("params-not-yaml", "params:min_cell: [\n", [], ["YAML"]),
+    ("params-alias-bomb", "params:" + BOMB + "min_cell: *i\n", [], ["anchor/alias", "baris 1"]),
+    ("sumber-alias-bomb", _sumber_alias_bomb, [], ["sumber.yaml", "anchor/alias"]),
+    ("params-umur-maks", "params:umur_maks: -5\n", [], ["umur_maks", "60 dan 150"]),
+    ("params-bulan-tren", "params:bulan_tren: 0\n", [], ["bulan_tren", "2 dan 24"]),
+    ("params-kabupaten-format", "params:kabupaten_kode: '1211'\n", [], ["NN.NN"]),
+    ("params-kabupaten-unknown", "params:kabupaten_kode: '99.99'\n", [], ["99.99"]),
+    ("params-kabupaten-not-bundled", "params:kabupaten_kode: '12.12'\n", [], ["belum tersedia"]),
+    ("zip-bomb", _zip_bomb, [], ["Bom.xlsx", "zip bomb"]),
+    ("ten-mb-field", _huge_field, [], ["Panjang.csv", "baris 3", "131072"]),
+    ("nul-after-64k", _nul_late, [], ["Nul.csv", "NUL", "baris 1002"]),
+    ("symlink-loop", _symlink_loop, [], ["kiriman/ulang", "symlink"]),
+    ("broken-symlink", _broken_symlink, [], ["Desa_Hilang.xlsx", "rusak"]),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -50,30 +51,46 @@ def test_killed_run_leaves_previous_outputs_intact(published, step):
     assert not (out / f".{MONTH}.lock").exists()
 
 
+def _hold_lock(lock: Path) -> subprocess.Popen:
+    """A live process holding ``lock`` (flock, as a running report does) until killed."""
+    code = (
+        "import fcntl, os, sys, time\n"
+        "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+        "os.write(fd, str(os.getpid()).encode())\n"
+        "print('held', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code, str(lock)], stdout=subprocess.PIPE)
+    assert proc.stdout.readline().strip() == b"held"
+    return proc
+
+
 def test_concurrent_run_is_refused(tmp_path):
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    holder = _hold_lock(tmp_path / f".{MONTH}.lock")
     try:
-        (tmp_path / f".{MONTH}.lock").write_text(str(sleeper.pid))
-        with pytest.raises(LockedError, match="sedang dibuat"), month_lock(tmp_path, MONTH):
+        with (
+            pytest.raises(LockedError, match=f"sedang dibuat.*PID {holder.pid}"),
+            month_lock(tmp_path, MONTH),
+        ):
             pass
     finally:
-        sleeper.kill()
-        sleeper.wait()
-    # the holder is gone: its stale lock is taken over
+        holder.kill()
+        holder.wait()
+    # the holder is gone: the kernel released its lock, which is taken over
     with month_lock(tmp_path, MONTH) as lock:
-        assert lock.read_text() == str(os.getpid())
+        assert json.loads(lock.read_text())["pid"] == os.getpid()
     assert not lock.exists()
 
 
 def test_lock_message_via_cli(published, capsys):
     root, out = published
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    holder = _hold_lock(out / f".{MONTH}.lock")
     try:
-        (out / f".{MONTH}.lock").write_text(str(sleeper.pid))
         code = main(["report", "--raw-dir", str(root / "raw"), "--out-dir", str(out), "-q"])
     finally:
-        sleeper.kill()
-        sleeper.wait()
+        holder.kill()
+        holder.wait()
         (out / f".{MONTH}.lock").unlink(missing_ok=True)
     assert code == 2
     assert "sedang dibuat" in capsys.readouterr().err
