@@ -90,7 +90,8 @@ def ringkasan(
         f"tidak menerima satu pun dari ketiga program."
     )
     if len(nonrespon):
-        n_hh = int(nonrespon["rumah_tangga"].sum())
+        # the kabupaten total (village counts of small villages are suppressed)
+        n_hh = int(tot["rt_imputasi"])
         names = ", ".join(nonrespon["desa"].astype(str).tolist()[:5])
         more = "" if len(nonrespon) <= 5 else f" dan {len(nonrespon) - 5} lainnya"
         out.append(
