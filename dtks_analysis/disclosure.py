@@ -243,7 +243,12 @@ def _protect_lp(
         pub[cols] = pub[cols].astype("Float64").round().astype("Int64")
         pub["kode_kecamatan"] = groups[rows]
         primer = pd.DataFrame(prim[rows], index=pub.index, columns=cols) if strong else None
-        cur = dlp.BulanTerbit(month, pub, totals, primer, dibawa, set(turun))
+        known = None
+        unnamed: set[str] = set()
+        if dibawa is not None:
+            known = named_carried(pub, dibawa)
+            unnamed = {groups[rows[0]]} if dibawa & set(pub["kode_desa"].dropna()) - known else set()
+        cur = dlp.BulanTerbit(month, pub, totals, primer, known, set(turun), unnamed)
         if sebelumnya is None or not dibawa:
             return [cur]
         p = sebelumnya.desa
@@ -254,22 +259,31 @@ def _protect_lp(
             sebelumnya.total,
             sebelumnya.primer[keep] if strong and sebelumnya.primer is not None else None,
             sebelumnya.dibawa,
+            set(),
+            sebelumnya.tanpa_nama,
         )
         return [prev, cur]
 
-    def systems(rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarray, np.ndarray]:
-        """Strong and weak systems of a kecamatan (built once; ``nilai`` set per trial)."""
-        every = np.ones_like(hidden)
-        strong = dlp.build(months(every, rows, True), min_cell)
+    cache: dict[tuple, tuple] = {}
+
+    def systems(h: np.ndarray, rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarray, np.ndarray]:
+        """Strong and weak systems of a kecamatan (built once per set of named carried
+        villages, which decides the constraints; ``nilai`` is set per trial)."""
+        ms = months(h, rows, True)
+        key = (rows[0], frozenset(ms[-1].dibawa or ()), frozenset(ms[-1].tanpa_nama))
+        if key in cache:
+            return cache[key]
+        strong = dlp.build(ms, min_cell)
         cell = strong[0]
         weak = (cell.assign(lo=0.0, hi=np.inf), strong[1], strong[2])
         cur = np.flatnonzero((cell["bulan"] == month).to_numpy())
         r = cell["baris"].to_numpy()[cur].astype(int)
         c = cell["kolom"].map(cols.index).to_numpy()[cur]
-        return [strong, weak], cur, r, c
+        cache[key] = ([strong, weak], cur, r, c)
+        return cache[key]
 
-    def disclosed(h: np.ndarray, sy, model: dict, only=None) -> pd.DataFrame:
-        pair, cur, r, c = sy
+    def disclosed(h: np.ndarray, rows: np.ndarray, model: dict, only=None) -> pd.DataFrame:
+        pair, cur, r, c = systems(h, rows)
         parts = []
         for k, strong in enumerate((True, False)):
             cell = pair[k][0]
@@ -293,9 +307,8 @@ def _protect_lp(
         rows = np.flatnonzero(groups == g)
         model: dict[tuple, str] = {}
         checked: set[tuple] = set()
-        sy = systems(rows)
         while True:
-            bad = disclosed(hidden, sy, model)
+            bad = disclosed(hidden, rows, model)
             if bad.empty:
                 break
             r0 = bad.iloc[0]
@@ -306,7 +319,7 @@ def _protect_lp(
             if (key, cur_model) not in checked:
                 every = hidden.copy()
                 every[rows] |= ~fixed[rows]
-                if not disclosed(every, sy, model, only).empty:
+                if not disclosed(every, rows, model, only).empty:
                     nxt = "lemah" if cur_model == "kuat" else "tidak"
                     model[key] = nxt
                     (lemah if nxt == "lemah" else tidak).append(f"{g}/{r0['kolom']}")
@@ -333,7 +346,7 @@ def _protect_lp(
             for r, c in options:
                 trial = hidden.copy()
                 trial[r, c] = True
-                if disclosed(trial, sy, model, only).empty:
+                if disclosed(trial, rows, model, only).empty:
                     pick = (r, c)
                     break
             if pick is None and options:
@@ -519,13 +532,37 @@ def audit(
     return res.astype({"lo": "float64", "hi": "float64"})
 
 
+LAIN = "Desa/kelurahan lain (disembunyikan)"
+
+
+def named_carried(published: pd.DataFrame, dibawa: set[str]) -> set[str]:
+    """Carried villages that may be named: ``rumah_tangga`` and ``rt_imputasi`` published.
+
+    A named carried village tells the reader ``rt_imputasi = rumah_tangga`` and that its cells
+    equal last month's; with a hidden count the name would pin it to the kecamatan's
+    published ``rt_imputasi`` total when it is the only one there.
+    """
+    pub = published[published["kode_desa"].fillna("").isin(dibawa)]
+    shown = pub["rumah_tangga"].notna() & pub["rt_imputasi"].notna()
+    return set(pub.loc[shown.to_numpy(), "kode_desa"])
+
+
 def nonrespon_published(nonrespon: pd.DataFrame, rekap_desa: pd.DataFrame) -> pd.DataFrame:
-    """The non-response table as published: its ``rumah_tangga`` of a village is that
-    village's ``rt_imputasi`` in the suppressed ``rekap_desa`` (same cells, same mask: hidden
-    there, ``<NA>`` here)."""
+    """The non-response table as published, protected together with ``rekap_desa``.
+
+    A village whose cells are published there is named with its ``rumah_tangga`` (= its
+    ``rt_imputasi``). The others are not named: one row per kecamatan, ``desa`` =
+    :data:`LAIN`, empty ``kode_desa``, ``rumah_tangga`` ``<NA>``.
+    """
+    named = named_carried(rekap_desa, set(nonrespon["kode_desa"]))
     pub = rekap_desa[rekap_desa["kode_desa"].fillna("") != ""].drop_duplicates("kode_desa")
     imputasi = pub.set_index("kode_desa")["rt_imputasi"].astype("Int64")
-    out = nonrespon.copy()
+    out = nonrespon[nonrespon["kode_desa"].isin(named)].copy()
     out["rumah_tangga"] = imputasi.reindex(out["kode_desa"]).to_numpy()
+    rest = nonrespon[~nonrespon["kode_desa"].isin(named)].drop_duplicates("kode_kecamatan")
+    rest = rest.assign(kode_desa="", desa=LAIN, rumah_tangga=pd.NA)
+    out = pd.concat([out, rest]) if len(rest) else out
     out["rumah_tangga"] = out["rumah_tangga"].astype("Int64")
-    return out
+    out["_lain"] = out["kode_desa"] == ""
+    out = out.sort_values(["kode_kecamatan", "_lain", "kode_desa"], kind="stable")
+    return out.drop(columns="_lain").reset_index(drop=True)

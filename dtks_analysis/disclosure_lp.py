@@ -9,8 +9,9 @@ forward (``nonrespon``). He uses every linear relation that holds between the ce
 * in each row (:data:`RELASI_BARIS`): ``rt_x <= rt_bansos`` for each program,
   ``rt_bansos <= rt_bpnt + rt_pbi_jkn + rt_pkh``, ``rt_bansos <= rumah_tangga``,
   ``rt_imputasi <= rumah_tangga``, ``rumah_tangga <= jiwa``;
-* a village carried forward has ``rt_imputasi = rumah_tangga``, every other village
-  ``rt_imputasi = 0`` (known from the published non-response list);
+* a village named in the published non-response list has ``rt_imputasi = rumah_tangga``,
+  every other village ``rt_imputasi = 0`` (except in a kecamatan whose list has unnamed
+  villages: a carried village is named only when its cells are published);
 * a village carried forward in month t has the cells it had in month t-1 (its households are
   last month's; ``rt_imputasi`` excepted): ``x_t = x_{t-1}``, or ``x_t <= x_{t-1}`` when
   :class:`BulanTerbit` says so (a family moved away);
@@ -51,8 +52,10 @@ class BulanTerbit:
     ``desa``: published village table (hidden cells ``<NA>``); ``total``: kecamatan totals
     (``rekap_kecamatan``, indexed by ``kode_kecamatan``); ``primer``: mask of the cells the
     attacker knows are primary (None: weak attacker); ``dibawa``: ``kode_desa`` of villages
-    carried forward (None: unknown); ``turun``: carried villages whose cells may be lower than
-    last month's (a family moved away): ``<=`` instead of ``=``.
+    carried forward named in the published ``nonrespon`` (None: unknown); ``turun``: carried
+    villages whose cells may be lower than last month's (a family moved away): ``<=`` instead of
+    ``=``; ``tanpa_nama``: kecamatan whose ``nonrespon`` rows include unnamed villages (there a
+    village not named may still be carried: its ``rt_imputasi`` is not known to be 0).
     """
 
     bulan: str
@@ -61,6 +64,7 @@ class BulanTerbit:
     primer: pd.DataFrame | None = None
     dibawa: set[str] | None = None
     turun: set[str] = field(default_factory=set)
+    tanpa_nama: set[str] = field(default_factory=set)
 
 
 def value_columns(desa: pd.DataFrame) -> list[str]:
@@ -148,7 +152,8 @@ def constraints(
         carried = t["kode_desa"].isin(b.dibawa)
         c = t[carried].assign(coef=lambda d: np.where(d["kolom"] == "rt_imputasi", 1.0, -1.0))
         add(c, ["baris"], True, 0.0)
-        z = t[~carried & (t["kolom"] == "rt_imputasi")].assign(coef=1.0)
+        unnamed = t["kode_kecamatan"].isin(b.tanpa_nama)
+        z = t[~carried & ~unnamed & (t["kolom"] == "rt_imputasi")].assign(coef=1.0)
         add(z, ["baris"], True, 0.0)
     # consecutive months: a carried village keeps last month's cells
     for prev, cur in zip(months, months[1:]):

@@ -434,10 +434,11 @@ def published_villages(
             turun=turun,
         )
     kec = stats.rekap_kecamatan(hh)
+    named = disclosure.named_carried(terbit, dibawa)
+    unnamed = set(nonresp.loc[~nonresp["kode_desa"].isin(named), "kode_kecamatan"].dropna())
+    primer = disclosure.primary_mask(full, cols, min_cell)
     memo[month] = VillageMonth(
-        full,
-        BulanTerbit(month, terbit, kec, disclosure.primary_mask(full, cols, min_cell), dibawa, turun),
-        mask,
+        full, BulanTerbit(month, terbit, kec, primer, named, turun, unnamed), mask
     )
     for name in ("model_lemah", "tidak_terlindungi"):
         if mask.attrs.get(name):

@@ -79,8 +79,10 @@ def _true_village_table(root: Path, month: str, tables) -> pd.DataFrame:
     """The true village table: the generator's, with carried villages holding last month's
     true cells (the sample's raw files of removed villages are gone, not its truth)."""
     truth = _truth(root, month)
-    nr = tables[month].extra["nonrespon"]
-    carried = set(nr["kode_desa"]) - set(_truth(root, month)[lambda t: t["rt_imputasi"] > 0]["kode_desa"])
+    full = tables[month].rekap_desa_lengkap
+    carried = set(full.loc[full["rt_imputasi"] > 0, "kode_desa"]) - set(
+        truth.loc[truth["rt_imputasi"] > 0, "kode_desa"]
+    )
     if carried:
         prev = _truth(root, pipeline.previous_month(month)).set_index("kode_desa")
         for col in ["rumah_tangga", "jiwa", "rt_bpnt", "rt_pbi_jkn", "rt_pkh", "rt_bansos"]:
@@ -101,14 +103,18 @@ def _reader_view(root: Path, tables, month: str, min_cell: int, strong: bool) ->
     true = pub[key].fillna("").merge(truth[[*key, *cols]].fillna(""), on=key, how="left")
     assert len(true) == len(pub)
     primer = d.primary_mask(true.set_index(pub.index), cols, min_cell) if strong else None
-    dibawa = set(t.extra["nonrespon"]["kode_desa"])
+    nr = t.extra["nonrespon"]
+    dibawa = set(nr["kode_desa"]) - {""}
+    tanpa_nama = set(nr.loc[nr["kode_desa"] == "", "kode_kecamatan"])
     turun = set()
     if dibawa and t.previous_month:
         prev = _true_village_table(root, t.previous_month, tables).set_index("kode_desa")
         now = true.set_index("kode_desa")
         c = [x for x in cols if x != "rt_imputasi"]
         turun = {v for v in dibawa if (now.loc[v, c] != prev.loc[v, c]).any()}
-    return dlp.BulanTerbit(month, pub, t.published["rekap_kecamatan"], primer, dibawa, turun)
+    return dlp.BulanTerbit(
+        month, pub, t.published["rekap_kecamatan"], primer, dibawa, turun, tanpa_nama
+    )
 
 
 def _attack(case, months: list[str], min_cell: int):
@@ -166,22 +172,26 @@ def test_nonrespon_publishes_no_hidden_village_cell(removed):
     root, settings, _data, tables, _v = removed
     t = tables[MONTHS[-1]]
     prev = _truth(root, MONTHS[0]).set_index("kode_desa")
-    assert set(REMOVED) <= set(t.extra["nonrespon"]["kode_desa"])
     assert prev.loc[list(REMOVED), "rumah_tangga"].between(1, settings.min_cell).all()
-    nr = t.extra["nonrespon"].set_index("kode_desa")
     desa = t.published["rekap_desa"].dropna(subset=["kode_desa"]).set_index("kode_desa")
-    shown = desa.loc[nr.index, "rt_imputasi"]
-    assert nr["rumah_tangga"].isna().equals(shown.isna())
-    assert (nr["rumah_tangga"].dropna() == shown.dropna()).all()
-    assert nr.loc[list(REMOVED), "rumah_tangga"].isna().all()
+    assert desa.loc[list(REMOVED), "rumah_tangga"].isna().all()
+    nr = t.extra["nonrespon"]
+    named = nr[nr["kode_desa"] != ""].set_index("kode_desa")
+    # a named village's count is its published rekap_desa cell; a hidden one is not named
+    assert (named["rumah_tangga"] == desa.loc[named.index, "rt_imputasi"]).all()
+    assert desa.loc[named.index, "rumah_tangga"].notna().all()
+    assert not set(REMOVED) & set(named.index)
+    assert set(nr.loc[nr["kode_desa"] == "", "kode_kecamatan"]) >= {c[:8] for c in REMOVED}
+    assert nr.loc[nr["kode_desa"] == "", "rumah_tangga"].isna().all()
     html = sections.quality_section_html(t, settings)
-    tabel11 = html[html.index("Tabel 11") :]
-    for code in REMOVED:
-        name = str(nr.loc[code, "desa"])
-        row = tabel11[tabel11.index(name) :].split("</tr>")[0]
-        assert "–" in row and str(int(prev.loc[code, "rumah_tangga"])) not in row.split(name)[1]
-    # the sentence gives the kabupaten total only
     text = " ".join(sections.highlights(t))
+    tabel11 = html[html.index("Tabel 11") :]
+    assert d.LAIN in tabel11
+    for code in REMOVED:
+        name = str(prev.loc[code, "desa"])
+        assert name not in named["desa"].tolist()
+        assert f"({name}" not in text and f", {name}" not in text
+    # the sentence gives the kabupaten total only
     total = int(t.published["rekap_kecamatan"]["rt_imputasi"].sum())
     assert f"{total} rumah tangganya dibawa" in text.replace(".", "")
 
