@@ -36,8 +36,15 @@ A group whose total is 0 needs no protection (the total shows every cell is 0); 
 cells hidden there stay hidden. Rows whose group value is missing or "" (households of unknown kecamatan: their figures equal the
 published "Tidak diketahui" kecamatan row) are not suppressed. With ``min_cell = 1`` a
 known-primary cell would be 1 by definition, so its prior is taken as ``>= 1`` only.
-Not modelled: ``rt_bansos`` versus the three program columns, and intervals of hidden bounding
-cells narrower than their prior.
+5. LP verification (``lp=True``, as the pipeline runs it): the attack of
+   :mod:`dtks_analysis.disclosure_lp` (every linear relation between the columns, the
+   non-response list, last month's published table) is run per kecamatan and more cells are
+   hidden until no hidden cell is pinned at a non-zero value (the protection rule of
+   ``docs/methodology.md``); see :func:`_protect_lp`. Villages carried forward keep last
+   month's mask (``sebelumnya``).
+
+The fast steps 1-4 use ``rt_x <= rt_bansos <= rumah_tangga`` but not ``rt_bansos <= sum of the
+programs`` nor intervals of hidden bounding cells narrower than their prior: step 5 covers them.
 """
 
 from __future__ import annotations
