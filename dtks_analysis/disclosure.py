@@ -58,6 +58,7 @@ import pandas as pd
 from dtks_analysis.disclosure_lp import BulanTerbit
 
 INF = np.inf
+EPS_WIDTH = 1e-6
 
 
 class DisclosureWarning(UserWarning):
@@ -289,7 +290,16 @@ def _protect_lp(
         cache[key] = ([strong, weak], cur, r, c)
         return cache[key]
 
-    def disclosed(h: np.ndarray, rows: np.ndarray, model: dict, only=None) -> pd.DataFrame:
+    def disclosed(
+        h: np.ndarray, rows: np.ndarray, model: dict, only=None, width: bool = False
+    ) -> pd.DataFrame | float | None:
+        """Disclosed cells (sorted), or with ``width``: None when ``only`` is protected, else
+        its interval's width."""
+        if width:
+            bad = disclosed(h, rows, model, only)
+            if bad.empty:
+                return None
+            return float(bad["hi"].iloc[0] - bad["lo"].iloc[0])
         pair, cur, r, c = systems(h, rows)
         parts = []
         for k, strong in enumerate((True, False)):
@@ -346,18 +356,22 @@ def _protect_lp(
                 options.append((int(col_rows[np.lexsort((col_rows, v[col_rows, c0]))[0]]), c0))
             if row is not None:
                 rel = [cols.index(c) for c in related[cols[c0]]]
-                rel = [c for c in rel if free[row, c] and v[row, c] > 0]
-                if rel:
-                    options.append((row, min(rel, key=lambda c: (v[row, c], c))))
-            pick = None
+                rel = [c for c in rel if free[row, c]]
+                if rel:  # a zero too: hiding it can break a row relation
+                    options.append((row, min(rel, key=lambda c: (v[row, c] == 0, v[row, c], c))))
+                    zero = [c for c in rel if v[row, c] == 0]
+                    if zero and (row, zero[0]) not in options:
+                        options.append((row, zero[0]))
+            pick, best = None, -1.0
             for r, c in options:
                 trial = hidden.copy()
                 trial[r, c] = True
-                if disclosed(trial, rows, model, only).empty:
+                res = disclosed(trial, rows, model, only, width=True)
+                if res is None:  # protected
                     pick = (r, c)
                     break
-            if pick is None and options:
-                pick = options[0]
+                if res > best + EPS_WIDTH:  # otherwise: the option that widens it most
+                    pick, best = (r, c), res
             if pick is None:
                 zero = rows[free[rows, c0]]
                 if len(zero):

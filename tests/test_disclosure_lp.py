@@ -224,21 +224,24 @@ def test_no_row_counts_per_file_are_published(plain):
 # -- the LP attack on every village table of a month and of two consecutive months ------------
 
 
-def test_lp_attack_one_month(plain):
-    strong, weak, villages = _attack(plain, [MONTHS[-1]], 3)
+CASES = {"plain": 3, "removed": MIN_CELL_REMOVED}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_lp_attack_one_month(case, request):
+    data = request.getfixturevalue(case)
+    strong, weak, villages = _attack(data, [MONTHS[-1]], CASES[case])
     _check_protection(strong, weak, villages, [MONTHS[-1]])
-    assert villages[MONTHS[-1]].mask.attrs["tidak_terlindungi"] == []
+    if case == "plain":
+        assert villages[MONTHS[-1]].mask.attrs["tidak_terlindungi"] == []
 
 
-def test_lp_attack_two_months(plain):
-    strong, weak, villages = _attack(plain, MONTHS, 3)
+@pytest.mark.parametrize("case", list(CASES))
+def test_lp_attack_two_months(case, request):
+    data = request.getfixturevalue(case)
+    strong, weak, villages = _attack(data, MONTHS, CASES[case])
     assert set(strong["bulan"]) == set(MONTHS)
     _check_protection(strong, weak, villages, MONTHS)
-
-
-def test_lp_attack_two_months_with_non_respondents(removed):
-    strong, weak, villages = _attack(removed, MONTHS, MIN_CELL_REMOVED)
-    _check_protection(strong, weak, villages, MONTHS)
-    # the removed villages' hidden cells are protected in both months
-    cells = strong[strong["kode_desa"].isin(REMOVED)]
-    assert len(cells) and cells["bulan"].nunique() == 2
+    if case == "removed":  # the removed villages' hidden cells are protected in both months
+        cells = strong[strong["kode_desa"].isin(REMOVED)]
+        assert len(cells) and cells["bulan"].nunique() == 2
