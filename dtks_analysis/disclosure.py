@@ -159,9 +159,7 @@ def _groups(table: pd.DataFrame, group_col: str) -> pd.Series:
     return g.where(g.notna(), "")
 
 
-def _secondary_pick(
-    h: np.ndarray, vals: np.ndarray, fixed: np.ndarray | None = None
-) -> int | None:
+def _secondary_pick(h: np.ndarray, vals: np.ndarray, fixed: np.ndarray | None = None) -> int | None:
     """Next cell to hide: smallest non-zero value, then table order; else the first zero.
     ``fixed`` cells (already known to the reader) are never picked."""
     cand = np.flatnonzero(~h if fixed is None else ~h & ~fixed)
@@ -255,7 +253,9 @@ def _protect_lp(
         unnamed: set[str] = set()
         if dibawa is not None:
             known = named_carried(pub, dibawa)
-            unnamed = {groups[rows[0]]} if dibawa & set(pub["kode_desa"].dropna()) - known else set()
+            unnamed = (
+                {groups[rows[0]]} if dibawa & set(pub["kode_desa"].dropna()) - known else set()
+            )
         cur = dlp.BulanTerbit(month, pub, totals, primer, known, set(turun), unnamed)
         if sebelumnya is None or not dibawa:
             return [cur]
@@ -308,7 +308,7 @@ def _protect_lp(
             nilai[cur] = np.where(h[r, c], np.nan, v[r, c])
             cell["nilai"] = nilai
             res = dlp.solve(pair[k], only=only)
-            key = list(zip(res["bulan"], res["baris"], res["kolom"]))
+            key = list(zip(res["bulan"], res["baris"], res["kolom"], strict=True))
             want = np.array([model.get(k, "kuat") == ("kuat" if strong else "lemah") for k in key])
             if len(res):
                 parts.append(res[res["terungkap"].to_numpy() & want])

@@ -135,14 +135,17 @@ def constraints(
         first = k.groupby(["kode_kecamatan", "kolom"], sort=False).head(1)
         tot = b.total.set_index("kode_kecamatan") if "kode_kecamatan" in b.total else b.total
         rhs = pd.Series(
-            [float(tot.loc[g, c]) for g, c in zip(first["kode_kecamatan"], first["kolom"])]
+            [
+                float(tot.loc[g, c])
+                for g, c in zip(first["kode_kecamatan"], first["kolom"], strict=True)
+            ]
         )
         add(k, ["kode_kecamatan", "kolom"], True, rhs)
     # row relations
     for j, rel in enumerate(RELASI_BARIS):
         t = key[key["kolom"].isin(list(rel))].copy()
         ok = t.groupby(["bulan", "baris"])["kolom"].transform("size") == len(rel)
-        t = t[ok].assign(coef=lambda d: d["kolom"].map(rel), rel=j)
+        t = t[ok].assign(coef=t.loc[ok, "kolom"].map(rel), rel=j)
         add(t, ["bulan", "baris"], False, 0.0)
     # non-response: rt_imputasi = rumah_tangga (carried) or 0
     for b in months:
@@ -156,18 +159,20 @@ def constraints(
         z = t[~carried & ~unnamed & (t["kolom"] == "rt_imputasi")].assign(coef=1.0)
         add(z, ["baris"], True, 0.0)
     # consecutive months: a carried village keeps last month's cells
-    for prev, cur in zip(months, months[1:]):
+    for prev, cur in zip(months, months[1:], strict=False):
         if cur.dibawa is None:
             continue
         a = key[(key["bulan"] == cur.bulan) & key["kode_desa"].isin(cur.dibawa)]
         a = a[a["kolom"] != "rt_imputasi"]
         p = key[(key["bulan"] == prev.bulan) & (key["kode_desa"] != "")]
-        pair = a.merge(p[["kode_desa", "kolom", "sel"]], on=["kode_desa", "kolom"], suffixes=("", "_p"))
+        pair = a.merge(
+            p[["kode_desa", "kolom", "sel"]], on=["kode_desa", "kolom"], suffixes=("", "_p")
+        )
         for turun, sama in ((False, True), (True, False)):
             q = pair[pair["kode_desa"].isin(cur.turun) == turun]
-            t = pd.concat(
-                [q.assign(coef=1.0), q.assign(sel=q["sel_p"], coef=-1.0)]
-            ).sort_index(kind="stable")
+            t = pd.concat([q.assign(coef=1.0), q.assign(sel=q["sel_p"], coef=-1.0)]).sort_index(
+                kind="stable"
+            )
             add(t, ["bulan", "baris", "kolom"], sama, 0.0)
     return pd.concat(terms, ignore_index=True), pd.concat(cons, ignore_index=True)
 
@@ -180,10 +185,7 @@ def _solve_group(
     from scipy.sparse import csr_matrix
 
     hid = cell.index[cell["nilai"].isna()].to_numpy()
-    if targets is not None:
-        want = np.intersect1d(hid, targets)
-    else:
-        want = hid
+    want = np.intersect1d(hid, targets) if targets is not None else hid
     if len(want) == 0:
         return want, np.zeros(0), np.zeros(0)
     pos = pd.Series(np.arange(len(hid)), index=hid)
@@ -202,7 +204,11 @@ def _solve_group(
     )
     eq = c["sama"].to_numpy(dtype=bool)
     bounds = list(
-        zip(cell.loc[hid, "lo"], [None if np.isinf(h) else h for h in cell.loc[hid, "hi"]])
+        zip(
+            cell.loc[hid, "lo"],
+            [None if np.isinf(h) else h for h in cell.loc[hid, "hi"]],
+            strict=True,
+        )
     )
     kw = dict(
         A_ub=a[~eq] if (~eq).any() else None,
@@ -253,7 +259,9 @@ def solve(
     groups = sorted(set(cell["kode_kecamatan"])) if kecamatan is None else list(kecamatan)
     targets = None
     if only is not None:
-        k = cell.reset_index().merge(only[["bulan", "baris", "kolom"]], on=["bulan", "baris", "kolom"])
+        k = cell.reset_index().merge(
+            only[["bulan", "baris", "kolom"]], on=["bulan", "baris", "kolom"]
+        )
         targets = k["index"].to_numpy()
     out = []
     for g in groups:

@@ -48,9 +48,14 @@ def base(tmp_path_factory) -> Path:
 
 
 def _run(root: Path, min_cell: int):
-    settings = dataclasses.replace(load_settings(MONTHS[-1], raw_dir=root / "raw"), min_cell=min_cell)
+    settings = dataclasses.replace(
+        load_settings(MONTHS[-1], raw_dir=root / "raw"), min_cell=min_cell
+    )
     data = pipeline.prepare_months(MONTHS[-1], settings)
-    tables = {m: pipeline.build_tables(m, settings, {k: v for k, v in data.items() if k <= m}) for m in MONTHS}
+    tables = {
+        m: pipeline.build_tables(m, settings, {k: v for k, v in data.items() if k <= m})
+        for m in MONTHS
+    }
     adjusted = pipeline.adjusted_households(data)
     villages: dict = {}
     for m in MONTHS:
@@ -119,7 +124,9 @@ def _reader_view(root: Path, tables, month: str, min_cell: int, strong: bool) ->
 
 def _attack(case, months: list[str], min_cell: int):
     root, _settings, _data, tables, villages = case
-    strong = dlp.intervals([_reader_view(root, tables, m, min_cell, True) for m in months], min_cell)
+    strong = dlp.intervals(
+        [_reader_view(root, tables, m, min_cell, True) for m in months], min_cell
+    )
     weak = dlp.intervals([_reader_view(root, tables, m, min_cell, False) for m in months], min_cell)
     return strong, weak, villages
 
