@@ -224,10 +224,11 @@ def _protect_lp(
     """Step 5: hide more cells until the LP attack pins no hidden non-zero cell.
 
     Per kecamatan, the first disclosed cell (last month's first, then column and table order)
-    gets one more hidden cell of this month: the smallest non-zero free cell of its column in
-    the kecamatan, or of a related column in its row, whichever protects it (the column's
-    first); else the first zero of its column, else the smallest non-zero cell of the
-    kecamatan. A cell that stays disclosed even with every free cell of the kecamatan hidden
+    gets one more hidden cell of this month. Candidates: the smallest non-zero free cell of
+    its column in the kecamatan, the smallest free cell of a related column in its row (zeros
+    too: hiding one can break a row relation), the first zero among those; the first that
+    protects it is taken, else the one that widens its interval most. With no candidate: the
+    first zero of its column, else the smallest non-zero cell of the kecamatan. A cell that stays disclosed even with every free cell of the kecamatan hidden
     is protected against the weak attacker instead (listed in ``model_lemah``); if even that
     fails, it is listed in ``tidak_terlindungi``.
     """
