@@ -440,9 +440,14 @@ def published_villages(
     memo[month] = VillageMonth(
         full, BulanTerbit(month, terbit, kec, primer, named, turun, unnamed), mask
     )
-    for name in ("model_lemah", "tidak_terlindungi"):
-        if mask.attrs.get(name):
-            log.info("%s: pengendalian pengungkapan %s: %s", month, name, mask.attrs[name])
+    if mask.attrs.get("model_lemah"):
+        log.info("%s: dilindungi terhadap penyerang lemah: %s", month, mask.attrs["model_lemah"])
+    if mask.attrs.get("tidak_terlindungi"):
+        log.warning(
+            "%s: sel tersembunyi yang tetap dapat dihitung dari total kecamatan: %s",
+            month,
+            mask.attrs["tidak_terlindungi"],
+        )
     return memo
 
 
