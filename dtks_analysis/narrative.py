@@ -90,12 +90,20 @@ def ringkasan(
         f"tidak menerima satu pun dari ketiga program."
     )
     if len(nonrespon):
-        n_hh = int(nonrespon["rumah_tangga"].sum())
-        names = ", ".join(nonrespon["desa"].astype(str).tolist()[:5])
-        more = "" if len(nonrespon) <= 5 else f" dan {len(nonrespon) - 5} lainnya"
+        # the kabupaten total (village counts of small villages are suppressed)
+        n_hh = int(tot["rt_imputasi"])
+        named = nonrespon[nonrespon["kode_desa"].fillna("") != ""]
+        names = ", ".join(named["desa"].astype(str).tolist()[:5])
+        more = "" if len(named) <= 5 else f" dan {len(named) - 5} lainnya"
+        hidden = len(named) < len(nonrespon)
+        if len(named):
+            lead = f"{fmt_int(len(named))} desa/kelurahan tidak mengirim data ({names}{more})"
+            if hidden:
+                lead += ", juga beberapa desa/kelurahan kecil yang namanya tidak ditampilkan"
+        else:
+            lead = "Beberapa desa/kelurahan kecil (namanya tidak ditampilkan) tidak mengirim data"
         out.append(
-            f"{fmt_int(len(nonrespon))} desa/kelurahan tidak mengirim data ({names}{more}); "
-            f"{fmt_int(n_hh)} rumah tangganya dibawa dari data bulan lalu (imputasi)."
+            f"{lead}; {fmt_int(n_hh)} rumah tangganya dibawa dari data bulan lalu (imputasi)."
         )
     else:
         out.append("Semua desa/kelurahan yang melapor bulan lalu mengirim data bulan ini.")

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import sys
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from dtks_analysis.config import (
     month_end,
     previous_month,
 )
+from dtks_analysis.disclosure_lp import BulanTerbit
 from dtks_analysis.fsutil import TreeError, replace_dir, walk_files
 
 log = logging.getLogger(__name__)
@@ -311,6 +313,7 @@ def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) 
         corr_tmp.mkdir(parents=True)
         corrections.write_worklists(checked.findings, cleaned, month, corr_tmp)
         written = corr_tmp / month
+        write_file_list(result.files, month, written)
         if written.is_dir():
             replace_dir(written, settings.corrections_root / month)
         replace_dir(tmp, out)  # last: it holds the cache key, so a failure above redoes both
@@ -426,6 +429,131 @@ def adjusted_households(data: dict[str, MonthData]) -> dict[str, tuple[pd.DataFr
     return out
 
 
+@dataclass
+class VillageMonth:
+    """A month's village table: true (``lengkap``) and as published (``terbit``)."""
+
+    lengkap: pd.DataFrame
+    terbit: BulanTerbit
+    mask: pd.DataFrame
+
+
+def published_villages(
+    adjusted: dict[str, tuple[pd.DataFrame, pd.DataFrame]],
+    month: str,
+    min_cell: int,
+    memo: dict[str, VillageMonth] | None = None,
+) -> dict[str, VillageMonth]:
+    """Suppressed village table of ``month`` and of the months it depends on.
+
+    A month with villages carried forward is suppressed consistently with last month's
+    published table (:func:`disclosure.suppress` with ``sebelumnya``), so last month is
+    suppressed first (recursively, until a month without carried villages).
+    """
+    from dtks_analysis import disclosure, stats
+
+    memo = {} if memo is None else memo
+    if month in memo:
+        return memo
+    hh, nonresp = adjusted[month]
+    full = stats.rekap_desa(hh)
+    cols = [c for c in stats.MEASURES if c in full.columns]
+    dibawa = set(nonresp["kode_desa"].dropna())
+    prev_m = previous_month(month)
+    sebelumnya, turun = None, set()
+    if dibawa and prev_m in adjusted:
+        prev = published_villages(adjusted, prev_m, min_cell, memo)[prev_m]
+        sebelumnya = prev.terbit
+        turun = _villages_lower_than_last_month(full, prev.lengkap, dibawa, cols)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", disclosure.DisclosureWarning)
+        terbit, mask = disclosure.suppress(
+            full,
+            cols,
+            min_cell=min_cell,
+            lp=True,
+            dibawa=dibawa,
+            sebelumnya=sebelumnya,
+            turun=turun,
+        )
+    kec = stats.rekap_kecamatan(hh)
+    named = disclosure.named_carried(terbit, dibawa)
+    unnamed = set(nonresp.loc[~nonresp["kode_desa"].isin(named), "kode_kecamatan"].dropna())
+    primer = disclosure.primary_mask(full, cols, min_cell)
+    memo[month] = VillageMonth(
+        full, BulanTerbit(month, terbit, kec, primer, named, turun, unnamed), mask
+    )
+    if mask.attrs.get("model_lemah"):
+        log.info("%s: dilindungi terhadap penyerang lemah: %s", month, mask.attrs["model_lemah"])
+    if mask.attrs.get("tidak_terlindungi"):
+        log.warning(
+            "%s: sel tersembunyi yang tetap dapat dihitung dari total kecamatan: %s",
+            month,
+            mask.attrs["tidak_terlindungi"],
+        )
+    return memo
+
+
+def _villages_lower_than_last_month(
+    full: pd.DataFrame, prev_full: pd.DataFrame, dibawa: set[str], cols: list[str]
+) -> set[str]:
+    """Carried villages whose cells differ from last month's (a family moved away)."""
+    keep = [c for c in cols if c != "rt_imputasi"]
+    a = full[full["kode_desa"].isin(dibawa)].set_index("kode_desa")[keep]
+    b = prev_full.drop_duplicates("kode_desa").set_index("kode_desa")[keep].reindex(a.index)
+    return set(a.index[(a != b).any(axis=1).to_numpy()])
+
+
+def received_summary(files: pd.DataFrame) -> pd.DataFrame:
+    """Published intake: one kabupaten row ``berkas, lembar, baris`` (files, sheets, rows).
+
+    Nothing per file or per kind of file: a village's own file holds that village's persons,
+    and a per-kind split can isolate one file. The list per file stays confidential
+    (:func:`received_files`, written under ``data/corrections/<month>/``).
+    """
+    return pd.DataFrame(
+        {
+            "berkas": [int(files["_file"].nunique()) if len(files) else 0],
+            "lembar": [int(len(files))],
+            "baris": [int(files["rows"].sum()) if len(files) else 0],
+        }
+    )
+
+
+FILE_LIST_COLUMNS: dict[str, str] = {
+    "_file": "Berkas",
+    "_sheet": "Lembar",
+    "header_row": "Baris judul kolom",
+    "rows": "Baris data",
+    "unknown_columns": "Kolom tidak dikenal",
+    "skema_hubungan": "Skema hubungan",
+}
+
+
+def file_list_path(corrections_root: Path, month: str) -> Path:
+    """``data/corrections/<month>/berkas_masuk_<month>.xlsx``: the confidential file list."""
+    return corrections_root / month / f"berkas_masuk_{month}.xlsx"
+
+
+def write_file_list(files: pd.DataFrame, month: str, folder: Path) -> Path:
+    """Write every (file, sheet) read with its header row, rows and unknown columns to
+    ``folder/berkas_masuk_<month>.xlsx`` (CONFIDENTIAL: rows of a village's own file are that
+    village's persons, so it is never published)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"berkas_masuk_{month}.xlsx"
+    cols = [c for c in FILE_LIST_COLUMNS if c in files.columns]
+    table = files[cols].rename(columns=FILE_LIST_COLUMNS)
+    # file names are text, never formulas (a name starting with "=" must not run)
+    options = {"options": {"strings_to_formulas": False, "strings_to_urls": False}}
+    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs=options) as xw:
+        table.to_excel(xw, sheet_name="Berkas", index=False, startrow=2)
+        ws = xw.sheets["Berkas"]
+        ws.write_string(0, 0, f"RAHASIA - berkas yang diterima {month} (jangan diterbitkan)")
+        ws.set_column(0, 0, 48)
+        ws.set_column(1, len(cols) - 1, 16)
+    return path
+
+
 def received_files(files: pd.DataFrame) -> pd.DataFrame:
     """Records received per source file (sheets summed): ``berkas, lembar, baris``."""
     if files.empty:
@@ -454,9 +582,8 @@ def build_tables(
     ref = month_end(month)
 
     rekap_kec = stats.rekap_kecamatan(hh)
-    rekap_desa_full = stats.rekap_desa(hh)
-    value_cols = [c for c in rekap_kec.columns if c not in ("kode_kecamatan", "kecamatan")]
-    rekap_desa, _mask = disclosure.suppress(rekap_desa_full, value_cols, min_cell=settings.min_cell)
+    village = published_villages(adjusted, month, settings.min_cell)[month]
+    rekap_desa_full, rekap_desa = village.lengkap, village.terbit.desa
     tren = flows.tren_bulanan({m: adjusted[m][0] for m in sorted(adjusted) if m <= month})
     published = {
         "rekap_kecamatan": rekap_kec,
@@ -471,12 +598,12 @@ def build_tables(
         "ukuran_rumah_tangga": stats.ukuran_rumah_tangga(hh),
         "jk_kepala": stats.jk_kepala(hh),
         "struktur_umur": stats.struktur_umur(cur.persons, ref),
-        "nonrespon": nonresp,
+        "nonrespon": disclosure.nonrespon_published(nonresp, rekap_desa),
         "tren_kualitas": flows.tren_kualitas(
             {m: d.findings for m, d in data.items()},
             {m: d.summary["baris"] for m, d in data.items()},
         ),
-        "berkas_masuk": received_files(cur.files),
+        "berkas_masuk": received_summary(cur.files),
     }
     return ReportTables(
         month,

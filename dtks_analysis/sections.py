@@ -73,23 +73,22 @@ def intake_sentence(md) -> str:
     )
 
 
+FILES_LABELS = {"berkas": "Berkas", "lembar": "Lembar kerja", "baris": "Baris data"}
+
+
 def files_html(md) -> str:
-    f = md.files.copy()
-    cols = [c for c in ("_file", "_sheet", "header_row", "rows", "unknown_columns") if c in f]
-    f = f[cols].rename(
-        columns={
-            "_file": "Berkas",
-            "_sheet": "Lembar",
-            "header_row": "Baris judul kolom",
-            "rows": "Baris data",
-            "unknown_columns": "Kolom tidak dikenal",
-        }
-    )
+    """Files, sheets and rows received (kabupaten level). No row count per file: a village's
+    own file holds that village's persons; the list per file is confidential
+    (``data/corrections/<month>/berkas_masuk_<month>.xlsx``)."""
+    from dtks_analysis.pipeline import received_summary
+
     return table_html(
-        f,
+        received_summary(md.files),
         caption=f"Berkas yang diterima, {bulan_id(md.month)}",
         month=md.month,
-        int_cols=["Baris judul kolom", "Baris data"],
+        int_cols=list(FILES_LABELS),
+        labels=FILES_LABELS,
+        note="Daftar per berkas disimpan rahasia di folder koreksi (berkas_masuk_<bulan>.xlsx).",
     )
 
 
@@ -306,11 +305,12 @@ def quality_section_html(t, settings: Settings) -> str:
         ),
         table_html(
             t.extra["berkas_masuk"],
-            caption=f"Tabel 7. Baris data yang diterima menurut berkas, {bulan_id(month)}",
+            caption=f"Tabel 7. Berkas, lembar kerja dan baris data yang diterima, {bulan_id(month)}",
             month=month,
-            int_cols=["lembar", "baris"],
-            labels={"berkas": "Berkas", "lembar": "Lembar kerja", "baris": "Baris"},
-            total=True,
+            int_cols=list(FILES_LABELS),
+            labels=FILES_LABELS,
+            note="Jumlah baris per berkas tidak diterbitkan: berkas kiriman satu desa memuat "
+            "jiwa desa itu.",
         ),
         _trend_quality_html(t.extra["tren_kualitas"], month),
         table_html(
@@ -339,6 +339,8 @@ def quality_section_html(t, settings: Settings) -> str:
                 caption="Tabel 11. Desa/kelurahan yang tidak mengirim data (rumah tangga dibawa dari bulan lalu)",
                 month=month,
                 int_cols=["rumah_tangga"],
+                note=f"–: disembunyikan, seperti pada tabel desa/kelurahan (nilai 1–"
+                f"{settings.min_cell} atau sel pelindungnya).",
             )
         )
     else:
@@ -404,7 +406,10 @@ def methodology_html(settings: Settings) -> str:
     disclosure = (
         f"Pengendalian pengungkapan: pada tabel menurut desa/kelurahan, sel bernilai 1 sampai "
         f"{settings.min_cell} disembunyikan (–), dan sel lain ikut disembunyikan bila perlu agar "
-        f"nilai yang tersembunyi tidak dapat dihitung ulang dari total kecamatan. Angka kabupaten "
+        f"tidak satu pun nilai tersembunyi yang bukan 0 dapat dihitung ulang dari total kecamatan, "
+        f"hubungan antarkolom (mis. penerima satu program tidak melebihi penerima bantuan, "
+        f"rumah tangga tidak melebihi jiwa), daftar desa yang tidak melapor dan tabel bulan lalu "
+        f"(diperiksa dengan pemrograman linear). Jumlah baris per berkas tidak diterbitkan. Angka kabupaten "
         f"dan kecamatan diterbitkan lengkap. Data mikro dan data pribadi (NIK, No KK, nama, alamat, "
         f"tanggal lahir) tidak pernah diterbitkan (UU 27/2022 tentang Pelindungan Data Pribadi, "
         f"UU Administrasi Kependudukan)."
