@@ -20,7 +20,7 @@ SAMPLE_SCALE  ?= 1
 SAMPLE_SEED   ?= 20231
 PYTEST_ARGS  ?=
 
-.PHONY: help setup browser sample report reports test lint format lab bench clean
+.PHONY: help setup browser sample report reports test test-fast lint format lab bench clean
 
 help: ## show this list
 	@echo "dtks-report — laporan bulanan DTKS Kabupaten Dairi"
@@ -63,8 +63,11 @@ reports: setup sample ## build the report of every month present
 	$(DTKS) reports
 	$(DTKS) check-outputs
 
-test: setup ## run the whole test suite
+test: setup ## run the whole test suite (unit, truth, e2e, backtests)
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## unit tests and doctests only (tests/unit; no sample month, under a minute)
+	$(PY) -m pytest -n 2 -m unit $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff checks and notebook output check
 	$(PY) -m ruff check .

@@ -12,8 +12,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dtks_analysis import disclosure, flows, nonresponse, stats
-from dtks_analysis.households import build_households
+from dtks_analysis.counting import disclosure, flows, nonresponse, stats
+from dtks_analysis.counting.households import build_households
 
 REF = date(2023, 12, 31)
 

@@ -24,7 +24,7 @@ import xlsxwriter
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dtks_analysis.config import Settings  # noqa: E402
-from dtks_analysis.ingest import read_month  # noqa: E402
+from dtks_analysis.intake.ingest import read_month  # noqa: E402
 
 HEADER = [
     "ID DTKS",

@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from dtks_analysis.nik import parse_kk, parse_nik
+from dtks_analysis.editing.nik import parse_kk, parse_nik
 
 
 def make_ids(n: int, seed: int = 0, women: bool = True) -> pd.Series:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from dtks_analysis import regions
 from dtks_analysis.config import Settings
-from dtks_analysis.validate import validate
+from dtks_analysis.editing.validate import validate
 
 
 def cleaned_frame(n: int, seed: int = 1) -> pd.DataFrame:

@@ -122,7 +122,7 @@ def bench_ingest(quick: bool) -> list[Row]:
     import benchdata
     import pandas as pd
 
-    from dtks_analysis import ingest
+    from dtks_analysis.intake import ingest
     from dtks_analysis.config import Settings
 
     scale, runs = (0.05, 1) if quick else (1.0, 3)
@@ -255,7 +255,7 @@ def bench_nik(quick: bool) -> list[Row]:
     """parse_nik / parse_kk on one million values (median of 5)."""
     from bench_nik import make_ids
 
-    from dtks_analysis.nik import parse_kk, parse_nik
+    from dtks_analysis.editing.nik import parse_kk, parse_nik
 
     n, runs = (20_000, 1) if quick else (1_000_000, 5)
     out: list[Row] = []
@@ -282,8 +282,8 @@ def bench_naive(quick: bool) -> list[Row]:
     from bench_compute import REF, synthetic_persons
     from bench_nik import make_ids
 
-    from dtks_analysis.households import build_households
-    from dtks_analysis.nik import parse_nik
+    from dtks_analysis.counting.households import build_households
+    from dtks_analysis.editing.nik import parse_nik
 
     n_nik, n_hh, runs = (20_000, 20_000, 1) if quick else (1_000_000, 150_000, 3)
     ids = make_ids(n_nik, seed=1)

@@ -109,7 +109,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
 
 
 def cmd_check_outputs(args: argparse.Namespace) -> int:
-    from dtks_analysis import privacy
+    from dtks_analysis.publishing import privacy
 
     root = Path(args.path) if args.path else _load(args, None).out_dir
     if not root.exists():

@@ -23,8 +23,8 @@ def known_errors() -> tuple[type[BaseException], ...]:
     """Exception classes whose message is shown as is, without a traceback."""
     from dtks_analysis.config import ParamsError
     from dtks_analysis.fsutil import TreeError
-    from dtks_analysis.ingest import IngestError
-    from dtks_analysis.render import BrowserNotFound, RenderError
+    from dtks_analysis.intake.ingest import IngestError
+    from dtks_analysis.publishing.render import BrowserNotFound, RenderError
     from dtks_analysis.report import ReportError
 
     return (ParamsError, IngestError, ReportError, BrowserNotFound, RenderError, TreeError)

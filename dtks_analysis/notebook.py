@@ -22,7 +22,7 @@ def start(
     month = pipeline.resolve_month(month, base)
     settings = load_settings(month, params_file=params_file, data_dir=data_dir, raw_dir=raw_dir)
     if charts:
-        from dtks_analysis import charts as chart_module
+        from dtks_analysis.publishing import charts as chart_module
 
         chart_module.setup()
     return month, settings

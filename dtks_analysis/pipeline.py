@@ -4,6 +4,7 @@ build the published tables from every month present up to the report month."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
@@ -28,7 +29,7 @@ from dtks_analysis.config import (
     month_end,
     previous_month,
 )
-from dtks_analysis.disclosure_lp import BulanTerbit
+from dtks_analysis.counting.disclosure_lp import BulanTerbit
 from dtks_analysis.fsutil import TreeError, replace_dir, walk_files
 
 log = logging.getLogger(__name__)
@@ -40,21 +41,6 @@ INTERIM_FILES = (
     "files.parquet",
     "villages.parquet",
 )
-# modules whose code decides the interim (cleaned) data of a month
-_PREPARE_MODULES = (
-    "config.py",
-    "ingest.py",
-    "schema.py",
-    "clean.py",
-    "nik.py",
-    "regions.py",
-    "rules.py",
-    "validate.py",
-    "households.py",
-    "pipeline.py",
-)
-
-
 class MonthNotFound(ParamsError):
     """The requested month has no raw folder."""
 
@@ -134,7 +120,7 @@ def sha256_file(path: Path) -> str:
 def input_files(settings: Settings, month: str) -> dict[str, str]:
     """Relative path -> sha256 of every file the month's ingest sees (same listing, symlinked
     folders followed), plus ``sumber.yaml`` and ignored files: the month's cache key."""
-    from dtks_analysis.ingest import IngestError
+    from dtks_analysis.intake.ingest import IngestError
 
     try:
         listing = walk_files(month_dir(settings, month))
@@ -144,29 +130,31 @@ def input_files(settings: Settings, month: str) -> dict[str, str]:
 
 
 def code_fingerprint() -> str:
-    """Hash of the code and reference data that decide a month's cleaned data."""
+    """Hash of the whole package's code and reference data (every ``.py`` and every file under
+    ``data/``): any change to the package invalidates every cached month, so the cache cannot go
+    stale through a module nobody remembered to list."""
     pkg = Path(__file__).resolve().parent
     h = hashlib.sha256(__version__.encode())
-    for name in _PREPARE_MODULES:
-        p = pkg / name
-        if p.is_file():
-            h.update(name.encode() + p.read_bytes())
-    for p in sorted((pkg / "data").glob("*.csv")):
-        h.update(p.read_bytes())
+    files = sorted(pkg.rglob("*.py")) + sorted(p for p in (pkg / "data").rglob("*") if p.is_file())
+    for p in files:
+        h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
 
 
+#: settings that only say where files live or which month is asked: not part of the cache key
+_NOT_IN_KEY = {"data_dir", "out_dir", "raw_dir", "month", "sources"}
+
+
 def _cache_key(settings: Settings, month: str, inputs: dict[str, str]) -> str:
-    relevant = {
-        "month": month,
-        "inputs": inputs,
-        "code": code_fingerprint(),
-        "kabupaten_kode": settings.kabupaten_kode,
-        "skema_hubungan": settings.skema_hubungan,
-        "kunci_rumah_tangga": settings.kunci_rumah_tangga,
-        "umur_maks": settings.umur_maks,
+    """Key of a month's interim data: the month, its input files, the whole package's code
+    and every parameter (a parameter that does not change the cleaned data only costs a rebuild)."""
+    params = {
+        f.name: getattr(settings, f.name)
+        for f in dataclasses.fields(settings)
+        if f.name not in _NOT_IN_KEY
     }
-    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
+    relevant = {"month": month, "inputs": inputs, "code": code_fingerprint(), "params": params}
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True, default=str).encode()).hexdigest()
 
 
 # -- month consistency ----------------------------------------------------------------
@@ -181,7 +169,7 @@ def check_record_months(records: pd.DataFrame, month: str, month_path: Path) -> 
     period column (``PERIODE``, ``BULAN``, ``TANGGAL DATA``) names only other months, raises
     IngestError naming the file: it was probably dropped in the wrong month folder.
     """
-    from dtks_analysis.ingest import IngestError
+    from dtks_analysis.intake.ingest import IngestError
 
     for rel in sorted(records["_file"].unique()) if len(records) else []:
         found = {f"{y}-{m}" for y, m in _NAME_MONTH.findall(Path(rel).stem)}
@@ -253,13 +241,17 @@ def _remove_temporaries(folder: Path, month: str) -> None:
 
 
 def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) -> MonthData:
-    from dtks_analysis import clean, corrections, households, ingest, validate
+    from dtks_analysis.counting import households
+    from dtks_analysis.editing import clean, corrections, validate
+    from dtks_analysis.intake import ingest
 
     inputs = input_files(settings, month)
     key = _cache_key(settings, month, inputs)
     out = interim_dir(settings, month)
     cache = out / "cache.json"
-    if not force and cache.is_file() and all((out / f).is_file() for f in INTERIM_FILES):
+    derived = settings.corrections_root / month  # worklists: rewritten when missing
+    cached = cache.is_file() and all((out / f).is_file() for f in INTERIM_FILES)
+    if not force and cached and derived.is_dir():
         try:
             if json.loads(cache.read_text())["key"] == key:
                 log.info("%s: data bersih dipakai ulang (cache)", month)
@@ -419,7 +411,7 @@ class ReportTables:
 
 def adjusted_households(data: dict[str, MonthData]) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
     """Per month: (households incl. carried-forward non-respondents, non-respondent table)."""
-    from dtks_analysis import nonresponse
+    from dtks_analysis.counting import nonresponse
 
     out: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
     for m, md in data.items():
@@ -450,7 +442,7 @@ def published_villages(
     published table (:func:`disclosure.suppress` with ``sebelumnya``), so last month is
     suppressed first (recursively, until a month without carried villages).
     """
-    from dtks_analysis import disclosure, stats
+    from dtks_analysis.counting import disclosure, stats
 
     memo = {} if memo is None else memo
     if month in memo:
@@ -566,7 +558,8 @@ def build_tables(
     month: str, settings: Settings, data: dict[str, MonthData] | None = None
 ) -> ReportTables:
     """Compute every published table of ``month`` from the prepared months up to it."""
-    from dtks_analysis import disclosure, flows, rules, stats
+    from dtks_analysis.counting import disclosure, flows, stats
+    from dtks_analysis.editing import rules
 
     if data is None:
         data = {

@@ -272,7 +272,8 @@ def run_report(
     Raises ReportError / IngestError / ParamsError with a message for the analyst; the
     previous outputs of the month are then left as they were.
     """
-    from dtks_analysis import export, pipeline, privacy, render
+    from dtks_analysis import pipeline
+    from dtks_analysis.publishing import export, privacy, render
 
     out_dir = settings.out_dir
     started = datetime.now(UTC)
@@ -288,7 +289,7 @@ def run_report(
                 tables = pipeline.build_tables(month, settings, data)
             with steps.step("csv_xlsx", "Menulis CSV dan XLSX"):
                 export.write_csvs({**tables.published, **tables.extra}, staging / "tabel")
-                from dtks_analysis import metadata
+                from dtks_analysis.publishing import metadata
 
                 meta = metadata.workbook_meta(settings)
                 # true village totals: a column with hidden cells must not show a partial sum

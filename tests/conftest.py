@@ -29,3 +29,22 @@ def small_sample(tmp_path_factory) -> Path:
     """Three months at a small scale (defects on): ``<root>/raw``, ``<root>/truth``."""
     root = tmp_path_factory.mktemp("sample")
     return generate_sample(root, ["2023-10", "2023-11", "2023-12"], 0.02, 11, 0.03)
+
+
+#: test folder -> marker: `pytest -m unit` (what `make test-fast` runs) needs no sample month
+FOLDER_MARKERS = {"unit": "unit", "truth": "truth", "e2e": "e2e", "backtests": "backtest"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test by its folder (tests/unit, tests/truth, tests/e2e, tests/backtests);
+    the package's doctests count as unit tests."""
+    tests_dir = Path(__file__).resolve().parent
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        try:
+            folder = path.relative_to(tests_dir).parts[0]
+        except ValueError:
+            folder = "unit"  # doctests of dtks_analysis
+        marker = FOLDER_MARKERS.get(folder)
+        if marker:
+            item.add_marker(getattr(pytest.mark, marker))

@@ -1,6 +1,6 @@
 """Independent checker of the written rows: which rules each row really triggers.
 
-Deliberately separate from ``dtks_analysis.nik``/``validate``: the truth must not share code with
+Deliberately separate from ``dtks_analysis.editing.nik``/``validate``: the truth must not share code with
 the pipeline it is used to test.
 """
 

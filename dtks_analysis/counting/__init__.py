@@ -1,0 +1,1 @@
+"""Stage 3: households, non-response, statistics, flows and disclosure control."""

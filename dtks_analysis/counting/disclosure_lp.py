@@ -1,0 +1,293 @@
+"""Linear-programming audit of the published village tables (issue 17).
+
+The attacker sees every published village table of one or more consecutive months (hidden
+cells ``<NA>``), the kecamatan totals (published in full) and the list of villages carried
+forward (``nonrespon``). He uses every linear relation that holds between the cells:
+
+* each cell is ``>= 0``; hidden cells of a kecamatan and column add up to the kecamatan
+  total minus the published cells;
+* in each row (:data:`RELASI_BARIS`): ``rt_x <= rt_bansos`` for each program,
+  ``rt_bansos <= rt_bpnt + rt_pbi_jkn + rt_pkh``, ``rt_bansos <= rumah_tangga``,
+  ``rt_imputasi <= rumah_tangga``, ``rumah_tangga <= jiwa``;
+* a village named in the published non-response list has ``rt_imputasi = rumah_tangga``,
+  every other village ``rt_imputasi = 0`` (except in a kecamatan whose list has unnamed
+  villages: a carried village is named only when its cells are published);
+* a village carried forward in month t has the cells it had in month t-1 (its households are
+  last month's; ``rt_imputasi`` excepted): ``x_t = x_{t-1}``, or ``x_t <= x_{t-1}`` when
+  :class:`BulanTerbit` says so (a family moved away);
+* priors: the **strong** attacker knows which hidden cells are primary (``[1, min_cell]``),
+  the **weak** attacker only that cells are ``>= 0``.
+
+For each hidden cell :func:`intervals` minimises and maximises it subject to these relations
+(``scipy.optimize.linprog``, HiGHS): ``[lo, hi]``. The cell counts as **protected** when the
+interval rounded inward to whole numbers, ``[ceil(lo), floor(hi)]``, still holds at least two
+values (:func:`terlindungi`). Constraints never join two kecamatan, so each kecamatan is solved
+on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+EPS = 1e-6
+PROGRAM_COLS: tuple[str, ...] = ("rt_bpnt", "rt_pbi_jkn", "rt_pkh")
+#: Row relations ``sum(coef * cell) <= 0`` a reader can use in ``rekap_desa``.
+RELASI_BARIS: tuple[dict[str, float], ...] = (
+    *({c: 1.0, "rt_bansos": -1.0} for c in PROGRAM_COLS),
+    {"rt_bansos": 1.0, **{c: -1.0 for c in PROGRAM_COLS}},
+    {"rt_bansos": 1.0, "rumah_tangga": -1.0},
+    {"rt_imputasi": 1.0, "rumah_tangga": -1.0},
+    {"rumah_tangga": 1.0, "jiwa": -1.0},
+)
+
+
+@dataclass
+class BulanTerbit:
+    """One month as the reader sees it.
+
+    ``desa``: published village table (hidden cells ``<NA>``); ``total``: kecamatan totals
+    (``rekap_kecamatan``, indexed by ``kode_kecamatan``); ``primer``: mask of the cells the
+    attacker knows are primary (None: weak attacker); ``dibawa``: ``kode_desa`` of villages
+    carried forward named in the published ``nonrespon`` (None: unknown); ``turun``: carried
+    villages whose cells may be lower than last month's (a family moved away): ``<=`` instead of
+    ``=``; ``tanpa_nama``: kecamatan whose ``nonrespon`` rows include unnamed villages (there a
+    village not named may still be carried: its ``rt_imputasi`` is not known to be 0).
+    """
+
+    bulan: str
+    desa: pd.DataFrame
+    total: pd.DataFrame
+    primer: pd.DataFrame | None = None
+    dibawa: set[str] | None = None
+    turun: set[str] = field(default_factory=set)
+    tanpa_nama: set[str] = field(default_factory=set)
+
+
+def value_columns(desa: pd.DataFrame) -> list[str]:
+    from dtks_analysis.counting.stats import MEASURES
+
+    return [c for c in MEASURES if c in desa.columns]
+
+
+def cells(months: Sequence[BulanTerbit], min_cell: int = 3) -> pd.DataFrame:
+    """Long table of every cell: ``bulan, baris, kode_kecamatan, kode_desa, kolom, nilai``
+    (NaN when hidden), prior ``lo``, ``hi``. Rows of unknown kecamatan are left out."""
+    parts = []
+    for b in months:
+        cols = value_columns(b.desa)
+        d = b.desa[b.desa["kode_kecamatan"].fillna("") != ""]
+        long = d[cols].astype("Float64").astype("float64").rename_axis(index="baris")
+        long = long.stack(future_stack=True).rename("nilai").reset_index()
+        long.columns = ["baris", "kolom", "nilai"]
+        long["bulan"] = b.bulan
+        long["kode_kecamatan"] = d["kode_kecamatan"].reindex(long["baris"]).to_numpy()
+        long["kode_desa"] = d["kode_desa"].fillna("").reindex(long["baris"]).to_numpy()
+        prim = np.zeros(len(long), dtype=bool)
+        if b.primer is not None:
+            p = b.primer.reindex(index=d.index, columns=cols).fillna(False).astype(bool)
+            prim = p.stack(future_stack=True).to_numpy()
+        long["lo"] = np.where(prim, 1.0, 0.0)
+        long["hi"] = np.where(prim & (min_cell >= 2), float(min_cell), np.inf)
+        parts.append(long)
+    out = pd.concat(parts, ignore_index=True)
+    return out[["bulan", "baris", "kode_kecamatan", "kode_desa", "kolom", "nilai", "lo", "hi"]]
+
+
+def constraints(
+    months: Sequence[BulanTerbit], cell: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(terms, cons)``: ``terms`` = ``con, sel, coef``; ``cons`` = ``con, sama`` (equality),
+    ``rhs``, ``kode_kecamatan``. Each constraint is ``sum(coef * cell) (= or <=) rhs``."""
+    key = cell.reset_index().rename(columns={"index": "sel"})
+    terms: list[pd.DataFrame] = []
+    cons: list[pd.DataFrame] = []
+    n = 0
+
+    def add(t: pd.DataFrame, group: list[str], sama: bool, rhs: pd.Series | float) -> None:
+        """Constraints: one per ``group`` value of ``t`` (columns ``sel, coef`` + group)."""
+        nonlocal n
+        if t.empty:
+            return
+        gid = t.groupby(group, sort=False).ngroup().to_numpy()
+        first = t.groupby(group, sort=False).head(1).reset_index(drop=True)
+        terms.append(pd.DataFrame({"con": gid + n, "sel": t["sel"].to_numpy(), "coef": t["coef"]}))
+        r = rhs.to_numpy() if isinstance(rhs, pd.Series) else np.full(len(first), rhs)
+        cons.append(
+            pd.DataFrame(
+                {
+                    "con": np.arange(len(first)) + n,
+                    "sama": sama,
+                    "rhs": r,
+                    "kode_kecamatan": first["kode_kecamatan"].to_numpy(),
+                }
+            )
+        )
+        n += len(first)
+
+    # kecamatan totals
+    for b in months:
+        k = key[key["bulan"] == b.bulan].assign(coef=1.0)
+        k = k.sort_values(["kode_kecamatan", "kolom"], kind="stable")
+        first = k.groupby(["kode_kecamatan", "kolom"], sort=False).head(1)
+        tot = b.total.set_index("kode_kecamatan") if "kode_kecamatan" in b.total else b.total
+        rhs = pd.Series(
+            [
+                float(tot.loc[g, c])
+                for g, c in zip(first["kode_kecamatan"], first["kolom"], strict=True)
+            ]
+        )
+        add(k, ["kode_kecamatan", "kolom"], True, rhs)
+    # row relations
+    for j, rel in enumerate(RELASI_BARIS):
+        t = key[key["kolom"].isin(list(rel))].copy()
+        ok = t.groupby(["bulan", "baris"])["kolom"].transform("size") == len(rel)
+        t = t[ok].assign(coef=t.loc[ok, "kolom"].map(rel), rel=j)
+        add(t, ["bulan", "baris"], False, 0.0)
+    # non-response: rt_imputasi = rumah_tangga (carried) or 0
+    for b in months:
+        if b.dibawa is None:
+            continue
+        t = key[(key["bulan"] == b.bulan) & key["kolom"].isin(["rt_imputasi", "rumah_tangga"])]
+        carried = t["kode_desa"].isin(b.dibawa)
+        c = t[carried].assign(coef=lambda d: np.where(d["kolom"] == "rt_imputasi", 1.0, -1.0))
+        add(c, ["baris"], True, 0.0)
+        unnamed = t["kode_kecamatan"].isin(b.tanpa_nama)
+        z = t[~carried & ~unnamed & (t["kolom"] == "rt_imputasi")].assign(coef=1.0)
+        add(z, ["baris"], True, 0.0)
+    # consecutive months: a carried village keeps last month's cells
+    for prev, cur in zip(months, months[1:], strict=False):
+        if cur.dibawa is None:
+            continue
+        a = key[(key["bulan"] == cur.bulan) & key["kode_desa"].isin(cur.dibawa)]
+        a = a[a["kolom"] != "rt_imputasi"]
+        p = key[(key["bulan"] == prev.bulan) & (key["kode_desa"] != "")]
+        pair = a.merge(
+            p[["kode_desa", "kolom", "sel"]], on=["kode_desa", "kolom"], suffixes=("", "_p")
+        )
+        for turun, sama in ((False, True), (True, False)):
+            q = pair[pair["kode_desa"].isin(cur.turun) == turun]
+            t = pd.concat([q.assign(coef=1.0), q.assign(sel=q["sel_p"], coef=-1.0)]).sort_index(
+                kind="stable"
+            )
+            add(t, ["bulan", "baris", "kolom"], sama, 0.0)
+    return pd.concat(terms, ignore_index=True), pd.concat(cons, ignore_index=True)
+
+
+def _solve_group(
+    cell: pd.DataFrame, terms: pd.DataFrame, cons: pd.DataFrame, targets: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(cell ids, lo, hi) of the hidden cells of one kecamatan (``targets``: only these)."""
+    from scipy.optimize import linprog  # imported here: notebooks load the package lightly
+    from scipy.sparse import csr_matrix
+
+    hid = cell.index[cell["nilai"].isna()].to_numpy()
+    want = np.intersect1d(hid, targets) if targets is not None else hid
+    if len(want) == 0:
+        return want, np.zeros(0), np.zeros(0)
+    pos = pd.Series(np.arange(len(hid)), index=hid)
+    known = cell["nilai"].fillna(0.0)
+    t = terms[terms["con"].isin(cons["con"])]
+    is_var = t["sel"].isin(hid).to_numpy()
+    const = (t["coef"] * known.reindex(t["sel"]).to_numpy()).groupby(t["con"]).sum()
+    used = np.unique(t.loc[is_var, "con"].to_numpy())
+    c = cons.set_index("con").loc[used]
+    rhs = c["rhs"].to_numpy() - const.reindex(used).fillna(0.0).to_numpy()
+    row = pd.Series(np.arange(len(used)), index=used)
+    tv = t[is_var]
+    a = csr_matrix(
+        (tv["coef"].to_numpy(), (row[tv["con"]].to_numpy(), pos[tv["sel"]].to_numpy())),
+        shape=(len(used), len(hid)),
+    )
+    eq = c["sama"].to_numpy(dtype=bool)
+    bounds = list(
+        zip(
+            cell.loc[hid, "lo"],
+            [None if np.isinf(h) else h for h in cell.loc[hid, "hi"]],
+            strict=True,
+        )
+    )
+    kw = dict(
+        A_ub=a[~eq] if (~eq).any() else None,
+        b_ub=rhs[~eq] if (~eq).any() else None,
+        A_eq=a[eq] if eq.any() else None,
+        b_eq=rhs[eq] if eq.any() else None,
+        bounds=bounds,
+        method="highs",
+    )
+    lo = np.empty(len(want))
+    hi = np.empty(len(want))
+    for k, sel in enumerate(want):
+        obj = np.zeros(len(hid))
+        obj[pos[sel]] = 1.0
+        r = linprog(obj, **kw)
+        if r.status == 2:
+            raise ValueError("sistem tidak layak: tabel terbit tidak konsisten dengan totalnya")
+        lo[k] = r.fun if r.status == 0 else -np.inf
+        r = linprog(-obj, **kw)
+        hi[k] = -r.fun if r.status == 0 else np.inf
+    return want, lo, hi
+
+
+def intervals(
+    months: Sequence[BulanTerbit],
+    min_cell: int = 3,
+    kecamatan: Iterable[str] | None = None,
+    only: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Feasible ``[lo, hi]`` of every hidden cell: ``bulan, baris, kode_kecamatan, kode_desa,
+    kolom, lo, hi, terlindungi, terungkap``. ``kecamatan``: only these groups; ``only``: only
+    the cells listed (``bulan, baris, kolom``).
+
+    ``terungkap`` (disclosed): the interval holds a single whole number other than 0. A hidden
+    cell pinned at 0 is not disclosed: zeros are published anyway.
+    """
+    return solve(build(months, min_cell), kecamatan, only)
+
+
+def solve(
+    system: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
+    kecamatan: Iterable[str] | None = None,
+    only: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """:func:`intervals` on a system from :func:`build` (whose ``nilai`` may be changed to try
+    another set of hidden cells: the constraints do not depend on it)."""
+    cell, terms, cons = system
+    groups = sorted(set(cell["kode_kecamatan"])) if kecamatan is None else list(kecamatan)
+    targets = None
+    if only is not None:
+        k = cell.reset_index().merge(
+            only[["bulan", "baris", "kolom"]], on=["bulan", "baris", "kolom"]
+        )
+        targets = k["index"].to_numpy()
+    out = []
+    for g in groups:
+        sub = cell[cell["kode_kecamatan"] == g]
+        if not sub["nilai"].isna().any():
+            continue
+        ids, lo, hi = _solve_group(sub, terms, cons[cons["kode_kecamatan"] == g], targets)
+        out.append(sub.loc[ids].assign(lo=lo, hi=hi))
+    cols = ["bulan", "baris", "kode_kecamatan", "kode_desa", "kolom", "lo", "hi"]
+    if not out:
+        return pd.DataFrame(columns=[*cols, "terlindungi", "terungkap"])
+    res = pd.concat(out)[cols].reset_index(drop=True)
+    res["terlindungi"] = terlindungi(res["lo"].to_numpy(), res["hi"].to_numpy())
+    res["terungkap"] = ~res["terlindungi"] & (np.ceil(res["lo"] - EPS) >= 1)
+    return res
+
+
+def build(
+    months: Sequence[BulanTerbit], min_cell: int = 3
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The attacker's system: ``(cells, terms, cons)`` (see :func:`cells`, :func:`constraints`)."""
+    cell = cells(months, min_cell)
+    terms, cons = constraints(months, cell)
+    return cell, terms, cons
+
+
+def terlindungi(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """True where ``[ceil(lo), floor(hi)]`` holds at least two whole numbers."""
+    return (np.floor(np.asarray(hi) + EPS) - np.ceil(np.asarray(lo) - EPS)) >= 1

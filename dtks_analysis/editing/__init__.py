@@ -1,0 +1,1 @@
+"""Stage 2: edit and validate records (IDs, regions, rules) and write the worklists."""

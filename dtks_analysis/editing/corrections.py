@@ -1,0 +1,303 @@
+"""Correction worklists for village operators (CONFIDENTIAL: they hold NIK and No KK).
+
+One workbook per village with errors or warnings (notes are not sent back), under
+``<out_root>/<YYYY-MM>/<kecamatan>/<desa>.xlsx``, plus ``_ringkasan_<kecamatan>.xlsx`` per
+kecamatan. Workbooks are written with xlsxwriter, ready to print (A4 landscape, fit to width,
+header row repeated) and deterministic (fixed creation date). ID cells are text cells, so
+opening and saving in Excel does not damage them again.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+
+from dtks_analysis import regions
+from dtks_analysis.config import check_month, month_end
+from dtks_analysis.formatting import bulan_id
+from dtks_analysis.editing.rules import RULE_ORDER, RULES
+
+TIDAK_DIKETAHUI = "Tidak diketahui"
+SENT_BACK = ("error", "warning")
+TINGKAT_LABEL = {"error": "Kesalahan", "warning": "Peringatan", "note": "Catatan"}
+RAHASIA = "RAHASIA - berisi NIK dan No KK (data pribadi, UU 27/2022). Jangan disebarkan."
+
+#: Worklist columns: (header, width).
+COLUMNS: tuple[tuple[str, int], ...] = (
+    ("No", 5),
+    ("Berkas", 22),
+    ("Sheet", 10),
+    ("Baris", 7),
+    ("NIK", 19),
+    ("No KK", 19),
+    ("Nama", 24),
+    ("Kolom", 13),
+    ("Isian diterima", 19),
+    ("Tingkat", 11),
+    ("Masalah", 44),
+    ("Tindakan", 44),
+    ("Sudah diperbaiki", 11),
+)
+
+#: Where the value "as received" of a finding's field is read, in order of preference.
+_RAW_SOURCES: dict[str, tuple[str, ...]] = {
+    "nik": ("nik_raw", "nik"),
+    "no_kk": ("no_kk_raw", "no_kk"),
+    "desa": ("desa_raw", "desa"),
+    "kecamatan": ("kecamatan_raw", "kecamatan"),
+}
+
+
+def safe_name(name: str | None) -> str:
+    """A file/folder name from a region name (``None``/empty -> "Tidak diketahui").
+
+    >>> safe_name("Lae Parira"), safe_name("Sumbul/Pegagan?"), safe_name(None)
+    ('Lae Parira', 'Sumbul_Pegagan_', 'Tidak diketahui')
+    """
+    if name is None or (not isinstance(name, str) and pd.isna(name)) or not str(name).strip():
+        return TIDAK_DIKETAHUI
+    s = re.sub(r"[^\w .,()'-]", "_", str(name).strip())
+    s = s.lstrip(".") or TIDAK_DIKETAHUI
+    return s[:80]
+
+
+@lru_cache(maxsize=1)
+def _region_names() -> dict[str, str]:
+    """Official name of every Dairi kecamatan and village code."""
+    return {**regions.kecamatan_lookup(), **regions.desa_lookup()}
+
+
+@lru_cache(maxsize=1)
+def _village_kind() -> dict[str, str]:
+    """ "Desa" or "Kelurahan" for every village code."""
+    t = regions.desa_table()
+    kinds = np.where(t["jenis"].str.lower() == "kelurahan", "Kelurahan", "Desa")
+    return dict(zip(t["kode"], kinds, strict=True))
+
+
+def _as_text(values: pd.Series) -> np.ndarray:
+    """Values as display strings ("" when missing; dates as DD-MM-YYYY)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.strftime("%d-%m-%Y").fillna("").to_numpy(dtype=object)
+    return values.astype("string").fillna("").to_numpy(dtype=object)
+
+
+def _value_received(f: pd.DataFrame, cleaned: pd.DataFrame) -> np.ndarray:
+    """Per finding, the value of its field as received (raw column when clean.py keeps one)."""
+    out = np.full(len(f), "", dtype=object)
+    for kolom, idx in f.groupby("kolom", sort=False).indices.items():
+        sources = _RAW_SOURCES.get(kolom, (f"{kolom}_raw", kolom))
+        col = next((c for c in sources if c in cleaned.columns), None)
+        if col is None:
+            continue
+        pos = cleaned.index.get_indexer(f["record"].to_numpy()[idx])
+        out[idx] = _as_text(cleaned[col].iloc[pos])
+    return out
+
+
+def _worklist_table(findings: pd.DataFrame, cleaned: pd.DataFrame) -> pd.DataFrame:
+    """Findings to send back with the columns of the worklist (plus region keys)."""
+    f = findings[findings["tingkat"].isin(SENT_BACK)].reset_index(drop=True)
+    rec = f["record"].to_numpy()
+    pos = cleaned.index.get_indexer(rec)
+    if (pos < 0).any():
+        raise ValueError("findings refer to records that are not in the cleaned frame")
+
+    def pick(*names: str) -> np.ndarray:
+        col = next((c for c in names if c in cleaned.columns), None)
+        if col is None:
+            return np.full(len(f), "", dtype=object)
+        return _as_text(cleaned[col].iloc[pos])
+
+    names = _region_names()
+    kec = f["kode_kecamatan"].map(names).where(f["kode_kecamatan"].notna(), None)
+    desa = f["kode_desa"].map(names).where(f["kode_desa"].notna(), None)
+    return pd.DataFrame(
+        {
+            "kode_kecamatan": f["kode_kecamatan"].fillna("").to_numpy(dtype=object),
+            "kode_desa": f["kode_desa"].fillna("").to_numpy(dtype=object),
+            "kecamatan": [safe_name(k) for k in kec],
+            "desa": [safe_name(d) for d in desa],
+            "Berkas": f["_file"].astype("string").fillna("").to_numpy(dtype=object),
+            "Sheet": f["_sheet"].astype("string").fillna("").to_numpy(dtype=object),
+            "Baris": pd.to_numeric(f["_row"], errors="coerce").to_numpy(dtype="float64"),
+            "NIK": pick("nik_raw", "nik"),
+            "No KK": pick("no_kk_raw", "no_kk"),
+            "Nama": pick("nama"),
+            "Kolom": f["kolom"].to_numpy(dtype=object),
+            "Isian diterima": _value_received(f, cleaned),
+            "Tingkat": f["tingkat"].map(TINGKAT_LABEL).to_numpy(dtype=object),
+            "Masalah": f["pesan"].astype("string").fillna("").to_numpy(dtype=object),
+            "Tindakan": f["tindakan"].astype("string").fillna("").to_numpy(dtype=object),
+            "kode_aturan": f["kode_aturan"].to_numpy(dtype=object),
+            "record": rec,
+        }
+    )
+
+
+def _workbook(path: Path, title: str, created: datetime) -> xlsxwriter.Workbook:
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "in_memory": True,  # temp files per part made writing ~10x slower
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    wb.set_properties(
+        {
+            "title": title,
+            "subject": "Daftar perbaikan data DTKS",
+            "author": "Dinas Sosial Kabupaten Dairi",
+            "keywords": "RAHASIA",
+            "comments": RAHASIA,
+            "created": created,
+        }
+    )
+    return wb
+
+
+def _print_setup(ws, header_row: int, title: str) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
+    ws.set_header(f'&L&"-,Bold"RAHASIA&C{title.replace("&", "&&")}')
+    ws.set_footer("&LBerisi data pribadi - jangan disebarkan&RHalaman &P dari &N")
+
+
+def _title_formats(wb) -> tuple:
+    """Formats of the RAHASIA mark, the title line and the column header."""
+    return (
+        wb.add_format({"bold": True}),
+        wb.add_format({"bold": True, "font_color": "#C00000", "font_size": 12}),
+        wb.add_format(
+            {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"}
+        ),
+    )
+
+
+def _write_village(path: Path, rows: pd.DataFrame, title: str, created: datetime) -> None:
+    wb = _workbook(path, f"RAHASIA - {title}", created)
+    ws = wb.add_worksheet("Perbaikan")
+    bold, red, head = _title_formats(wb)
+    text = wb.add_format({"num_format": "@", "border": 1, "valign": "top"})
+    wrap = wb.add_format({"num_format": "@", "border": 1, "valign": "top", "text_wrap": True})
+    num = wb.add_format({"border": 1, "valign": "top"})
+    ws.write_string(0, 0, RAHASIA, red)
+    ws.write_string(1, 0, title, bold)
+    header_row = 3
+    for j, (name, width) in enumerate(COLUMNS):
+        fmt = text if name in ("NIK", "No KK", "Isian diterima") else None
+        ws.set_column(j, j, width, fmt)
+        ws.write_string(header_row, j, name, head)
+    cols = [c for c, _ in COLUMNS[1:-1]]
+    data = rows[cols].to_numpy(dtype=object)
+    wrap_cols = {cols.index("Masalah") + 1, cols.index("Tindakan") + 1, cols.index("Nama") + 1}
+    for i, values in enumerate(data):
+        r = header_row + 1 + i
+        ws.write_number(r, 0, i + 1, num)
+        for j, v in enumerate(values, start=1):
+            if j == 3 and isinstance(v, float) and not np.isnan(v):
+                ws.write_number(r, j, v, num)
+            else:
+                s = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+                ws.write_string(r, j, s, wrap if j in wrap_cols else text)
+        ws.write_blank(r, len(COLUMNS) - 1, None, text)
+    last = header_row + len(data)
+    ws.freeze_panes(header_row + 1, 0)
+    ws.autofilter(header_row, 0, last, len(COLUMNS) - 1)
+    _print_setup(ws, header_row, title)
+    wb.close()
+
+
+def _write_summary(
+    path: Path, table: pd.DataFrame, kecamatan: str, bulan: str, created: datetime
+) -> None:
+    title = f"Ringkasan perbaikan DTKS {bulan} - Kecamatan {kecamatan}"
+    wb = _workbook(path, f"RAHASIA - {title}", created)
+    ws = wb.add_worksheet("Ringkasan")
+    bold, red, head = _title_formats(wb)
+    cell = wb.add_format({"border": 1})
+    text = wb.add_format({"border": 1, "num_format": "@"})
+    ws.write_string(0, 0, RAHASIA, red)
+    ws.write_string(1, 0, title, bold)
+    header_row = 3
+    codes = sorted(table["kode_aturan"].unique(), key=RULE_ORDER.__getitem__)
+    counts = (
+        table.groupby(["kode_desa", "desa", "kode_aturan"]).size().unstack(fill_value=0)
+    ).reindex(columns=codes, fill_value=0)
+    per_record = table.drop_duplicates("record").groupby(["kode_desa", "desa"]).size()
+    headers = ["Kode desa", "Desa", *codes, "Jumlah catatan", "Baris bermasalah"]
+    for j, h in enumerate(headers):
+        ws.write_string(header_row, j, h, head)
+    ws.set_column(0, 0, 15)
+    ws.set_column(1, 1, 24)
+    ws.set_column(2, 2 + len(codes) + 1, 12)
+    for i, ((kode, desa), values) in enumerate(counts.iterrows()):
+        r = header_row + 1 + i
+        ws.write_string(r, 0, kode or "-", text)
+        ws.write_string(r, 1, desa, text)
+        for j, v in enumerate(values.to_numpy(), start=2):
+            ws.write_number(r, j, int(v), cell)
+        ws.write_number(r, 2 + len(codes), int(values.sum()), cell)
+        ws.write_number(r, 3 + len(codes), int(per_record.loc[(kode, desa)]), cell)
+    last = header_row + len(counts)
+    ws.freeze_panes(header_row + 1, 2)
+    ws.autofilter(header_row, 0, last, len(headers) - 1)
+    _print_setup(ws, header_row, title)
+
+    legend = wb.add_worksheet("Keterangan aturan")
+    for j, (h, w) in enumerate(
+        (("Kode aturan", 24), ("Tingkat", 11), ("Masalah", 60), ("Tindakan", 60))
+    ):
+        legend.set_column(j, j, w)
+        legend.write_string(0, j, h, head)
+    for i, code in enumerate(codes, start=1):
+        rule = RULES[code]
+        legend.write_string(i, 0, code, cell)
+        legend.write_string(i, 1, TINGKAT_LABEL[rule.tingkat], cell)
+        legend.write_string(i, 2, rule.uraian, cell)
+        legend.write_string(i, 3, rule.tindakan, cell)
+    legend.freeze_panes(1, 0)
+    _print_setup(legend, 0, title)
+    wb.close()
+
+
+def write_worklists(
+    findings: pd.DataFrame, cleaned: pd.DataFrame, month: str, out_root: Path
+) -> list[Path]:
+    """Write the month's worklists and kecamatan summaries; return the paths written (sorted).
+
+    ``findings`` is ``validate(...).findings``; ``cleaned`` the frame it was computed from
+    (indexed by ``record``). Villages without errors or warnings get no workbook.
+    """
+    bulan = bulan_id(check_month(month))
+    created = datetime.combine(month_end(month), datetime.min.time())
+    table = _worklist_table(findings, cleaned)
+    base = Path(out_root) / month
+    written: list[Path] = []
+    if table.empty:
+        return written
+    for (kec, desa), rows in table.groupby(["kecamatan", "desa"], sort=True):
+        folder = base / kec
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{desa}.xlsx"
+        kind = _village_kind().get(rows["kode_desa"].iloc[0], "Desa/Kelurahan")
+        where = f"{kind} {desa}, Kecamatan {kec}"
+        title = f"Daftar perbaikan data DTKS {bulan} - {where}"
+        _write_village(path, rows, title, created)
+        written.append(path)
+    for kec, rows in table.groupby("kecamatan", sort=True):
+        path = base / kec / f"_ringkasan_{kec}.xlsx"
+        _write_summary(path, rows, kec, bulan, created)
+        written.append(path)
+    return sorted(written)

@@ -1,0 +1,1 @@
+"""Stage 1: read a month's extracts into canonical records."""

@@ -1,0 +1,1 @@
+"""Stage 4: published tables, charts, report sections, HTML/PDF and the privacy scan."""
