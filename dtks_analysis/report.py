@@ -209,6 +209,8 @@ def package_versions() -> dict[str, str]:
         "babel",
         "pyyaml",
         "pypdf",
+        "scipy",
+        "highspy",
     ]
     out = {"python": platform.python_version(), "dtks-analysis": __version__}
     for n in names:

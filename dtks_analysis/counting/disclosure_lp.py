@@ -27,6 +27,9 @@ on its own.
 
 from __future__ import annotations
 
+import functools
+import os
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -177,11 +180,81 @@ def constraints(
     return pd.concat(terms, ignore_index=True), pd.concat(cons, ignore_index=True)
 
 
+@functools.cache
+def _highs_quiet() -> None:
+    """Construct HiGHS once with standard output closed: its first instance prints a banner
+    on file descriptor 1 (it would reach the CLI output and the notebooks)."""
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
+def _highs(a, lo_row: np.ndarray, hi_row: np.ndarray, lo: np.ndarray, hi: np.ndarray):
+    """A quiet, single-threaded HiGHS model of ``lo_row <= a x <= hi_row``, ``lo <= x <= hi``
+    (``a``: CSR matrix); the objective is set per solve."""
+    import highspy
+
+    _highs_quiet()
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    inf = highspy.kHighsInf
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
+    lp.col_cost_ = np.zeros(a.shape[1])
+    lp.col_lower_ = np.asarray(lo, dtype=float)
+    lp.col_upper_ = np.where(np.isinf(hi), inf, hi).astype(float)
+    lp.row_lower_ = np.where(np.isinf(lo_row), -inf, lo_row).astype(float)
+    lp.row_upper_ = np.where(np.isinf(hi_row), inf, hi_row).astype(float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = a.indices.astype(np.int32)
+    lp.a_matrix_.value_ = a.data.astype(float)
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = a.shape[1], a.shape[0]
+    h.passModel(lp)
+    return h
+
+
+def _optimum(h, sense) -> float:
+    """Min or max of the model's objective (±inf when unbounded)."""
+    import highspy
+
+    h.changeObjectiveSense(sense)
+    h.run()
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        raise ValueError("sistem tidak layak: tabel terbit tidak konsisten dengan totalnya")
+    if status == highspy.HighsModelStatus.kOptimal:
+        return float(h.getInfo().objective_function_value)
+    minimise = sense == highspy.ObjSense.kMinimize
+    return -np.inf if minimise else np.inf
+
+
 def _solve_group(
-    cell: pd.DataFrame, terms: pd.DataFrame, cons: pd.DataFrame, targets: np.ndarray | None
+    cell: pd.DataFrame,
+    terms: pd.DataFrame,
+    cons: pd.DataFrame,
+    targets: np.ndarray | None,
+    exact: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(cell ids, lo, hi) of the hidden cells of one kecamatan (``targets``: only these)."""
-    from scipy.optimize import linprog  # imported here: notebooks load the package lightly
+    """(cell ids, lo, hi) of the hidden cells of one kecamatan (``targets``: only these).
+
+    One HiGHS model per kecamatan, solved twice per cell with only the objective changed
+    (warm start); ~10x faster than a fresh ``scipy.optimize.linprog`` per bound. With
+    ``exact=False`` a cell that the solutions found so far already show protected (two feasible
+    points at least 1 apart) is not solved: its ``[lo, hi]`` is then that inner range, which
+    decides :func:`terlindungi` the same way; unprotected cells always get their exact interval.
+    """
+    import highspy
     from scipy.sparse import csr_matrix
 
     hid = cell.index[cell["nilai"].isna()].to_numpy()
@@ -202,33 +275,42 @@ def _solve_group(
         (tv["coef"].to_numpy(), (row[tv["con"]].to_numpy(), pos[tv["sel"]].to_numpy())),
         shape=(len(used), len(hid)),
     )
+    a.sum_duplicates()
+    a.sort_indices()
     eq = c["sama"].to_numpy(dtype=bool)
-    bounds = list(
-        zip(
-            cell.loc[hid, "lo"],
-            [None if np.isinf(h) else h for h in cell.loc[hid, "hi"]],
-            strict=True,
-        )
-    )
-    kw = dict(
-        A_ub=a[~eq] if (~eq).any() else None,
-        b_ub=rhs[~eq] if (~eq).any() else None,
-        A_eq=a[eq] if eq.any() else None,
-        b_eq=rhs[eq] if eq.any() else None,
-        bounds=bounds,
-        method="highs",
+    lo_row = np.where(eq, rhs, -np.inf)  # equalities: rhs <= a x <= rhs; others: a x <= rhs
+    h = _highs(
+        a, lo_row, rhs, cell.loc[hid, "lo"].to_numpy(float), cell.loc[hid, "hi"].to_numpy(float)
     )
     lo = np.empty(len(want))
     hi = np.empty(len(want))
+    seen_lo = np.full(len(hid), np.inf)  # range of each cell over the solutions found so far
+    seen_hi = np.full(len(hid), -np.inf)
+
+    def solved(value: float) -> float:
+        if not exact and np.isfinite(value):
+            x = np.asarray(h.getSolution().col_value)
+            np.minimum(seen_lo, x, out=seen_lo)
+            np.maximum(seen_hi, x, out=seen_hi)
+        return value
+
+    if not exact:  # two vertices that move many cells at once: most cells are shown protected
+        h.changeColsCost(len(hid), np.arange(len(hid), dtype=np.int32), np.ones(len(hid)))
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            solved(_optimum(h, sense))
+        h.changeColsCost(len(hid), np.arange(len(hid), dtype=np.int32), np.zeros(len(hid)))
+    previous = None
     for k, sel in enumerate(want):
-        obj = np.zeros(len(hid))
-        obj[pos[sel]] = 1.0
-        r = linprog(obj, **kw)
-        if r.status == 2:
-            raise ValueError("sistem tidak layak: tabel terbit tidak konsisten dengan totalnya")
-        lo[k] = r.fun if r.status == 0 else -np.inf
-        r = linprog(-obj, **kw)
-        hi[k] = -r.fun if r.status == 0 else np.inf
+        j = int(pos[sel])
+        if not exact and terlindungi(seen_lo[j : j + 1], seen_hi[j : j + 1])[0]:
+            lo[k], hi[k] = seen_lo[j], seen_hi[j]
+            continue
+        if previous is not None:
+            h.changeColCost(previous, 0.0)
+        h.changeColCost(j, 1.0)
+        previous = j
+        lo[k] = solved(_optimum(h, highspy.ObjSense.kMinimize))
+        hi[k] = solved(_optimum(h, highspy.ObjSense.kMaximize))
     return want, lo, hi
 
 
@@ -252,9 +334,12 @@ def solve(
     system: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
     kecamatan: Iterable[str] | None = None,
     only: pd.DataFrame | None = None,
+    exact: bool = True,
 ) -> pd.DataFrame:
     """:func:`intervals` on a system from :func:`build` (whose ``nilai`` may be changed to try
-    another set of hidden cells: the constraints do not depend on it)."""
+    another set of hidden cells: the constraints do not depend on it). ``exact=False``: the
+    intervals of protected cells may be inner ranges (enough to tell protected from not;
+    see :func:`_solve_group`)."""
     cell, terms, cons = system
     groups = sorted(set(cell["kode_kecamatan"])) if kecamatan is None else list(kecamatan)
     targets = None
@@ -268,7 +353,7 @@ def solve(
         sub = cell[cell["kode_kecamatan"] == g]
         if not sub["nilai"].isna().any():
             continue
-        ids, lo, hi = _solve_group(sub, terms, cons[cons["kode_kecamatan"] == g], targets)
+        ids, lo, hi = _solve_group(sub, terms, cons[cons["kode_kecamatan"] == g], targets, exact)
         out.append(sub.loc[ids].assign(lo=lo, hi=hi))
     cols = ["bulan", "baris", "kode_kecamatan", "kode_desa", "kolom", "lo", "hi"]
     if not out:

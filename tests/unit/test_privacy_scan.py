@@ -313,7 +313,13 @@ def test_report_with_id_in_file_name_is_published_without_it(tricky_report):
     assert persons["nama"].eq("TANAH PINEM").any()  # a person named like a kecamatan
     assert main(["check-outputs", str(d), "--data-dir", str(root)]) == 0
     review = (d / "review" / "01_penerimaan_dan_kualitas.html").read_text()
-    assert f"{KK[:4]}********{KK[-4:]}" in review  # the file name, masked
+    assert f"KK{KK[:4]}" not in review  # file names are not published, not even masked
+    confidential = pd.read_excel(
+        root / "corrections" / MONTH / f"berkas_masuk_{MONTH}.xlsx", skiprows=2
+    )
+    listed = confidential.iloc[:, 0].tolist()  # the Dinas still sees every file, as text
+    assert any(n.endswith(f"/KK{KK}.csv") for n in listed)
+    assert any(n.endswith("/=HYPERLINK(1).csv") for n in listed)
     for path in privacy.iter_files(d):
         assert KK not in path.as_posix()
         assert KK.encode() not in path.read_bytes(), path
