@@ -44,8 +44,8 @@ def sample_month(scale: float = 1.0, seed: int = SEED) -> Path:
 
 def ingested_records(scale: float = 1.0, seed: int = SEED) -> pd.DataFrame:
     """The month's ``ingest.read_month`` records (cached as Parquet next to the sample)."""
-    from dtks_analysis.intake import ingest
     from dtks_analysis.config import Settings
+    from dtks_analysis.intake import ingest
 
     raw = sample_month(scale, seed)
     path = raw.parent / "records.parquet"

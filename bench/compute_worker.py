@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchdata import MONTH, read_records  # noqa: E402
 
+from dtks_analysis.config import Settings, month_end  # noqa: E402
 from dtks_analysis.counting import disclosure, flows, households, nonresponse, stats
 from dtks_analysis.editing import clean, rules, validate
-from dtks_analysis.config import Settings, month_end  # noqa: E402
 
 
 def rss_mb() -> float:

@@ -122,8 +122,8 @@ def bench_ingest(quick: bool) -> list[Row]:
     import benchdata
     import pandas as pd
 
-    from dtks_analysis.intake import ingest
     from dtks_analysis.config import Settings
+    from dtks_analysis.intake import ingest
 
     scale, runs = (0.05, 1) if quick else (1.0, 3)
     raw = benchdata.sample_month(scale)

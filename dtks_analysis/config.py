@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from dtks_analysis.errors import DtksError
+
 PROJ_ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"
 PARAMS_DIR = PROJ_ROOT / "params"
@@ -25,7 +27,7 @@ BULAN_TREN_RANGE = (2, 24)
 """A trend needs this month and at least one before it; more than two years is not a trend chart."""
 
 
-class ParamsError(ValueError):
+class ParamsError(DtksError, ValueError):
     """A parameter file or value is wrong; the message names the file and key."""
 
 

@@ -19,15 +19,14 @@ ENVIRONMENT_ERRNOS = {
 """OSErrors caused by the machine, not by the code: reported as a message, exit 2."""
 
 
+class DtksError(Exception):
+    """Base of every "bad input or environment" error of the package: its message is shown to
+    the analyst as is, without a traceback, and the command exits with code 2."""
+
+
 def known_errors() -> tuple[type[BaseException], ...]:
     """Exception classes whose message is shown as is, without a traceback."""
-    from dtks_analysis.config import ParamsError
-    from dtks_analysis.fsutil import TreeError
-    from dtks_analysis.intake.ingest import IngestError
-    from dtks_analysis.publishing.render import BrowserNotFound, RenderError
-    from dtks_analysis.report import ReportError
-
-    return (ParamsError, IngestError, ReportError, BrowserNotFound, RenderError, TreeError)
+    return (DtksError,)
 
 
 def environment_message(exc: OSError) -> str | None:

@@ -267,7 +267,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def teks_publik(value: Any) -> Any:
     """Free text from the input made safe to publish: every NIK / No KK-like run (16 digits,
-    also with separators or glued to letters, see :mod:`dtks_analysis.publishing.privacy`) masked.
+    also with separators or glued to letters, see :mod:`dtks_analysis.idtext`) masked.
     Non-strings are returned unchanged.
 
     >>> teks_publik("kiriman/KK1211021107100013.csv")
@@ -275,7 +275,7 @@ def teks_publik(value: Any) -> Any:
     """
     if not isinstance(value, str):
         return value
-    from dtks_analysis.publishing.privacy import mask_ids
+    from dtks_analysis.idtext import mask_ids
 
     return mask_ids(value)
 

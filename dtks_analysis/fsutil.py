@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from dtks_analysis.errors import DtksError
+
 
 def exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
@@ -47,7 +49,7 @@ def replace_dir(new: Path, final: Path, between: Callable[[], None] = lambda: No
         shutil.rmtree(old)
 
 
-class TreeError(ValueError):
+class TreeError(DtksError, ValueError):
     """A month folder cannot be listed safely (symlink loop, a folder reached twice, a broken link)."""
 
 

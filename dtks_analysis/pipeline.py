@@ -9,10 +9,8 @@ import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import sys
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +27,12 @@ from dtks_analysis.config import (
     month_end,
     previous_month,
 )
-from dtks_analysis.counting.disclosure_lp import BulanTerbit
+from dtks_analysis.counting import disclosure, flows, households, nonresponse, protection, stats
+from dtks_analysis.editing import clean, corrections, rules, validate
+from dtks_analysis.formatting import mask_id
 from dtks_analysis.fsutil import TreeError, replace_dir, walk_files
+from dtks_analysis.intake import ingest
+from dtks_analysis.intake.ingest import IngestError
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,8 @@ INTERIM_FILES = (
     "files.parquet",
     "villages.parquet",
 )
+
+
 class MonthNotFound(ParamsError):
     """The requested month has no raw folder."""
 
@@ -120,7 +124,6 @@ def sha256_file(path: Path) -> str:
 def input_files(settings: Settings, month: str) -> dict[str, str]:
     """Relative path -> sha256 of every file the month's ingest sees (same listing, symlinked
     folders followed), plus ``sumber.yaml`` and ignored files: the month's cache key."""
-    from dtks_analysis.intake.ingest import IngestError
 
     try:
         listing = walk_files(month_dir(settings, month))
@@ -158,41 +161,6 @@ def _cache_key(settings: Settings, month: str, inputs: dict[str, str]) -> str:
 
 
 # -- month consistency ----------------------------------------------------------------
-_NAME_MONTH = re.compile(r"(?<!\d)(20\d{2})[-_. ]?(0[1-9]|1[0-2])(?!\d)")
-_PERIOD_COLUMNS = ("x_periode", "x_bulan", "x_bulan_data", "x_tanggal_data", "x_tgl_data")
-
-
-def check_record_months(records: pd.DataFrame, month: str, month_path: Path) -> None:
-    """Refuse files that say they belong to another month.
-
-    A file whose name carries a ``YYYY-MM`` (or ``YYYYMM``) other than ``month``, or whose
-    period column (``PERIODE``, ``BULAN``, ``TANGGAL DATA``) names only other months, raises
-    IngestError naming the file: it was probably dropped in the wrong month folder.
-    """
-    from dtks_analysis.intake.ingest import IngestError
-
-    for rel in sorted(records["_file"].unique()) if len(records) else []:
-        found = {f"{y}-{m}" for y, m in _NAME_MONTH.findall(Path(rel).stem)}
-        if found and month not in found:
-            raise IngestError(
-                f"{month_path / rel}: nama berkas menunjuk bulan {', '.join(sorted(found))}, "
-                f"bukan {month}. Pindahkan berkas ke folder bulannya "
-                f"(file name says another month than its folder)."
-            )
-    for col in _PERIOD_COLUMNS:
-        if col not in records:
-            continue
-        text = records[col].dropna().astype(str)
-        iso = text.str.extract(r"(20\d{2})[-/.](0[1-9]|1[0-2])").dropna()
-        dmy = text.str.extract(r"(?:^|\D)(0[1-9]|1[0-2])[-/.](20\d{2})").dropna()
-        months = pd.concat([iso[0] + "-" + iso[1], dmy[1] + "-" + dmy[0]], ignore_index=True)
-        if len(months) and not (months == month).any():
-            per_file = records.loc[months.index.intersection(records.index), "_file"]
-            rel = per_file.iloc[0] if len(per_file) else records["_file"].iloc[0]
-            raise IngestError(
-                f"{month_path / rel}: kolom periode berisi bulan {', '.join(sorted(set(months))[:3])}, "
-                f"bukan {month} (records are dated another month)."
-            )
 
 
 # -- prepare ------------------------------------------------------------------------
@@ -241,9 +209,6 @@ def _remove_temporaries(folder: Path, month: str) -> None:
 
 
 def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) -> MonthData:
-    from dtks_analysis.counting import households
-    from dtks_analysis.editing import clean, corrections, validate
-    from dtks_analysis.intake import ingest
 
     inputs = input_files(settings, month)
     key = _cache_key(settings, month, inputs)
@@ -262,7 +227,7 @@ def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) 
     ref = month_end(month)
     log.info("%s: membaca ekstrak", month)
     result = ingest.read_month(month_dir(settings, month), settings, progress=progress)
-    check_record_months(result.records, month, month_dir(settings, month))
+    ingest.check_record_months(result.records, month, month_dir(settings, month))
     cleaned = clean.clean_records(result.records, settings)
     checked = validate.validate(cleaned, settings, reference_date=ref)
     checked.findings = with_masked_examples(checked.findings, cleaned)
@@ -305,7 +270,7 @@ def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) 
         corr_tmp.mkdir(parents=True)
         corrections.write_worklists(checked.findings, cleaned, month, corr_tmp)
         written = corr_tmp / month
-        write_file_list(result.files, month, written)
+        corrections.write_file_list(result.files, month, written)
         if written.is_dir():
             replace_dir(written, settings.corrections_root / month)
         replace_dir(tmp, out)  # last: it holds the cache key, so a failure above redoes both
@@ -320,7 +285,6 @@ def with_masked_examples(findings: pd.DataFrame, cleaned: pd.DataFrame) -> pd.Da
 
     Reviewers see the shape of a defect without the number; other rules get None.
     """
-    from dtks_analysis.formatting import mask_id
 
     out = findings.copy()
     kode = out["kode_aturan"].astype(str)
@@ -411,7 +375,6 @@ class ReportTables:
 
 def adjusted_households(data: dict[str, MonthData]) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
     """Per month: (households incl. carried-forward non-respondents, non-respondent table)."""
-    from dtks_analysis.counting import nonresponse
 
     out: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
     for m, md in data.items():
@@ -421,145 +384,10 @@ def adjusted_households(data: dict[str, MonthData]) -> dict[str, tuple[pd.DataFr
     return out
 
 
-@dataclass
-class VillageMonth:
-    """A month's village table: true (``lengkap``) and as published (``terbit``)."""
-
-    lengkap: pd.DataFrame
-    terbit: BulanTerbit
-    mask: pd.DataFrame
-
-
-def published_villages(
-    adjusted: dict[str, tuple[pd.DataFrame, pd.DataFrame]],
-    month: str,
-    min_cell: int,
-    memo: dict[str, VillageMonth] | None = None,
-) -> dict[str, VillageMonth]:
-    """Suppressed village table of ``month`` and of the months it depends on.
-
-    A month with villages carried forward is suppressed consistently with last month's
-    published table (:func:`disclosure.suppress` with ``sebelumnya``), so last month is
-    suppressed first (recursively, until a month without carried villages).
-    """
-    from dtks_analysis.counting import disclosure, stats
-
-    memo = {} if memo is None else memo
-    if month in memo:
-        return memo
-    hh, nonresp = adjusted[month]
-    full = stats.rekap_desa(hh)
-    cols = [c for c in stats.MEASURES if c in full.columns]
-    dibawa = set(nonresp["kode_desa"].dropna())
-    prev_m = previous_month(month)
-    sebelumnya, turun = None, set()
-    if dibawa and prev_m in adjusted:
-        prev = published_villages(adjusted, prev_m, min_cell, memo)[prev_m]
-        sebelumnya = prev.terbit
-        turun = _villages_lower_than_last_month(full, prev.lengkap, dibawa, cols)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", disclosure.DisclosureWarning)
-        terbit, mask = disclosure.suppress(
-            full,
-            cols,
-            min_cell=min_cell,
-            lp=True,
-            dibawa=dibawa,
-            sebelumnya=sebelumnya,
-            turun=turun,
-        )
-    kec = stats.rekap_kecamatan(hh)
-    named = disclosure.named_carried(terbit, dibawa)
-    unnamed = set(nonresp.loc[~nonresp["kode_desa"].isin(named), "kode_kecamatan"].dropna())
-    primer = disclosure.primary_mask(full, cols, min_cell)
-    memo[month] = VillageMonth(
-        full, BulanTerbit(month, terbit, kec, primer, named, turun, unnamed), mask
-    )
-    if mask.attrs.get("model_lemah"):
-        log.info("%s: dilindungi terhadap penyerang lemah: %s", month, mask.attrs["model_lemah"])
-    if mask.attrs.get("tidak_terlindungi"):
-        log.warning(
-            "%s: sel tersembunyi yang tetap dapat dihitung dari total kecamatan: %s",
-            month,
-            mask.attrs["tidak_terlindungi"],
-        )
-    return memo
-
-
-def _villages_lower_than_last_month(
-    full: pd.DataFrame, prev_full: pd.DataFrame, dibawa: set[str], cols: list[str]
-) -> set[str]:
-    """Carried villages whose cells differ from last month's (a family moved away)."""
-    keep = [c for c in cols if c != "rt_imputasi"]
-    a = full[full["kode_desa"].isin(dibawa)].set_index("kode_desa")[keep]
-    b = prev_full.drop_duplicates("kode_desa").set_index("kode_desa")[keep].reindex(a.index)
-    return set(a.index[(a != b).any(axis=1).to_numpy()])
-
-
-def received_summary(files: pd.DataFrame) -> pd.DataFrame:
-    """Published intake: one kabupaten row ``berkas, lembar, baris`` (files, sheets, rows).
-
-    Nothing per file or per kind of file: a village's own file holds that village's persons,
-    and a per-kind split can isolate one file. The list per file stays confidential
-    (:func:`received_files`, written under ``data/corrections/<month>/``).
-    """
-    return pd.DataFrame(
-        {
-            "berkas": [int(files["_file"].nunique()) if len(files) else 0],
-            "lembar": [int(len(files))],
-            "baris": [int(files["rows"].sum()) if len(files) else 0],
-        }
-    )
-
-
-FILE_LIST_COLUMNS: dict[str, str] = {
-    "_file": "Berkas",
-    "_sheet": "Lembar",
-    "header_row": "Baris judul kolom",
-    "rows": "Baris data",
-    "unknown_columns": "Kolom tidak dikenal",
-    "skema_hubungan": "Skema hubungan",
-}
-
-
-def file_list_path(corrections_root: Path, month: str) -> Path:
-    """``data/corrections/<month>/berkas_masuk_<month>.xlsx``: the confidential file list."""
-    return corrections_root / month / f"berkas_masuk_{month}.xlsx"
-
-
-def write_file_list(files: pd.DataFrame, month: str, folder: Path) -> Path:
-    """Write every (file, sheet) read with its header row, rows and unknown columns to
-    ``folder/berkas_masuk_<month>.xlsx`` (CONFIDENTIAL: rows of a village's own file are that
-    village's persons, so it is never published)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"berkas_masuk_{month}.xlsx"
-    cols = [c for c in FILE_LIST_COLUMNS if c in files.columns]
-    table = files[cols].rename(columns=FILE_LIST_COLUMNS)
-    # file names are text, never formulas (a name starting with "=" must not run)
-    options = {"options": {"strings_to_formulas": False, "strings_to_urls": False}}
-    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs=options) as xw:
-        table.to_excel(xw, sheet_name="Berkas", index=False, startrow=2)
-        ws = xw.sheets["Berkas"]
-        ws.write_string(0, 0, f"RAHASIA - berkas yang diterima {month} (jangan diterbitkan)")
-        ws.set_column(0, 0, 48)
-        ws.set_column(1, len(cols) - 1, 16)
-    return path
-
-
-def received_files(files: pd.DataFrame) -> pd.DataFrame:
-    """Records received per source file (sheets summed): ``berkas, lembar, baris``."""
-    if files.empty:
-        return pd.DataFrame({"berkas": [], "lembar": [], "baris": []})
-    g = files.groupby("_file", sort=True).agg(lembar=("_sheet", "count"), baris=("rows", "sum"))
-    return g.reset_index().rename(columns={"_file": "berkas"})
-
-
 def build_tables(
     month: str, settings: Settings, data: dict[str, MonthData] | None = None
 ) -> ReportTables:
     """Compute every published table of ``month`` from the prepared months up to it."""
-    from dtks_analysis.counting import disclosure, flows, stats
-    from dtks_analysis.editing import rules
 
     if data is None:
         data = {
@@ -575,7 +403,7 @@ def build_tables(
     ref = month_end(month)
 
     rekap_kec = stats.rekap_kecamatan(hh)
-    village = published_villages(adjusted, month, settings.min_cell)[month]
+    village = protection.published_villages(adjusted, month, settings.min_cell)[month]
     rekap_desa_full, rekap_desa = village.lengkap, village.terbit.desa
     tren = flows.tren_bulanan({m: adjusted[m][0] for m in sorted(adjusted) if m <= month})
     published = {
@@ -596,7 +424,7 @@ def build_tables(
             {m: d.findings for m, d in data.items()},
             {m: d.summary["baris"] for m, d in data.items()},
         ),
-        "berkas_masuk": received_summary(cur.files),
+        "berkas_masuk": stats.received_summary(cur.files),
     }
     return ReportTables(
         month,

@@ -23,6 +23,7 @@ from typing import Any
 
 from dtks_analysis import __version__, locks
 from dtks_analysis.config import PROJ_ROOT, Settings
+from dtks_analysis.errors import DtksError
 from dtks_analysis.fsutil import replace_dir
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ NOTEBOOKS = ("01_penerimaan_dan_kualitas.ipynb", "02_laporan_bulanan.ipynb")
 KERNEL = "dtks"
 
 
-class ReportError(RuntimeError):
+class ReportError(DtksError, RuntimeError):
     """A step of the report failed; the message says which and what to do."""
 
 

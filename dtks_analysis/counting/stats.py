@@ -266,3 +266,19 @@ def kualitas_data(findings: pd.DataFrame, rules_table: pd.DataFrame) -> pd.DataF
         )
     rules["jumlah_catatan"] = rules["kode_aturan"].map(counts).fillna(0).astype("int64")
     return rules
+
+
+def received_summary(files: pd.DataFrame) -> pd.DataFrame:
+    """Published intake: one kabupaten row ``berkas, lembar, baris`` (files, sheets, rows).
+
+    Nothing per file or per kind of file: a village's own file holds that village's persons,
+    and a per-kind split can isolate one file. The list per file stays confidential
+    (:func:`dtks_analysis.editing.corrections.received_files`, written under ``data/corrections/<month>/``).
+    """
+    return pd.DataFrame(
+        {
+            "berkas": [int(files["_file"].nunique()) if len(files) else 0],
+            "lembar": [int(len(files))],
+            "baris": [int(files["rows"].sum()) if len(files) else 0],
+        }
+    )

@@ -20,8 +20,8 @@ import xlsxwriter
 
 from dtks_analysis import regions
 from dtks_analysis.config import check_month, month_end
-from dtks_analysis.formatting import bulan_id
 from dtks_analysis.editing.rules import RULE_ORDER, RULES
+from dtks_analysis.formatting import bulan_id
 
 TIDAK_DIKETAHUI = "Tidak diketahui"
 SENT_BACK = ("error", "warning")
@@ -301,3 +301,45 @@ def write_worklists(
         _write_summary(path, rows, kec, bulan, created)
         written.append(path)
     return sorted(written)
+
+
+FILE_LIST_COLUMNS: dict[str, str] = {
+    "_file": "Berkas",
+    "_sheet": "Lembar",
+    "header_row": "Baris judul kolom",
+    "rows": "Baris data",
+    "unknown_columns": "Kolom tidak dikenal",
+    "skema_hubungan": "Skema hubungan",
+}
+
+
+def file_list_path(corrections_root: Path, month: str) -> Path:
+    """``data/corrections/<month>/berkas_masuk_<month>.xlsx``: the confidential file list."""
+    return corrections_root / month / f"berkas_masuk_{month}.xlsx"
+
+
+def write_file_list(files: pd.DataFrame, month: str, folder: Path) -> Path:
+    """Write every (file, sheet) read with its header row, rows and unknown columns to
+    ``folder/berkas_masuk_<month>.xlsx`` (CONFIDENTIAL: rows of a village's own file are that
+    village's persons, so it is never published)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"berkas_masuk_{month}.xlsx"
+    cols = [c for c in FILE_LIST_COLUMNS if c in files.columns]
+    table = files[cols].rename(columns=FILE_LIST_COLUMNS)
+    # file names are text, never formulas (a name starting with "=" must not run)
+    options = {"options": {"strings_to_formulas": False, "strings_to_urls": False}}
+    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs=options) as xw:
+        table.to_excel(xw, sheet_name="Berkas", index=False, startrow=2)
+        ws = xw.sheets["Berkas"]
+        ws.write_string(0, 0, f"RAHASIA - berkas yang diterima {month} (jangan diterbitkan)")
+        ws.set_column(0, 0, 48)
+        ws.set_column(1, len(cols) - 1, 16)
+    return path
+
+
+def received_files(files: pd.DataFrame) -> pd.DataFrame:
+    """Records received per source file (sheets summed): ``berkas, lembar, baris``."""
+    if files.empty:
+        return pd.DataFrame({"berkas": [], "lembar": [], "baris": []})
+    g = files.groupby("_file", sort=True).agg(lembar=("_sheet", "count"), baris=("rows", "sum"))
+    return g.reset_index().rename(columns={"_file": "berkas"})

@@ -24,10 +24,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dtks_analysis.editing import nik as nikmod
 from dtks_analysis import regions
 from dtks_analysis.config import Settings, month_end
 from dtks_analysis.counting.households import date_parts, sort_by_codes
+from dtks_analysis.editing import nik as nikmod
 from dtks_analysis.editing.rules import RULE_ORDER, RULES, TINGKAT
 
 FINDING_COLUMNS: tuple[str, ...] = (

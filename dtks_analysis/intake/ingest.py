@@ -65,6 +65,7 @@ from dtks_analysis.config import (
     shorten,
     yaml_error_text,
 )
+from dtks_analysis.errors import DtksError
 from dtks_analysis.fsutil import TreeError, walk_files
 from dtks_analysis.intake.schema import (  # noqa: F401  (re-exported: part of the ingest API)
     CANONICAL,
@@ -109,7 +110,7 @@ ZIP_RATIO_MIN_BYTES = 128 << 20
 """Parts smaller than this (128 MiB uncompressed) are not checked for their ratio."""
 
 
-class IngestError(Exception):
+class IngestError(DtksError):
     """A month's extracts cannot be read; the message names the file and what to do."""
 
 
@@ -1251,3 +1252,42 @@ def read_month(
             f"of the month's files)"
         )
     return IngestResult(records, files_df, warnings)
+
+
+_NAME_MONTH = re.compile(r"(?<!\d)(20\d{2})[-_. ]?(0[1-9]|1[0-2])(?!\d)")
+
+
+_PERIOD_COLUMNS = ("x_periode", "x_bulan", "x_bulan_data", "x_tanggal_data", "x_tgl_data")
+
+
+def check_record_months(records: pd.DataFrame, month: str, month_path: Path) -> None:
+    """Refuse files that say they belong to another month.
+
+    A file whose name carries a ``YYYY-MM`` (or ``YYYYMM``) other than ``month``, or whose
+    period column (``PERIODE``, ``BULAN``, ``TANGGAL DATA``) names only other months, raises
+    IngestError naming the file: it was probably dropped in the wrong month folder.
+    """
+    from dtks_analysis.intake.ingest import IngestError
+
+    for rel in sorted(records["_file"].unique()) if len(records) else []:
+        found = {f"{y}-{m}" for y, m in _NAME_MONTH.findall(Path(rel).stem)}
+        if found and month not in found:
+            raise IngestError(
+                f"{month_path / rel}: nama berkas menunjuk bulan {', '.join(sorted(found))}, "
+                f"bukan {month}. Pindahkan berkas ke folder bulannya "
+                f"(file name says another month than its folder)."
+            )
+    for col in _PERIOD_COLUMNS:
+        if col not in records:
+            continue
+        text = records[col].dropna().astype(str)
+        iso = text.str.extract(r"(20\d{2})[-/.](0[1-9]|1[0-2])").dropna()
+        dmy = text.str.extract(r"(?:^|\D)(0[1-9]|1[0-2])[-/.](20\d{2})").dropna()
+        months = pd.concat([iso[0] + "-" + iso[1], dmy[1] + "-" + dmy[0]], ignore_index=True)
+        if len(months) and not (months == month).any():
+            per_file = records.loc[months.index.intersection(records.index), "_file"]
+            rel = per_file.iloc[0] if len(per_file) else records["_file"].iloc[0]
+            raise IngestError(
+                f"{month_path / rel}: kolom periode berisi bulan {', '.join(sorted(set(months))[:3])}, "
+                f"bukan {month} (records are dated another month)."
+            )

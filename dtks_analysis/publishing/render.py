@@ -33,6 +33,7 @@ from nbconvert.exporters import Exporter, HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import Bool, Int, Unicode, default
 
+from dtks_analysis.errors import DtksError
 from dtks_analysis.formatting import INSTANSI
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -59,11 +60,11 @@ __all__ = [
 ]
 
 
-class BrowserNotFound(RuntimeError):
+class BrowserNotFound(DtksError, RuntimeError):
     """No Chromium-family browser to print the PDF with; the message says what to install."""
 
 
-class RenderError(RuntimeError):
+class RenderError(DtksError, RuntimeError):
     """Rendering the report (HTML or PDF) failed; the message says what and how to fix it."""
 
 

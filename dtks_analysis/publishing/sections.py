@@ -11,9 +11,10 @@ from datetime import date
 
 import pandas as pd
 
-from dtks_analysis.publishing import blocks, narrative
 from dtks_analysis.config import Settings
+from dtks_analysis.counting import stats
 from dtks_analysis.formatting import bulan_id, fmt_int, source_line, tanggal_id
+from dtks_analysis.publishing import blocks, narrative
 from dtks_analysis.publishing.narrative import COLUMN_LABELS, TINGKAT
 
 ID_RULE_PREFIXES = ("nik_", "kk_")
@@ -80,10 +81,8 @@ def files_html(md) -> str:
     """Files, sheets and rows received (kabupaten level). No row count per file: a village's
     own file holds that village's persons; the list per file is confidential
     (``data/corrections/<month>/berkas_masuk_<month>.xlsx``)."""
-    from dtks_analysis.pipeline import received_summary
-
     return table_html(
-        received_summary(md.files),
+        stats.received_summary(md.files),
         caption=f"Berkas yang diterima, {bulan_id(md.month)}",
         month=md.month,
         int_cols=list(FILES_LABELS),
@@ -93,7 +92,6 @@ def files_html(md) -> str:
 
 
 def rule_counts(findings: pd.DataFrame) -> pd.DataFrame:
-    from dtks_analysis.counting import stats
     from dtks_analysis.editing import rules
 
     return stats.kualitas_data(findings, rules.rules_table())

@@ -24,8 +24,8 @@ SCALE, SEED, DEFECTS = 0.05, 20231, 0.02
 def build(root: Path, out: Path) -> list[str]:
     """Generate the sample under ``root`` and write each month's published CSVs under ``out``."""
     from dtks_analysis import pipeline, synthetic
-    from dtks_analysis.publishing import export
     from dtks_analysis.config import load_settings
+    from dtks_analysis.publishing import export
 
     months = synthetic.parse_months(MONTHS)
     synthetic.generate(root, months, scale=SCALE, seed=SEED, defect_rate=DEFECTS, progress=False)

@@ -16,7 +16,7 @@ import pytest
 
 from dtks_analysis.cli import main
 
-from .conftest import snapshot
+from tests.conftest import snapshot
 
 MONTH = "2023-12"
 HEADER = ["NIK", "NO KK", "NAMA", "HUBUNGAN", "DESA", "KECAMATAN", "BPNT", "PBI", "PKH"]

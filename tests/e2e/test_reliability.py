@@ -14,7 +14,7 @@ import pytest
 from dtks_analysis.cli import main
 from dtks_analysis.report import LockedError, month_lock
 
-from .conftest import snapshot
+from tests.conftest import snapshot
 
 MONTH = "2023-12"
 

@@ -15,14 +15,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from dtks_analysis import pipeline
+from dtks_analysis.config import load_settings
 from dtks_analysis.counting import disclosure as d
 from dtks_analysis.counting import disclosure_lp as dlp
-from dtks_analysis import pipeline
+from dtks_analysis.counting import protection
 from dtks_analysis.publishing import sections
-from dtks_analysis.config import load_settings
-
-from .conftest import generate_sample
-from .test_disclosure import leaks, table
+from tests.conftest import generate_sample
+from tests.unit.test_disclosure import leaks, table
 
 MONTHS = ["2023-11", "2023-12"]
 # three villages that send their own file and are small in this sample
@@ -60,8 +60,7 @@ def _run(root: Path, min_cell: int):
     adjusted = pipeline.adjusted_households(data)
     villages: dict = {}  # month -> lists of groups protected only weakly / not at all
     for m in MONTHS:
-        if hasattr(pipeline, "published_villages"):  # (absent before issue 17)
-            pipeline.published_villages(adjusted, m, min_cell, villages)
+        protection.published_villages(adjusted, m, min_cell, villages)
     villages = {
         m: villages[m].mask.attrs if m in villages else {"model_lemah": [], "tidak_terlindungi": []}
         for m in MONTHS

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from dtks_analysis import pipeline
-from dtks_analysis.editing import rules
 from dtks_analysis.config import load_settings
+from dtks_analysis.editing import rules
 
-from .conftest import generate_sample
+from tests.conftest import generate_sample
 
 CASES = [
     # (months, scale, seed, defect rate)

@@ -364,8 +364,8 @@ def test_clean_records_regions():
 
 
 def test_clean_records_uses_settings_scheme_and_tolerates_missing_columns():
-    from dtks_analysis.editing.clean import clean_records
     from dtks_analysis.config import Settings
+    from dtks_analysis.editing.clean import clean_records
 
     rec = pd.DataFrame({"nik": ["1211014507850001"], "hubungan": ["3"], "desa": ["Kalang"]})
     assert clean_records(rec, Settings(skema_hubungan="dukcapil"))["hubungan"].tolist() == [2]

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dtks_analysis.counting import flows
 from dtks_analysis.config import ParamsError
+from dtks_analysis.counting import flows
 
 
 def hh(spec: dict[str, str]) -> pd.DataFrame:

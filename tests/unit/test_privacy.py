@@ -7,8 +7,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dtks_analysis.publishing import privacy
 from dtks_analysis.cli import main
+from dtks_analysis.publishing import privacy
 
 NIK = "1211014107850003"
 PERSONS = pd.DataFrame(

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from dtks_analysis import formatting
-from dtks_analysis.publishing import export, privacy
 from dtks_analysis.cli import main
+from dtks_analysis.publishing import export, privacy
 
 NIK = "1211014107850003"
 KK = "1211021107100013"

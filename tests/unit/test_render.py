@@ -26,7 +26,7 @@ VENV_BIN = Path(sys.executable).parent
 SETUP = f"""\
 import sys
 import pandas as pd
-from dtks_analysis import blocks, charts
+from dtks_analysis.publishing import blocks, charts
 charts.setup()
 {CODE_MARKER} = 1
 SRC = "Sumber: DTKS Dinas Sosial Kabupaten Dairi, Desember 2023, diolah"

@@ -22,11 +22,11 @@ import openpyxl
 import pytest
 
 from dtks_analysis import pipeline
-from dtks_analysis.intake import ingest
 from dtks_analysis.cli import main
 from dtks_analysis.config import ParamsError, load_settings
+from dtks_analysis.intake import ingest
 
-from .conftest import snapshot
+from tests.conftest import snapshot
 
 MONTH = "2023-12"
 HEADER = "NIK,NO KK,NAMA,HUBUNGAN,DESA,KECAMATAN,BPNT,PBI,PKH\n"
@@ -102,7 +102,7 @@ def test_alias_bomb_in_sumber_yaml_is_refused_quickly(month):
     proc = _python(
         f"""
         from pathlib import Path
-        from dtks_analysis import ingest
+        from dtks_analysis.intake import ingest
         try:
             ingest.read_month(Path({str(month)!r}))
         except ingest.IngestError as exc:
@@ -400,7 +400,7 @@ def test_browser_dies_with_a_killed_run(tmp_path):
         [
             sys.executable,
             "-c",
-            f"from dtks_analysis import render; render._run_browser([{str(browser)!r}], 300)",
+            f"from dtks_analysis.publishing import render; render._run_browser([{str(browser)!r}], 300)",
         ],
         env=ENV,
     )
@@ -487,7 +487,7 @@ def test_real_chromium_dies_with_a_killed_run(tmp_path):
     html = tmp_path / "a.html"
     html.write_text(f"<p>x</p><img src='http://127.0.0.1:{port}/tidak-pernah-selesai.png'>")
     pdf_dir = tmp_path / "keluaran"
-    code = f"from dtks_analysis import render; render.html_to_pdf({str(html)!r}, {str(pdf_dir / 'a.pdf')!r})"
+    code = f"from dtks_analysis.publishing import render; render.html_to_pdf({str(html)!r}, {str(pdf_dir / 'a.pdf')!r})"
     run = subprocess.Popen([sys.executable, "-c", code], env=ENV)
     try:
         for _ in range(300):

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dtks_analysis.editing import nik as nikmod
 from dtks_analysis.config import Settings
+from dtks_analysis.editing import nik as nikmod
 from dtks_analysis.editing.rules import RULES, rules_table
 from dtks_analysis.editing.validate import FINDING_COLUMNS, ValidationResult, validate
 
