@@ -331,3 +331,89 @@ def match_desa(
     [['12.11.01.2011', 'Huta Rakyat', '12.11.01', True], ['12.11.03.2010', 'Lau Pak-Pak', '12.11.03', False], [None, None, None, False]]
     """
     return _on_unique_rows(_match_desa, names, kode_kecamatan, codes)
+
+
+# --------------------------------------------------------------------------- membership
+@lru_cache(maxsize=1)
+def kabupaten_kode() -> str:
+    """Kemendagri code of the kabupaten whose kecamatan and villages are packaged (``12.11``)."""
+    w = _dairi()
+    return str(w.loc[w["tingkat"] == "kabupaten", "kode"].iloc[0])
+
+
+def _code_digits(values: pd.Series) -> pd.Series:
+    """Digits of values written as codes (``12.11.01``, ``121101``); "" for anything with letters."""
+    txt = values.map(lambda v: v if isinstance(v, str) else "" if v is None else str(v))
+    return _digits(txt).where(~txt.str.contains(r"[^\W\d_]", regex=True), "")
+
+
+@lru_cache(maxsize=1)
+def _codes() -> dict[str, frozenset[str]]:
+    """Codes (digits) accepted per level: Kemendagri, NIK (kecamatan) and BPS codes."""
+    w = _dairi()
+    cols = {
+        "kabupaten": ("kode", "kode_bps"),
+        "kecamatan": ("kode", "kode_nik6", "kode_bps"),
+        "desa": ("kode", "kode_bps"),
+    }
+    out: dict[str, frozenset[str]] = {}
+    for level, names in cols.items():
+        part = w[w["tingkat"] == level]
+        out[level] = frozenset(d for c in names for d in _digits(part[c]) if d)
+    return out
+
+
+def _known(values: pd.Series, lookup: dict[str, dict[str, str]], level: str) -> pd.Series:
+    values = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    pos, uniq = _factor(values)
+    by_name = _name_lookup(uniq, lookup)[0].notna().to_numpy(dtype=bool)
+    by_code = _code_digits(uniq).isin(_codes()[level]).to_numpy(dtype=bool)
+    return pd.Series((by_name | by_code).take(pos), index=values.index, dtype=bool)
+
+
+def is_kecamatan(values: pd.Series) -> pd.Series:
+    """True where a value is a Dairi kecamatan: its name as :func:`match_kecamatan` reads it
+    (Kemendagri, BPS or old spelling, prefixes of :func:`name_key` dropped), or its code
+    (``12.11.01``, ``121101``, BPS ``1210030``).
+
+    >>> is_kecamatan(pd.Series(["Kec. Tiga Lingga", "121115", "Kabanjahe", None])).tolist()
+    [True, True, False, False]
+    """
+    return _known(values, _kec_lookup(), "kecamatan")
+
+
+def is_desa(values: pd.Series) -> pd.Series:
+    """True where a value is a Dairi village: its name as :func:`match_desa` reads it, or its
+    code (``12.11.01.2008``, ``1211012008``, BPS ``1210030009``).
+
+    >>> is_desa(pd.Series(["Desa Lau Pak-Pak", "1211012008", "Gung Leto"])).tolist()
+    [True, True, False]
+    """
+    return _known(values, _desa_lookup(), "desa")
+
+
+@lru_cache(maxsize=4)
+def _kabupaten_keys(kode: str, nama: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(name keys, code digits) of the kabupaten ``kode`` also called ``nama``."""
+    w = _dairi()
+    kab = w[(w["tingkat"] == "kabupaten") & (w["kode"] == kode)]
+    names = name_key(pd.Series([*kab["nama"], *kab["nama_bps"], nama], dtype=object))
+    codes = {kode.replace(".", "")} | {d for d in _digits(kab["kode_bps"]) if d}
+    return frozenset(k for k in names if k), frozenset(codes)
+
+
+def is_kabupaten(values: pd.Series, kode: str, nama: str) -> pd.Series:
+    """True where a value names the kabupaten ``kode`` (``12.11``): its Kemendagri or BPS name,
+    or ``nama``, through :func:`name_key` (``KAB. DAIRI``, ``Kabupaten Dairi`` -> ``DAIRI``), or its
+    code (``12.11``, ``1211``, BPS ``1210``).
+
+    >>> is_kabupaten(pd.Series(["KAB. DAIRI", "1210", "Kabupaten Karo"]), "12.11",
+    ...              "Kabupaten Dairi").tolist()
+    [True, True, False]
+    """
+    values = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    names, codes = _kabupaten_keys(kode, nama)
+    pos, uniq = _factor(values)
+    ok = name_key(uniq).isin(names).to_numpy(dtype=bool)
+    ok |= _code_digits(uniq).isin(codes).to_numpy(dtype=bool)
+    return pd.Series(ok.take(pos), index=values.index, dtype=bool)

@@ -41,7 +41,7 @@ BOMB = "".join(
 )
 
 # subprocesses import the package under test (the worktree's, or another checkout's)
-ENV = {**os.environ, "PYTHONPATH": str(Path(ingest.__file__).resolve().parents[2])}
+ENV = {**os.environ, "PYTHONPATH": str(Path(pipeline.__file__).resolve().parents[1])}
 
 
 def _python(code: str, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -154,7 +154,7 @@ def test_xlsx_zip_bomb_is_refused_before_reading(month, settings):
 
 
 def test_oversized_file_is_refused_before_reading(month, settings, monkeypatch):
-    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(ingest.guards, "MAX_FILE_BYTES", 100)  # read where it is checked
     (month / "a.csv").write_text(HEADER + ROW + ROW2)
     msg = _read_error(month, settings)
     assert msg.startswith("a.csv: file terlalu besar") and "limit 100" in msg
