@@ -167,3 +167,44 @@ def test_match_desa_codes_dotted_or_plain():
 def test_kelurahan_sidikalang_bps_spelling():
     m = regions.match_desa(pd.Series(["KOTA SIDIKALANG", "Kel. Sidikalang"]))
     assert m["kode_desa"].tolist() == ["12.11.01.1010", "12.11.01.1010"]
+
+
+# -- membership: the rule of ingest's "file for another kabupaten" check (issue 10) ----------
+def test_is_kecamatan_uses_the_matching_rule_and_codes():
+    values = pd.Series(
+        [
+            "Kota Sidikalang",  # prefix dropped as a whole word
+            "KEC. KOTA SIDIKALANG",  # several prefixes
+            "Pagagan Hilir",  # documented old spelling
+            "TIGA LINGGA",  # BPS spelling
+            "12.11.03",
+            "121115",  # NIK / plain code
+            "1210030",  # BPS code
+            "KECSIDIKALANG",  # glued prefix: not a whole word, not recognised
+            "Kabanjahe",
+            "Sidikalang 121101",  # text with a code inside is not a code
+            None,
+        ],
+        dtype=object,
+    )
+    got = regions.is_kecamatan(values).tolist()
+    assert got == [True, True, True, True, True, True, True, False, False, False, False]
+
+
+def test_is_desa_names_and_codes():
+    values = pd.Series(
+        ["Desa Lau Pak-Pak", "KOTA SIDIKALANG", "1211012008", "1210030009", "Gung Leto", "Kalang"]
+    )
+    assert regions.is_desa(values).tolist() == [True, True, True, True, False, True]
+
+
+def test_is_kabupaten_names_and_codes():
+    values = pd.Series(
+        ["KAB. DAIRI", "Kabupaten Dairi", "DAIRI", "12.11", "1211", "1210", "KARO", "Kota Medan"]
+    )
+    got = regions.is_kabupaten(values, "12.11", "Kabupaten Dairi").tolist()
+    assert got == [True, True, True, True, True, True, False, False]
+    # another kabupaten_kode: only its own code and the given name
+    other = regions.is_kabupaten(pd.Series(["Karo", "12.06", "DAIRI"]), "12.06", "Kabupaten Karo")
+    assert other.tolist() == [True, True, False]
+    assert regions.kabupaten_kode() == "12.11"
