@@ -10,6 +10,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from dtks_analysis.arrays import factor
 from dtks_analysis.config import PACKAGE_DATA
 
 KEMENDAGRI_CSV = PACKAGE_DATA / "kode_wilayah_kemendagri.csv"
@@ -177,13 +178,6 @@ def _desa_lookup() -> dict[str, dict[str, str]]:
     }
 
 
-def _factor(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """(row -> position, unique values plus a final None that missing rows point to)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    uniq = pd.Series([*np.asarray(uniques, dtype=object), None], dtype=object)
-    return np.where(codes < 0, len(uniq) - 1, codes), uniq
-
-
 def _name_lookup(u: pd.Series, lookup: dict[str, dict[str, str]]) -> tuple[pd.Series, pd.Series]:
     """Unique names -> (code or NaN, alt_spelling): official name first, then the BPS
     spelling, then the documented old spellings."""
@@ -210,12 +204,12 @@ def _match(
 
     A valid code wins over the name. Work is done on unique values, then broadcast.
     """
-    pos, uniq = _factor(names)
+    pos, uniq = factor(names)
     ucode, ualt = _name_lookup(uniq, lookup)
     code = ucode.to_numpy(dtype=object).take(pos)
     alt = ualt.to_numpy(dtype=bool).take(pos)
     if codes is not None:
-        cpos, cuniq = _factor(_align(codes, names.index))
+        cpos, cuniq = factor(_align(codes, names.index))
         ck = code_key(cuniq)
         by_code = ck.where(ck.isin(list(lookup["by_code"]))).to_numpy(dtype=object).take(cpos)
         use = pd.notna(by_code)
@@ -248,7 +242,7 @@ def _match_desa(
     code, alt = _match(names, codes, lookup, _desa_code_key)
     kec = code.map(lookup["kecamatan_of"])
     if kode_kecamatan is not None:
-        gpos, guniq = _factor(_align(kode_kecamatan, names.index))
+        gpos, guniq = factor(_align(kode_kecamatan, names.index))
         gkey = _kec_code_key(guniq)
         gkey = gkey.where(gkey.isin(list(_kec_lookup()["by_code"])))  # Dairi kecamatan only
         given = pd.Series(gkey.to_numpy(dtype=object).take(gpos), index=names.index)

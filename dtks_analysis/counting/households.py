@@ -1,17 +1,23 @@
 """Households: one row per household key from the counted person table (DOMAIN.md section 7).
 
-Input is ``validate.validate(...).persons``: cleaned person rows (contract section 2) plus
-``kunci``, the household key (usable No KK, or the household ID when configured).
+Input is ``validate.validate(...).persons``: the counted person rows (cleaned, contract
+section 2). Run after validation (pipeline: validate -> households).
 
 Rules chosen here (documented in the module contract):
 
+* **Key** (``kunci``): the ``kunci`` column of ``persons`` (validation's family key), else the
+  key of :func:`dtks_analysis.families.household_key` (usable No KK, or the household ID when
+  ``kunci_rumah_tangga: id_dtks``). The key and region rules are defined once in
+  :mod:`dtks_analysis.families`, below editing, because validation's family checks group and
+  locate families by the same rules.
 * **File order** is the person table sorted by ``_file, _sheet, _row`` (stable).
 * **Kecamatan** of a household: the most frequent *known* ``kode_kecamatan`` among its members;
   ties go to the value met first in file order. ``None`` only when no member has a known
   kecamatan. Decided first, over all member rows.
 * **Village**: the most frequent known ``kode_desa`` among the members whose kecamatan equals the
   household's kecamatan (members with unknown kecamatan when the household's is unknown); ties
-  to the first in file order. ``None`` when none of those rows has a known village.
+  to the first in file order. ``None`` when none of those rows has a known village
+  (:func:`dtks_analysis.families.region_positions`).
 * Names (``kecamatan``, ``desa``) come from the first row in file order carrying the chosen code.
 * **Head**: the first member in file order with ``hubungan == 1``; ``jk_kepala`` is its sex
   (``None`` if no head or unknown), ``umur_kepala`` its age (``<NA>`` if unknown).
@@ -36,6 +42,9 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+
+from dtks_analysis.arrays import date_parts, file_order
+from dtks_analysis.families import household_key, region_positions
 
 PROGRAMS: tuple[str, ...] = ("bpnt", "pbi_jkn", "pkh")
 REGION_COLS: tuple[str, ...] = ("kode_kecamatan", "kecamatan", "kode_desa", "desa")
@@ -78,35 +87,6 @@ DISABILITAS_TIDAK: frozenset[str] = frozenset(
 )
 
 
-def date_parts(
-    dates: pd.Series,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(year, month, day, known) of a datetime Series as int64 arrays (0 where NaT).
-
-    Integer arithmetic on the day number instead of the ``.dt`` accessors: a fraction of the
-    time on a million rows.
-    """
-    if not (pd.api.types.is_datetime64_dtype(dates.dtype) and dates.dt.tz is None):
-        known = dates.notna().to_numpy()
-        parts = [dates.dt.year, dates.dt.month, dates.dt.day]
-        y, m, d = (x.fillna(0).to_numpy(dtype=np.int64) for x in parts)
-        return y, m, d, known
-    v = dates.to_numpy(dtype="datetime64[ns]")
-    known = ~np.isnat(v)
-    days = np.where(known, v.view(np.int64), 0) // (86_400 * 10**9)  # floor: days since 1970
-    # civil date from a day number (H. Hinnant's algorithm), in integer arithmetic
-    z = days + 719_468
-    era = z // 146_097
-    doe = z - era * 146_097
-    yoe = (doe - doe // 1_460 + doe // 36_524 - doe // 146_096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    d = doy - (153 * mp + 2) // 5 + 1
-    m = np.where(mp < 10, mp + 3, mp - 9)
-    y = yoe + era * 400 + (m <= 2)
-    return np.where(known, y, 0), np.where(known, m, 0), np.where(known, d, 0), known
-
-
 def umur_tahun(
     tanggal_lahir: pd.Series, reference_date: date | pd.Timestamp, umur_maks: int = 110
 ) -> pd.Series:
@@ -119,62 +99,6 @@ def umur_tahun(
     ok = known & (age >= 0) & (age <= umur_maks)
     values = pd.arrays.IntegerArray(np.where(ok, age, 0).astype(np.int64), ~ok)
     return pd.Series(values, index=tl.index, name=tl.name)
-
-
-def file_order(persons: pd.DataFrame) -> np.ndarray:
-    """Positions of ``persons`` rows in file order (``_file, _sheet, _row``, stable)."""
-    keys = [persons[c] for c in ("_row", "_sheet", "_file") if c in persons.columns]
-    if not keys:
-        return np.arange(len(persons))
-    arrays = []
-    for k in keys:
-        codes, _ = pd.factorize(k, sort=True, use_na_sentinel=True)
-        arrays.append(codes.astype(np.int64) + 1)  # missing (-1) first
-    return sort_by_codes(arrays[::-1])
-
-
-def sort_by_codes(codes: list[np.ndarray]) -> np.ndarray:
-    """Stable order of rows by non-negative integer ``codes`` (most significant first).
-
-    The keys are packed into one int64 when they fit, so one stable argsort (fast on the
-    mostly sorted file order) replaces a multi-key lexsort; same result as ``np.lexsort``.
-    """
-    width = [int(c.max()) + 1 if len(c) else 1 for c in codes]
-    if float(np.prod([float(w) for w in width])) >= 2.0**62:
-        return np.lexsort(codes[::-1])
-    key = np.zeros(len(codes[0]), dtype=np.int64)
-    for c, w in zip(codes, width, strict=True):
-        key = key * w + c
-    return np.argsort(key, kind="stable")
-
-
-def _mode_first(g: np.ndarray, v: np.ndarray, n_groups: int) -> np.ndarray:
-    """Per group, the position of the first row carrying the group's most frequent value.
-
-    ``g``: group code per row (rows already in file order); ``v``: value code, -1 = unknown
-    (ignored). Returns -1 for groups without any known value.
-    """
-    out = np.full(n_groups, -1, dtype=np.int64)
-    known = v >= 0
-    if not known.any():
-        return out
-    pos = np.flatnonzero(known)
-    gk = g[known].astype(np.int64)
-    vk = v[known].astype(np.int64)
-    pair = gk * (int(vk.max()) + 1) + vk
-    pair_codes, uniques = pd.factorize(pair)  # hashing: no sort of a million pairs
-    counts = np.bincount(pair_codes, minlength=len(uniques))
-    first_idx = np.empty(len(uniques), dtype=np.int64)
-    first_idx[pair_codes[::-1]] = np.arange(len(pair) - 1, -1, -1)  # last write = first row
-    pair_g = gk[first_idx]
-    pair_first = pos[first_idx]
-    # best: group asc, count desc, first position asc
-    order = np.lexsort((pair_first, -counts, pair_g))
-    sg = pair_g[order]
-    lead = np.ones(len(sg), dtype=bool)
-    lead[1:] = sg[1:] != sg[:-1]
-    out[sg[lead]] = pair_first[order][lead]
-    return out
 
 
 def _take(col: pd.Series, positions: np.ndarray) -> pd.Series:
@@ -198,10 +122,18 @@ def build_households(
     reference_date: date | pd.Timestamp,
     *,
     umur_maks: int = 110,
+    kunci_rumah_tangga: str = "no_kk",
 ) -> pd.DataFrame:
-    """One row per household key (``kunci``) with region, size, head, composition and programs."""
+    """One row per household key (``kunci``) with region, size, head, composition and programs.
+
+    ``kunci_rumah_tangga`` chooses the key when ``persons`` has no ``kunci`` column.
+    """
     if len(persons) == 0:
         return _empty()
+    if "kunci" not in persons.columns:
+        persons = persons.assign(
+            kunci=household_key(persons, kunci_rumah_tangga).to_numpy(dtype=object)
+        )
     order = file_order(persons)
     needed = [
         "kunci",
@@ -224,11 +156,8 @@ def build_households(
 
     # region: kecamatan first, then the village among rows of that kecamatan
     kec_code, _ = pd.factorize(p["kode_kecamatan"], sort=False)
-    kec_pos = _mode_first(g, kec_code, n_hh)
-    hh_kec = np.where(kec_pos >= 0, kec_code[np.maximum(kec_pos, 0)], -1)
-    same_kec = kec_code == hh_kec[g]
     desa_code, _ = pd.factorize(p["kode_desa"], sort=False)
-    desa_pos = _mode_first(g, np.where(same_kec, desa_code, -1), n_hh)
+    kec_pos, desa_pos = region_positions(g, n_hh, kec_code, desa_code)
 
     def take(col: str, positions: np.ndarray) -> np.ndarray:
         vals = p[col].to_numpy(dtype=object)[np.maximum(positions, 0)]

@@ -17,28 +17,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dtks_analysis import regions
+from dtks_analysis.arrays import as_series, factor, objects_or_none, to_arrow
 from dtks_analysis.config import Settings
-from dtks_analysis.editing.nik import _objects_or_none, _to_arrow, strip_id
+from dtks_analysis.editing.nik import strip_id
 
 # --------------------------------------------------------------------------- shared helpers
 
 
-def _as_series(values: pd.Series | object) -> pd.Series:
-    return values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
-
-
-def _factor(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """(row -> position, unique values): the unique non-missing values plus a final None
-    that every missing row points to. Normalisers work on the uniques, then ``take``.
-    """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    uniq = pd.Series([*np.asarray(uniques, dtype=object), None], dtype=object)
-    return np.where(codes < 0, len(uniq) - 1, codes), uniq
-
-
 def _map_unique(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> np.ndarray:
     """``fn`` (Series of unique values -> Series of results, same order) broadcast to rows."""
-    pos, uniq = _factor(values)
+    pos, uniq = factor(values)
     return np.asarray(fn(uniq).to_numpy(dtype=object), dtype=object).take(pos)
 
 
@@ -107,8 +95,8 @@ def normalise_flag(values: pd.Series) -> pd.Series:
     >>> normalise_flag(pd.Series(["Ya", " tidak ", "2", None, "", "1.0", "-", "x"])).tolist()
     [True, False, False, False, False, True, <NA>, <NA>]
     """
-    s = _as_series(values)
-    pos, uniq = _factor(s)
+    s = as_series(values)
+    pos, uniq = factor(s)
     mapped = _code_key(uniq).map(_FLAG_MAP)
     value = (mapped == True).to_numpy(dtype=bool).take(pos)  # noqa: E712 (NaN -> False)
     unknown = mapped.isna().to_numpy(dtype=bool).take(pos)
@@ -171,7 +159,7 @@ def _schemes(scheme: pd.Series | str | None, index: pd.Index, default: str) -> n
     else:
         scheme = scheme if isinstance(scheme, pd.Series) else pd.Series(list(scheme), index=index)
         s = scheme.reindex(index)
-        pos, s = _factor(s)
+        pos, s = factor(s)
     key = _text_key(s).str.lower().replace("", default)
     bad = sorted(set(key) - set(SCHEMES))
     if bad:
@@ -195,8 +183,8 @@ def normalise_hubungan(
     >>> normalise_hubungan(pd.Series(["3", "03", "9", "Kepala Keluarga"]), "dtks").tolist()
     [3, 3, <NA>, 1]
     """
-    s = _as_series(values)
-    pos, uniq = _factor(s)
+    s = as_series(values)
+    pos, uniq = factor(s)
     label, num = (a.take(pos) for a in _hub_parts(uniq))
     code = np.where(_schemes(scheme, s.index, default), _HUB_DUKCAPIL[num], _HUB_DTKS[num])
     code = np.where(label > 0, label, code).astype(np.int8)
@@ -216,7 +204,7 @@ def normalise_sex(values: pd.Series) -> pd.Series:
     >>> normalise_sex(pd.Series(["Laki-laki", "PEREMPUAN", "l", "2", "", None, "?"])).tolist()
     ['L', 'P', 'L', 'P', None, None, None]
     """
-    s = _as_series(values)
+    s = as_series(values)
     table = _map_unique(
         s, lambda u: _code_key(u).str.replace(r"[^0-9A-Z]", "", regex=True).map(_SEX_MAP)
     )
@@ -230,10 +218,10 @@ def normalise_name(values: pd.Series) -> pd.Series:
     >>> normalise_name(pd.Series(["  siti   nurhaliza ", "", None, "Bona\\u00a0Sihombing"])).tolist()
     ['SITI NURHALIZA', None, None, 'BONA SIHOMBING']
     """
-    s = _as_series(values)
-    arr = _to_arrow(s)
+    s = as_series(values)
+    arr = to_arrow(s)
     arr = pc.utf8_upper(pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, r"[\s\pZ]+", " ")))
-    return _objects_or_none(arr, s)
+    return objects_or_none(arr, s)
 
 
 _ISO_RE = (
@@ -259,7 +247,7 @@ def _extract_ints(arr: pa.Array, pattern: str) -> dict[str, np.ndarray]:
 
 
 def _dates_of(u: pd.Series) -> np.ndarray:
-    arr = pc.utf8_trim_whitespace(_to_arrow(u))
+    arr = pc.utf8_trim_whitespace(to_arrow(u))
     iso = _extract_ints(arr, _ISO_RE)
     dmy = _extract_ints(arr, _DMY_RE)
     parts = pd.DataFrame(
@@ -284,8 +272,8 @@ def parse_dates(values: pd.Series) -> pd.Series:
     ...                        "90-01-31", "1990", None])).dt.strftime("%Y-%m-%d").tolist()
     ['1990-01-31', '1990-01-31', '1990-01-31', '1990-01-31', nan, nan, nan, nan]
     """
-    s = _as_series(values)
-    pos, uniq = _factor(s)
+    s = as_series(values)
+    pos, uniq = factor(s)
     return pd.Series(_dates_of(uniq).take(pos), index=s.index, name=s.name)
 
 

@@ -33,7 +33,6 @@ is neither 01-31 nor 41-71 (NIK only; No KK has no ``sex`` column and no +40 rul
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -43,6 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dtks_analysis import regions
+from dtks_analysis.arrays import as_series, objects_or_none, to_arrow
 
 REASONS: tuple[str, ...] = (
     "empty",
@@ -128,32 +128,6 @@ def _reference_year(reference_date: RefDate) -> int:
 
 
 # --------------------------------------------------------------------------- strings
-def _scalar_to_str(v: object) -> str | None:
-    """Fallback conversion of one non-string cell (rare: ingest delivers strings)."""
-    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
-        return None
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    text = v if isinstance(v, str) else str(v)
-    return text.encode("utf-8", "replace").decode("utf-8")
-
-
-def _as_series(values: pd.Series | object) -> pd.Series:
-    return values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
-
-
-def _to_arrow(values: pd.Series) -> pa.Array:
-    """Values as an arrow string array (None/NaN -> null)."""
-    try:
-        arr = pa.array(values, type=pa.string(), from_pandas=True)
-    except (pa.ArrowException, TypeError, ValueError, UnicodeError):
-        conv = [_scalar_to_str(v) for v in values.to_numpy(dtype=object)]
-        arr = pa.array(conv, type=pa.string())
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return arr
-
-
 def _clean_rest(raw: pa.Array) -> tuple[pa.Array, pa.Array]:
     """(stripped, is_excel) for values that are not plain digits."""
     trimmed = pc.utf8_trim_whitespace(raw)
@@ -177,7 +151,7 @@ def _prepare(values: pd.Series) -> tuple[pa.Array, np.ndarray, pa.Array]:
 
     Plain-digit values (the usual case) skip the regular expressions.
     """
-    raw = _to_arrow(values)
+    raw = to_arrow(values)
     other = pc.invert(pc.fill_null(pc.ascii_is_decimal(raw), False))
     if not pc.any(other).as_py():
         return raw, np.zeros(len(raw), dtype=bool), raw
@@ -211,7 +185,7 @@ def _rank(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
 def _parse(
     values: pd.Series | object, reference_date: RefDate, women_plus_40: bool
 ) -> pd.DataFrame:
-    s = _as_series(values)
+    s = as_series(values)
     n = len(s)
     t = _code_tables()
     stripped, excel, _ = _prepare(s)
@@ -309,17 +283,9 @@ def strip_id(values: pd.Series) -> pd.Series:
     >>> strip_id(pd.Series(["'1211.0145-0785 0001", " ", None, "1.2E+15"])).tolist()
     ['1211014507850001', None, None, '1.2E+15']
     """
-    s = _as_series(values)
+    s = as_series(values)
     stripped, _, _ = _prepare(s)
-    return _objects_or_none(stripped, s)
-
-
-def _objects_or_none(arr: pa.Array, like: pd.Series) -> pd.Series:
-    """Arrow strings as an object Series shaped like ``like``; None for null or empty."""
-    empty = pc.fill_null(pc.equal(pc.utf8_length(arr), 0), True).to_numpy(zero_copy_only=False)
-    out = np.asarray(arr.to_numpy(zero_copy_only=False), dtype=object)
-    out[empty] = None
-    return pd.Series(out, index=like.index, dtype=object, name=like.name)
+    return objects_or_none(stripped, s)
 
 
 def had_separators(values: pd.Series) -> pd.Series:
@@ -330,7 +296,7 @@ def had_separators(values: pd.Series) -> pd.Series:
     >>> had_separators(pd.Series(["1211 0145", "12110145", None, "1.2E+15", " - "])).tolist()
     [True, False, False, False, False]
     """
-    s = _as_series(values)
+    s = as_series(values)
     stripped, excel, raw = _prepare(s)
     changed = pc.fill_null(pc.not_equal(raw, stripped), False).to_numpy(zero_copy_only=False)
     nonempty = pc.fill_null(pc.utf8_length(stripped), 0).to_numpy(zero_copy_only=False) > 0

@@ -320,3 +320,13 @@ def test_large_frame_is_vectorised_enough():
     hh = build_households(p, REF)
     assert time.perf_counter() - t0 < 20
     assert hh["jiwa"].sum() == n and len(hh) == len(set(keys))
+
+
+def test_key_chosen_when_persons_have_none():
+    p = make_persons([{"kunci": "K1", "hub": 1}, {"kunci": "K1"}, {"kunci": "K2", "hub": 1}])
+    p = p.drop(columns="kunci")
+    p["id_dtks"] = [" D1 ", None, "D1"]
+    assert build_households(p, REF)["kunci"].tolist() == ["K1", "K2"]
+    by_id = build_households(p, REF, kunci_rumah_tangga="id_dtks")
+    assert by_id["kunci"].tolist() == ["D1", "K1"]  # "D1" trimmed; no id_dtks: the No KK
+    assert by_id["jiwa"].tolist() == [2, 1]

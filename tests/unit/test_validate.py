@@ -492,3 +492,33 @@ class TestResult:
         res = run(frame(person()).iloc[0:0])
         assert res.findings.empty and res.persons.empty and res.n_rows == 0
         assert len(res.summary_by_rule()) == len(RULES)
+
+
+# --------------------------------------------------------------------------- with households
+class TestFamilyRegionMatchesHouseholds:
+    """Family findings are located where ``households.build_households`` puts the household:
+    both apply :mod:`dtks_analysis.families` (validation does not import counting)."""
+
+    @pytest.mark.parametrize("key", ["no_kk", "id_dtks"])
+    def test_family_findings_at_household_region(self, key: str) -> None:
+        from dtks_analysis.counting.households import build_households
+
+        rows = [
+            person(kode_desa=DESA2[0], desa=DESA2[1], id_dtks="A"),
+            wife(id_dtks="A"),
+            wife(nik="1211015503100003", hubungan=3, _file="b.csv", id_dtks="B"),
+            person(no_kk=KK2, nik="1211010507850002", kode_desa=DESA2[0], id_dtks="A"),
+            wife(no_kk=KK2, nik="1211014809870003", hubungan=1, kode_kecamatan=None),
+        ]
+        df = frame(*rows)
+        df["_row"] = [9, 3, 2, 5, 4]
+        res = run(df, kunci_rumah_tangga=key)
+        hh = build_households(res.persons, REF).set_index("kunci")
+        f = res.findings[res.findings["kode_aturan"].str.startswith("kk_")]
+        assert len(f)
+        kunci = res.persons["kunci"]
+        for rec, kec, desa in zip(f["record"], f["kode_kecamatan"], f["kode_desa"], strict=True):
+            assert (kec, desa) == tuple(hh.loc[kunci[rec], ["kode_kecamatan", "kode_desa"]])
+        # the same key when households choose it themselves
+        again = build_households(res.persons.drop(columns="kunci"), REF, kunci_rumah_tangga=key)
+        pd.testing.assert_frame_equal(again, hh.reset_index())
