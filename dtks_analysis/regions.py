@@ -359,7 +359,7 @@ def _codes() -> dict[str, frozenset[str]]:
 
 def _known(values: pd.Series, lookup: dict[str, dict[str, str]], level: str) -> pd.Series:
     values = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
-    pos, uniq = _factor(values)
+    pos, uniq = factor(values)
     by_name = _name_lookup(uniq, lookup)[0].notna().to_numpy(dtype=bool)
     by_code = _code_digits(uniq).isin(_codes()[level]).to_numpy(dtype=bool)
     return pd.Series((by_name | by_code).take(pos), index=values.index, dtype=bool)
@@ -407,7 +407,7 @@ def is_kabupaten(values: pd.Series, kode: str, nama: str) -> pd.Series:
     """
     values = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
     names, codes = _kabupaten_keys(kode, nama)
-    pos, uniq = _factor(values)
+    pos, uniq = factor(values)
     ok = name_key(uniq).isin(names).to_numpy(dtype=bool)
     ok |= _code_digits(uniq).isin(codes).to_numpy(dtype=bool)
     return pd.Series(ok.take(pos), index=values.index, dtype=bool)
