@@ -37,7 +37,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-PROGRAMS: tuple[str, ...] = ("bpnt", "pbi_jkn", "pkh")
+from dtks_analysis.vocab import PROGRAMS
+
 REGION_COLS: tuple[str, ...] = ("kode_kecamatan", "kecamatan", "kode_desa", "desa")
 HOUSEHOLD_COLUMNS: tuple[str, ...] = (
     "kunci",
