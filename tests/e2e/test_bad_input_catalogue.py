@@ -15,7 +15,6 @@ import openpyxl
 import pytest
 
 from dtks_analysis.cli import main
-
 from tests.conftest import snapshot
 
 MONTH = "2023-12"

@@ -13,7 +13,6 @@ import pytest
 
 from dtks_analysis.cli import main
 from dtks_analysis.report import LockedError, month_lock
-
 from tests.conftest import snapshot
 
 MONTH = "2023-12"

@@ -11,7 +11,6 @@ import pytest
 from dtks_analysis import pipeline
 from dtks_analysis.config import load_settings
 from dtks_analysis.editing import rules
-
 from tests.conftest import generate_sample
 
 CASES = [

@@ -12,7 +12,6 @@ import pytest
 from dtks_analysis.config import Settings
 from dtks_analysis.editing.corrections import safe_name, write_worklists
 from dtks_analysis.editing.validate import validate
-
 from tests.unit.test_validate import DESA2, REF, frame, person, wife
 
 MONTH = "2023-12"

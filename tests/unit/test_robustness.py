@@ -25,7 +25,6 @@ from dtks_analysis import pipeline
 from dtks_analysis.cli import main
 from dtks_analysis.config import ParamsError, load_settings
 from dtks_analysis.intake import ingest
-
 from tests.conftest import snapshot
 
 MONTH = "2023-12"
