@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from dtks_analysis.config import check_month
-from dtks_analysis.counting.households import PROGRAMS
+from dtks_analysis.vocab import PROGRAMS
 
 ARUS_COLUMNS: tuple[str, ...] = ("program", "bulan_lalu", "baru", "keluar", "bertahan", "bulan_ini")
 

@@ -45,8 +45,8 @@ import pandas as pd
 
 from dtks_analysis.arrays import date_parts, file_order
 from dtks_analysis.families import household_key, region_positions
+from dtks_analysis.vocab import PROGRAMS
 
-PROGRAMS: tuple[str, ...] = ("bpnt", "pbi_jkn", "pkh")
 REGION_COLS: tuple[str, ...] = ("kode_kecamatan", "kecamatan", "kode_desa", "desa")
 HOUSEHOLD_COLUMNS: tuple[str, ...] = (
     "kunci",

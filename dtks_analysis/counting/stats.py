@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from dtks_analysis import regions
-from dtks_analysis.counting.households import PROGRAMS, umur_tahun
+from dtks_analysis.counting.households import umur_tahun
+from dtks_analysis.vocab import PROGRAMS, TIDAK_DIKETAHUI
 
-TIDAK_DIKETAHUI = "Tidak diketahui"
 MEASURES: tuple[str, ...] = (
     "rumah_tangga",
     "jiwa",
@@ -179,13 +179,25 @@ def cakupan_program(hh: pd.DataFrame, kabupaten_kode: str = "12.11") -> pd.DataF
     Columns: ``kode_kecamatan, kecamatan, rumah_tangga, persen_bpnt, persen_pbi_jkn, persen_pkh,
     persen_bansos`` (float64, unrounded; NaN when there are no households).
     """
-    rk = rekap_kecamatan(hh)
-    total = rk[list(MEASURES)].sum().to_frame().T.astype("int64")
+    return cakupan(rekap_kecamatan(hh), kabupaten_kode)
+
+
+def cakupan(rekap: pd.DataFrame, kabupaten_kode: str = "12.11") -> pd.DataFrame:
+    """:func:`cakupan_program` from a ``rekap_kecamatan`` table: the one place coverage is
+    computed (the published CSV, the report's program table and the coverage chart).
+
+    ``persen_bansos`` only when ``rekap`` has ``rt_bansos``. The rows of ``rekap`` keep their
+    order and index; the kabupaten row comes last.
+    """
+    programs = (*PROGRAMS, "bansos") if "rt_bansos" in rekap.columns else PROGRAMS
+    counts = ["rumah_tangga", *(f"rt_{p}" for p in programs)]
+    rk = rekap[["kode_kecamatan", "kecamatan", *counts]].copy()
+    total = rk[counts].sum().to_frame().T.astype("int64")
     total.insert(0, "kecamatan", "Jumlah")
     total.insert(0, "kode_kecamatan", kabupaten_kode)
     rk = pd.concat([rk, total], ignore_index=True)
     out = rk[["kode_kecamatan", "kecamatan", "rumah_tangga"]].copy()
-    for p in (*PROGRAMS, "bansos"):
+    for p in programs:
         out[f"persen_{p}"] = _persen(rk[f"rt_{p}"], rk["rumah_tangga"])
     return out
 

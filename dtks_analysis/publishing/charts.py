@@ -13,57 +13,51 @@ figures and deterministic SVG (fixed ``svg.hashsalt``, no date).
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
-from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
-from matplotlib import font_manager
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from dtks_analysis.counting import stats
 from dtks_analysis.formatting import bulan_singkat_id, fmt_change, fmt_int, fmt_pct
-
-# Palette: dark -> light, readable in greyscale (luminance steps of ~20%).
-BIRU_TUA = "#1f4e79"
-BIRU = "#4f7fab"
-BIRU_MUDA = "#9dbbd6"
-ABU = "#8a949e"
-ABU_MUDA = "#d5dbe1"
-TINTA = "#1f2933"
-TINTA_LEMBUT = "#52606d"
-PALETTE = [BIRU_TUA, BIRU, BIRU_MUDA, ABU, ABU_MUDA]
-
-PROGRAMS = ("bpnt", "pbi_jkn", "pkh")
-PROGRAM_LABELS = {"bpnt": "BPNT", "pbi_jkn": "PBI-JKN", "pkh": "PKH"}
-PROGRAM_STYLE: dict[str, dict[str, Any]] = {
-    "bpnt": {"color": BIRU_TUA, "hatch": "", "marker": "o", "linestyle": "-"},
-    "pbi_jkn": {"color": BIRU, "hatch": "////", "marker": "s", "linestyle": "--"},
-    "pkh": {"color": BIRU_MUDA, "hatch": "....", "marker": "^", "linestyle": ":"},
-}
-COLUMN_LABELS = {
-    "rumah_tangga": "Rumah tangga",
-    "jiwa": "Jiwa",
-    "rt_bpnt": "Rumah tangga penerima BPNT",
-    "rt_pbi_jkn": "Rumah tangga penerima PBI-JKN",
-    "rt_pkh": "Rumah tangga penerima PKH",
-    "rt_bansos": "Rumah tangga penerima bantuan (BPNT, PBI-JKN atau PKH)",
-    "rt_imputasi": "Rumah tangga imputasi (dibawa dari bulan lalu)",
-}
-TIDAK_DIKETAHUI = "Tidak diketahui"
-
-WIDTH = 6.8  # inches: the A4 text width (210 mm - 2 x 18 mm margins)
-SVG_HASHSALT = "dtks-report"
-_FONT_CANDIDATES = ("Liberation Sans", "Arial", "Helvetica", "DejaVu Sans")
+from dtks_analysis.publishing import tables
+from dtks_analysis.publishing.chart_style import (
+    ABU,
+    ABU_MUDA,
+    BIRU,
+    BIRU_MUDA,
+    BIRU_TUA,
+    PALETTE,
+    PROGRAM_STYLE,
+    SVG_HASHSALT,
+    TINTA,
+    TINTA_LEMBUT,
+    WIDTH,
+    empty_message,
+    headroom,
+    int_axis,
+    label_hbars,
+    new_figure,
+    pct_axis,
+    require,
+    save,
+    setup,
+    style_rc,
+    styled,
+    to_svg,
+)
+from dtks_analysis.vocab import PROGRAM_LABELS, PROGRAMS, TIDAK_DIKETAHUI
 
 __all__ = [
     "PALETTE",
+    "PROGRAM_STYLE",
+    "SVG_HASHSALT",
+    "TINTA",
+    "WIDTH",
+    "style_rc",
     "PROGRAM_LABELS",
     "arus_program",
     "bar_kecamatan",
@@ -76,151 +70,6 @@ __all__ = [
     "tren",
     "ukuran_rumah_tangga",
 ]
-
-
-def _font_family() -> list[str]:
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    first = next((f for f in _FONT_CANDIDATES if f in installed), "DejaVu Sans")
-    return [first] if first == "DejaVu Sans" else [first, "DejaVu Sans"]
-
-
-def style_rc() -> dict[str, Any]:
-    """The report's matplotlib rcParams (fonts in points for A4, calm axes, SVG text as text)."""
-    return {
-        "font.family": _font_family(),
-        "font.size": 8,
-        "axes.titlesize": 8.5,
-        "axes.titleweight": "bold",
-        "axes.titlelocation": "left",
-        "axes.labelsize": 8,
-        "axes.labelcolor": TINTA,
-        "axes.edgecolor": ABU,
-        "axes.linewidth": 0.6,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.grid": False,
-        "axes.prop_cycle": mpl.cycler(color=PALETTE),
-        "axes.facecolor": "white",
-        "grid.color": ABU_MUDA,
-        "grid.linewidth": 0.5,
-        "xtick.labelsize": 7.5,
-        "ytick.labelsize": 7.5,
-        "xtick.color": TINTA_LEMBUT,
-        "ytick.color": TINTA_LEMBUT,
-        "xtick.major.width": 0.6,
-        "ytick.major.width": 0.6,
-        "legend.fontsize": 7.5,
-        "legend.frameon": False,
-        "figure.titlesize": 10,
-        "figure.titleweight": "bold",
-        "figure.facecolor": "white",
-        "figure.dpi": 100,
-        "savefig.dpi": 200,
-        "hatch.color": TINTA_LEMBUT,
-        "hatch.linewidth": 0.5,
-        "text.color": TINTA,
-        "svg.fonttype": "none",  # text stays text: sharp, searchable in the PDF
-        "svg.hashsalt": SVG_HASHSALT,  # stable element ids -> identical SVG on every run
-        "pdf.fonttype": 42,
-    }
-
-
-@contextlib.contextmanager
-def _style() -> Iterator[None]:
-    with mpl.rc_context(style_rc()):
-        yield
-
-
-def setup(inline_svg: bool = True) -> None:
-    """Apply the report style globally (seaborn theme + :func:`style_rc`); in IPython also make
-    inline figures SVG without a date, so executed notebooks and HTML are deterministic."""
-    import seaborn as sns
-
-    sns.set_theme(context="paper", style="ticks", palette=PALETTE, rc=style_rc())
-    mpl.rcParams.update(style_rc())
-    if inline_svg:
-        with contextlib.suppress(ImportError):
-            from IPython import get_ipython
-
-            if get_ipython() is not None:
-                from matplotlib_inline.backend_inline import set_matplotlib_formats
-
-                set_matplotlib_formats("svg", metadata={"Date": None})
-
-
-def to_svg(fig: Figure) -> str:
-    """The figure as deterministic SVG text (same figure -> same bytes)."""
-    buf = io.StringIO()
-    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": SVG_HASHSALT}):
-        fig.savefig(buf, format="svg", metadata={"Date": None})
-    return buf.getvalue()
-
-
-def save(fig: Figure, path: str | Path) -> Path:
-    """Save ``fig`` as SVG, PNG or PDF (by suffix) without timestamps; return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".svg":
-        path.write_text(to_svg(fig), encoding="utf-8")
-    else:
-        meta = {"CreationDate": None} if path.suffix.lower() == ".pdf" else {}
-        fig.savefig(path, metadata=meta)
-    return path
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _new_figure(height: float, source: str, title: str, **grid: Any) -> Figure:
-    """A constrained-layout figure at A4 text width with title on top and source line below."""
-    fig = Figure(figsize=(WIDTH, height), layout="constrained")
-    source_h = 0.26 / height if source else 0.0
-    fig.get_layout_engine().set(rect=(0, source_h, 1, 1 - source_h), h_pad=0.06, w_pad=0.04)
-    if title:
-        fig.suptitle(title, x=0.005, ha="left", fontsize=10, fontweight="bold", color=TINTA)
-    if source:
-        fig.text(
-            0.005, 0.04 / height, source, ha="left", va="bottom", fontsize=7, color=TINTA_LEMBUT
-        )
-    return fig
-
-
-def _int_axis(axis: Any) -> None:
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_int(v)))
-    axis.set_major_locator(MaxNLocator(nbins=5, integer=True, min_n_ticks=3))
-
-
-def _pct_axis(axis: Any) -> None:
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_pct(v, 0)))
-
-
-def _require(df: pd.DataFrame, cols: Sequence[str], what: str) -> None:
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise KeyError(
-            f"{what}: kolom tidak ada (missing columns) {missing}; ada: {list(df.columns)}"
-        )
-
-
-def _empty_message(fig: Figure, text: str) -> Figure:
-    ax = fig.subplots()
-    ax.set_axis_off()
-    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=9, color=TINTA_LEMBUT)
-    return fig
-
-
-def _label_hbars(ax: Axes, bars: Any, labels: Sequence[str], fontsize: float = 7) -> None:
-    ax.bar_label(bars, labels=list(labels), padding=2, fontsize=fontsize, color=TINTA)
-
-
-def _headroom(ax: Axes, axis: str = "x", factor: float = 1.14) -> None:
-    """Leave room for value labels past the longest bar."""
-    lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()
-    if axis == "x":
-        ax.set_xlim(lo, hi * factor if hi > 0 else 1)
-    else:
-        ax.set_ylim(lo, hi * factor if hi > 0 else 1)
-
 
 # --------------------------------------------------------------------------- charts
 
@@ -239,31 +88,31 @@ def bar_kecamatan(
     ``rekap``: ``rekap_kecamatan`` (needs ``kecamatan`` and ``col``). A "Tidak diketahui" row is
     drawn last, in grey. ``pct=True`` reads ``col`` as fractions and labels them as percentages.
     """
-    _require(rekap, ["kecamatan", col], "bar_kecamatan")
+    require(rekap, ["kecamatan", col], "bar_kecamatan")
     df = rekap[["kecamatan", col]].copy()
     df["_unknown"] = df["kecamatan"].fillna(TIDAK_DIKETAHUI).eq(TIDAK_DIKETAHUI)
     df["kecamatan"] = df["kecamatan"].fillna(TIDAK_DIKETAHUI)
     df[col] = pd.to_numeric(df[col], errors="coerce")
     df = df.sort_values(["_unknown", col, "kecamatan"], ascending=[True, False, True])
-    label = COLUMN_LABELS.get(col, col)
-    title = title or f"{label} menurut kecamatan"
-    with _style():
-        fig = _new_figure(1.1 + 0.2 * max(len(df), 3), source, title)
+    label = tables.short_label(col)
+    title = title or f"{tables.long_label(col)} menurut kecamatan"
+    with styled():
+        fig = new_figure(1.1 + 0.2 * max(len(df), 3), source, title)
         ax = fig.subplots()
         y = np.arange(len(df))[::-1]
         values = df[col].fillna(0).to_numpy(dtype=float)
         colors = [ABU if u else BIRU_TUA for u in df["_unknown"]]
         bars = ax.barh(y, values, color=colors, height=0.7)
         fmt = (lambda v: fmt_pct(v)) if pct else fmt_int
-        _label_hbars(ax, bars, [fmt(v) for v in df[col]])
+        label_hbars(ax, bars, [fmt(v) for v in df[col]])
         ax.set_yticks(y, df["kecamatan"].tolist())
         ax.tick_params(axis="y", length=0)
-        ax.set_ylabel("Kecamatan")
+        ax.set_ylabel(tables.short_label("kecamatan"))
         ax.set_xlabel(xlabel or (f"{label} (%)" if pct else label))
-        (_pct_axis if pct else _int_axis)(ax.xaxis)
+        (pct_axis if pct else int_axis)(ax.xaxis)
         ax.grid(axis="x")
         ax.set_axisbelow(True)
-        _headroom(ax)
+        headroom(ax)
         ax.set_ylim(-0.6, len(df) - 0.4)
     return fig
 
@@ -282,7 +131,7 @@ def program_kecamatan(
     Direct panel titles replace a legend.
     """
     cols = ["kecamatan", "rumah_tangga", *(f"rt_{p}" for p in PROGRAMS)]
-    _require(rekap, cols, "program_kecamatan")
+    require(rekap, cols, "program_kecamatan")
     df = rekap[cols].copy()
     df["kecamatan"] = df["kecamatan"].fillna(TIDAK_DIKETAHUI)
     df["_unknown"] = df["kecamatan"].eq(TIDAK_DIKETAHUI)
@@ -293,16 +142,18 @@ def program_kecamatan(
             if cakupan
             else "Rumah tangga penerima program bantuan menurut kecamatan"
         )
-    with _style():
-        fig = _new_figure(1.3 + 0.2 * max(len(df), 3), source, title)
+    with styled():
+        fig = new_figure(1.3 + 0.2 * max(len(df), 3), source, title)
         axes = fig.subplots(1, 3, sharey=True)
         y = np.arange(len(df))[::-1]
-        total = pd.to_numeric(df["rumah_tangga"], errors="coerce").to_numpy(dtype=float)
+        if cakupan:  # the coverage of stats (percent), without its kabupaten row
+            counts = df[cols[1:]].apply(pd.to_numeric, errors="coerce")
+            cak = stats.cakupan(counts.assign(kode_kecamatan="", kecamatan=df["kecamatan"]))
+            cak = cak.iloc[:-1]
         for ax, prog in zip(axes, PROGRAMS, strict=True):
             raw = pd.to_numeric(df[f"rt_{prog}"], errors="coerce").to_numpy(dtype=float)
             if cakupan:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    values = np.where(total > 0, raw / total, np.nan)
+                values = cak[f"persen_{prog}"].to_numpy(dtype=float) / 100
                 labels = [fmt_pct(v) for v in values]
             else:
                 values = raw
@@ -317,17 +168,17 @@ def program_kecamatan(
                 linewidth=0.3,
                 height=0.7,
             )
-            _label_hbars(ax, bars, labels, fontsize=6.5)
+            label_hbars(ax, bars, labels, fontsize=6.5)
             ax.set_title(PROGRAM_LABELS[prog], fontsize=9)
-            (_pct_axis if cakupan else _int_axis)(ax.xaxis)
+            (pct_axis if cakupan else int_axis)(ax.xaxis)
             ax.xaxis.set_major_locator(MaxNLocator(nbins=3, min_n_ticks=2))
             ax.grid(axis="x")
             ax.set_axisbelow(True)
             ax.tick_params(axis="y", length=0)
-            _headroom(ax, factor=1.3)
+            headroom(ax, factor=1.3)
         axes[0].set_yticks(y, df["kecamatan"].tolist())
         axes[0].set_ylim(-0.6, len(df) - 0.4)
-        axes[0].set_ylabel("Kecamatan")
+        axes[0].set_ylabel(tables.short_label("kecamatan"))
         axes[1].set_xlabel("Cakupan (% rumah tangga DTKS)" if cakupan else "Rumah tangga penerima")
     return fig
 
@@ -344,7 +195,7 @@ def kombinasi_upset(kombinasi: pd.DataFrame, source: str = "", title: str | None
     ``kombinasi``: ``bpnt, pbi_jkn, pkh`` (0/1) and ``rumah_tangga``; combinations missing from
     the table are drawn as zero, so there are always eight bars.
     """
-    _require(kombinasi, [*PROGRAMS, "rumah_tangga"], "kombinasi_upset")
+    require(kombinasi, [*PROGRAMS, "rumah_tangga"], "kombinasi_upset")
     df = kombinasi[[*PROGRAMS, "rumah_tangga"]].copy()
     for p in PROGRAMS:
         df[p] = pd.to_numeric(df[p]).astype(int)
@@ -356,8 +207,8 @@ def kombinasi_upset(kombinasi: pd.DataFrame, source: str = "", title: str | None
     df = df.reset_index(drop=True)
     total = df["rumah_tangga"].sum()
     title = title or "Rumah tangga menurut kombinasi program bantuan yang diterima"
-    with _style():
-        fig = _new_figure(3.9, source, title)
+    with styled():
+        fig = new_figure(3.9, source, title)
         ax_bar, ax_dot = fig.subplots(
             2, 1, sharex=True, gridspec_kw={"height_ratios": [3.0, 1.25], "hspace": 0.02}
         )
@@ -370,11 +221,11 @@ def kombinasi_upset(kombinasi: pd.DataFrame, source: str = "", title: str | None
             for v, n in zip(df["rumah_tangga"], df["_n"], strict=True)
         ]
         ax_bar.bar_label(bars, labels=labels, padding=2, fontsize=6.5, linespacing=1.1)
-        ax_bar.set_ylabel("Rumah tangga")
-        _int_axis(ax_bar.yaxis)
+        ax_bar.set_ylabel(tables.short_label("rumah_tangga"))
+        int_axis(ax_bar.yaxis)
         ax_bar.grid(axis="y")
         ax_bar.set_axisbelow(True)
-        _headroom(ax_bar, "y", 1.22)
+        headroom(ax_bar, "y", 1.22)
         ax_bar.tick_params(axis="x", length=0, labelbottom=False)
         ax_bar.spines["bottom"].set_color(ABU)
 
@@ -413,20 +264,20 @@ def arus_program(arus: pd.DataFrame, source: str = "", title: str | None = None)
     bulan_ini``. In the first month the flows are empty and the chart says so.
     """
     cols = ["program", "bulan_lalu", "baru", "keluar", "bertahan", "bulan_ini"]
-    _require(arus, cols, "arus_program")
+    require(arus, cols, "arus_program")
     df = arus[cols].copy()
     df["_order"] = df["program"].map({p: i for i, p in enumerate(PROGRAMS)})
     df = df.sort_values("_order", na_position="last").reset_index(drop=True)
     for c in cols[1:]:
         df[c] = pd.to_numeric(df[c], errors="coerce")
     title = title or "Penerima baru dan keluar dibanding bulan lalu, menurut program"
-    with _style():
+    with styled():
         if df[["baru", "keluar"]].isna().all().all():
-            fig = _new_figure(1.6, source, title)
-            return _empty_message(
+            fig = new_figure(1.6, source, title)
+            return empty_message(
                 fig, "Belum ada perbandingan: data bulan lalu tidak tersedia (bulan pertama)."
             )
-        fig = _new_figure(1.2 + 0.55 * len(df), source, title)
+        fig = new_figure(1.2 + 0.55 * len(df), source, title)
         ax = fig.subplots()
         y = np.arange(len(df))[::-1]
         baru = df["baru"].fillna(0).to_numpy(dtype=float)
@@ -493,15 +344,15 @@ def tren(
     optional and not drawn). ``bulan_terakhir`` keeps only the last N months.
     """
     cols = ["bulan", *(f"rt_{p}" for p in PROGRAMS)]
-    _require(tren, cols, "tren")
+    require(tren, cols, "tren")
     df = tren.copy()
     df["bulan"] = df["bulan"].astype(str)
     df = df.sort_values("bulan").reset_index(drop=True)
     if bulan_terakhir:
         df = df.tail(bulan_terakhir).reset_index(drop=True)
     title = title or "Rumah tangga penerima program bantuan per bulan"
-    with _style():
-        fig = _new_figure(3.0, source, title)
+    with styled():
+        fig = new_figure(3.0, source, title)
         ax = fig.subplots()
         x = np.arange(len(df))
         top = 0.0
@@ -540,9 +391,9 @@ def tren(
             )
         ax.set_xlim(-0.3, max(len(df) - 1, 1) + 0.9)
         ax.set_xticks(x, [bulan_singkat_id(b) for b in df["bulan"]])
-        ax.set_xlabel("Bulan")
+        ax.set_xlabel(tables.short_label("bulan"))
         ax.set_ylabel("Rumah tangga penerima")
-        _int_axis(ax.yaxis)
+        int_axis(ax.yaxis)
         ax.grid(axis="y")
         ax.set_axisbelow(True)
     return fig
@@ -559,15 +410,15 @@ def ukuran_rumah_tangga(dist: pd.DataFrame, source: str = "", title: str | None 
 
     ``dist``: ``ukuran, rumah_tangga``.
     """
-    _require(dist, ["ukuran", "rumah_tangga"], "ukuran_rumah_tangga")
+    require(dist, ["ukuran", "rumah_tangga"], "ukuran_rumah_tangga")
     df = dist[["ukuran", "rumah_tangga"]].copy()
     df["_k"] = df["ukuran"].map(_size_key)
     df = df.sort_values("_k", kind="stable").reset_index(drop=True)
     values = pd.to_numeric(df["rumah_tangga"], errors="coerce").fillna(0).to_numpy(dtype=float)
     total = values.sum()
     title = title or "Rumah tangga menurut jumlah anggota rumah tangga"
-    with _style():
-        fig = _new_figure(3.0, source, title)
+    with styled():
+        fig = new_figure(3.0, source, title)
         ax = fig.subplots()
         x = np.arange(len(df))
         bars = ax.bar(x, values, color=BIRU, width=0.7)
@@ -581,11 +432,11 @@ def ukuran_rumah_tangga(dist: pd.DataFrame, source: str = "", title: str | None 
         ax.set_xticks(x, [str(u) for u in df["ukuran"]])
         ax.tick_params(axis="x", length=0)
         ax.set_xlabel("Jumlah anggota rumah tangga (jiwa)")
-        ax.set_ylabel("Rumah tangga")
-        _int_axis(ax.yaxis)
+        ax.set_ylabel(tables.short_label("rumah_tangga"))
+        int_axis(ax.yaxis)
         ax.grid(axis="y")
         ax.set_axisbelow(True)
-        _headroom(ax, "y", 1.22)
+        headroom(ax, "y", 1.22)
     return fig
 
 
@@ -596,7 +447,7 @@ def piramida_umur(struktur: pd.DataFrame, source: str = "", title: str | None = 
     ``struktur``: ``kelompok_umur`` ("0-4", ..., "75+"), ``jenis_kelamin`` (``L``/``P``),
     ``jiwa``. Rows with another sex value (unknown) are not drawn; the chart notes how many.
     """
-    _require(struktur, ["kelompok_umur", "jenis_kelamin", "jiwa"], "piramida_umur")
+    require(struktur, ["kelompok_umur", "jenis_kelamin", "jiwa"], "piramida_umur")
     df = struktur.copy()
     df["jiwa"] = pd.to_numeric(df["jiwa"], errors="coerce").fillna(0)
     unknown = df.loc[~df["jenis_kelamin"].isin(["L", "P"]), "jiwa"].sum()
@@ -609,8 +460,8 @@ def piramida_umur(struktur: pd.DataFrame, source: str = "", title: str | None = 
     groups = sorted(wide.index, key=_size_key)
     wide = wide.reindex(groups)
     title = title or "Anggota rumah tangga menurut kelompok umur dan jenis kelamin"
-    with _style():
-        fig = _new_figure(1.3 + 0.19 * max(len(wide), 4), source, title)
+    with styled():
+        fig = new_figure(1.3 + 0.19 * max(len(wide), 4), source, title)
         ax = fig.subplots()
         y = np.arange(len(wide))
         men, women = wide["L"].to_numpy(dtype=float), wide["P"].to_numpy(dtype=float)
@@ -628,7 +479,7 @@ def piramida_umur(struktur: pd.DataFrame, source: str = "", title: str | None = 
         ax.set_ylim(-0.6, len(wide) - 0.4 + 0.9)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_int(abs(v))))
         ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, symmetric=True))
-        ax.set_xlabel("Jiwa")
+        ax.set_xlabel(tables.short_label("jiwa"))
         ax.set_ylabel("Kelompok umur (tahun)")
         ax.grid(axis="x")
         ax.set_axisbelow(True)

@@ -9,6 +9,7 @@ import pandas as pd
 import yaml
 
 from dtks_analysis.config import PARAMS_DIR, Settings
+from dtks_analysis.publishing import tables
 
 FIELDS = (
     "nama",
@@ -28,12 +29,28 @@ def load_metadata(path: Path = PARAMS_DIR / "metadata.yaml") -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def variable(kolom: str) -> dict | None:
+    """The metadata.yaml variable of a published column (``kolom:``), or None."""
+    return next((v for v in load_metadata()["variabel"] if v.get("kolom") == kolom), None)
+
+
+def _with_registry(item: dict) -> dict:
+    """A variable of a published column takes the registry's label and unit when the YAML
+    gives none (the column's wording lives once, in ``publishing.tables``)."""
+    col = item.get("kolom")
+    if col not in tables.FIELDS:
+        return item
+    f = tables.FIELDS[col]
+    return {"nama": f.short, "satuan": f.unit, **{k: v for k, v in item.items() if v}}
+
+
 def definitions_table() -> pd.DataFrame:
     """One row per variable and indicator with the standard metadata fields."""
     meta = load_metadata()
     rows = []
     for kind, items in (("Variabel", meta["variabel"]), ("Indikator", meta["indikator"])):
         for item in items:
+            item = _with_registry(item)
             rows.append({"jenis": kind, **{f: item.get(f) or "" for f in FIELDS}})
     return pd.DataFrame(rows, columns=["jenis", *FIELDS])
 

@@ -8,33 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dtks_analysis.formatting import bulan_id, fmt_int, fmt_pct
-
-PROGRAMS = {"bpnt": "BPNT", "pbi_jkn": "PBI-JKN", "pkh": "PKH"}
-COLUMN_LABELS = {
-    "kode_kecamatan": "Kode",
-    "kecamatan": "Kecamatan",
-    "kode_desa": "Kode desa",
-    "desa": "Desa/Kelurahan",
-    "rumah_tangga": "Rumah tangga",
-    "jiwa": "Jiwa",
-    "rt_bpnt": "RT BPNT",
-    "rt_pbi_jkn": "RT PBI-JKN",
-    "rt_pkh": "RT PKH",
-    "rt_bansos": "RT penerima bansos",
-    "rt_imputasi": "RT imputasi",
-    "program": "Program",
-    "bulan_lalu": "Bulan lalu",
-    "baru": "Baru",
-    "keluar": "Keluar",
-    "bertahan": "Bertahan",
-    "bulan_ini": "Bulan ini",
-    "bulan": "Bulan",
-    "kode_aturan": "Kode aturan",
-    "tingkat": "Tingkat",
-    "uraian": "Uraian",
-    "jumlah_catatan": "Jumlah catatan",
-}
-TINGKAT = {"error": "Kesalahan", "warning": "Peringatan", "note": "Catatan"}
+from dtks_analysis.vocab import PROGRAM_LABELS
 
 
 def _row_for(tren: pd.DataFrame, month: str | None) -> pd.Series | None:
@@ -76,7 +50,7 @@ def ringkasan(
         f"{_change_phrase(rt, None if prev is None else prev['rumah_tangga'])}."
     ]
     parts = []
-    for key, label in PROGRAMS.items():
+    for key, label in PROGRAM_LABELS.items():
         n = int(tot[f"rt_{key}"])
         before = None if prev is None else prev[f"rt_{key}"]
         parts.append(

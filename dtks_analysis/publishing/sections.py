@@ -14,8 +14,9 @@ import pandas as pd
 from dtks_analysis.config import Settings
 from dtks_analysis.counting import stats
 from dtks_analysis.formatting import bulan_id, fmt_int, source_line, tanggal_id
-from dtks_analysis.publishing import blocks, narrative
-from dtks_analysis.publishing.narrative import COLUMN_LABELS, TINGKAT
+from dtks_analysis.publishing import blocks, narrative, tables
+from dtks_analysis.publishing.tables import TINGKAT_LABELS
+from dtks_analysis.vocab import PROGRAM_LABELS, PROGRAMS, TIDAK_DIKETAHUI
 
 ID_RULE_PREFIXES = ("nik_", "kk_")
 
@@ -38,8 +39,10 @@ def table_html(
     labels: dict[str, str] | None = None,
     note: str | None = None,
     total: bool | dict | None = None,
+    table: str | None = None,
 ) -> str:
-    """A report table with the project's column labels and the month's source line."""
+    """A report table with the registry's short column labels (``table``: the published table
+    it shows, for that table's own labels) and the month's source line."""
     return str(
         blocks.tabel_html(
             df,
@@ -48,7 +51,7 @@ def table_html(
             catatan=note,
             int_cols=int_cols,
             pct_cols=pct_cols,
-            labels={**COLUMN_LABELS, **(labels or {})},
+            labels={**tables.short_labels(table), **(labels or {})},
             total=total,
         )
     )
@@ -74,7 +77,7 @@ def intake_sentence(md) -> str:
     )
 
 
-FILES_LABELS = {"berkas": "Berkas", "lembar": "Lembar kerja", "baris": "Baris data"}
+FILES_COLUMNS = list(tables.TABLES["berkas_masuk"].fields)
 
 
 def files_html(md) -> str:
@@ -85,8 +88,7 @@ def files_html(md) -> str:
         stats.received_summary(md.files),
         caption=f"Berkas yang diterima, {bulan_id(md.month)}",
         month=md.month,
-        int_cols=list(FILES_LABELS),
-        labels=FILES_LABELS,
+        int_cols=FILES_COLUMNS,
         note="Daftar per berkas disimpan rahasia di folder koreksi (berkas_masuk_<bulan>.xlsx).",
     )
 
@@ -100,7 +102,7 @@ def rule_counts(findings: pd.DataFrame) -> pd.DataFrame:
 def rules_html(md) -> str:
     k = rule_counts(md.findings)
     k = k[k["jumlah_catatan"] > 0].copy()
-    k["tingkat"] = k["tingkat"].map(TINGKAT).fillna(k["tingkat"])
+    k["tingkat"] = k["tingkat"].map(TINGKAT_LABELS).fillna(k["tingkat"])
     return table_html(
         k,
         caption=f"Temuan validasi menurut aturan, {bulan_id(md.month)}",
@@ -126,7 +128,6 @@ def villages_html(md, top: int = 20) -> str:
         caption=f"{top} desa/kelurahan dengan temuan terbanyak, {bulan_id(md.month)}",
         month=md.month,
         int_cols=["kesalahan", "peringatan"],
-        labels={"kesalahan": "Kesalahan", "peringatan": "Peringatan"},
     )
 
 
@@ -206,24 +207,25 @@ def rumah_tangga_html(rekap: pd.DataFrame, month: str) -> str:
 
 
 def program_table_html(rekap: pd.DataFrame, month: str) -> str:
-    df = rekap[["kecamatan", "rumah_tangga", "rt_bpnt", "rt_pbi_jkn", "rt_pkh"]].copy()
-    tot = df.sum(numeric_only=True)
-    rt = df["rumah_tangga"].where(df["rumah_tangga"] > 0)
-    out = pd.DataFrame({"kecamatan": df["kecamatan"]})
+    """Table 2: recipients per program and their coverage (``stats.cakupan``) per kecamatan."""
+    cak = stats.cakupan(rekap)
+    pct = {f"persen_{p}": cak[f"persen_{p}"] / 100 for p in PROGRAMS}
+    cols = [c for p in PROGRAMS for c in (f"rt_{p}", f"persen_{p}")]
+    out = pd.DataFrame({"kecamatan": rekap["kecamatan"].to_numpy()})
+    for p in PROGRAMS:
+        out[f"rt_{p}"] = rekap[f"rt_{p}"].to_numpy()
+        out[f"persen_{p}"] = pct[f"persen_{p}"].iloc[:-1].to_numpy()
+    totals = rekap[[f"rt_{p}" for p in PROGRAMS]].sum()
     total: dict = {"kecamatan": "Jumlah"}
-    for key, label in narrative.PROGRAMS.items():
-        out[f"RT {label}"] = df[f"rt_{key}"]
-        out[f"% {label}"] = df[f"rt_{key}"] / rt
-        total[f"RT {label}"] = tot[f"rt_{key}"]
-        total[f"% {label}"] = (
-            tot[f"rt_{key}"] / tot["rumah_tangga"] if tot["rumah_tangga"] else None
-        )
+    for p in PROGRAMS:
+        total[f"rt_{p}"] = totals[f"rt_{p}"]
+        total[f"persen_{p}"] = pct[f"persen_{p}"].iloc[-1]
     return table_html(
-        out,
+        out[["kecamatan", *cols]],
         caption=f"Tabel 2. Rumah tangga penerima program dan cakupannya menurut kecamatan, {bulan_id(month)}",
         month=month,
-        int_cols=[c for c in out.columns if c.startswith("RT ")],
-        pct_cols=[c for c in out.columns if c.startswith("% ")],
+        int_cols=[f"rt_{p}" for p in PROGRAMS],
+        pct_cols=[f"persen_{p}" for p in PROGRAMS],
         total=total,
         note="Cakupan: persentase terhadap seluruh rumah tangga DTKS di kecamatan tersebut.",
     )
@@ -232,23 +234,23 @@ def program_table_html(rekap: pd.DataFrame, month: str) -> str:
 def kombinasi_html(komb: pd.DataFrame, month: str) -> str:
     df = komb.copy()
     yes = {1: "Ya", 0: "Tidak"}
-    for key, label in narrative.PROGRAMS.items():
-        df[label] = df[key].map(yes)
+    for key in PROGRAMS:
+        df[key] = df[key].map(yes)
     total = df["rumah_tangga"].sum()
-    df["Persentase"] = df["rumah_tangga"] / total if total else None
-    df = df[[*narrative.PROGRAMS.values(), "rumah_tangga", "Persentase"]]
+    df["persen"] = df["rumah_tangga"] / total if total else None
+    df = df[[*PROGRAMS, "rumah_tangga", "persen"]]
     return table_html(
         df,
         caption=f"Tabel 3. Rumah tangga menurut kombinasi program, {bulan_id(month)}",
         month=month,
         int_cols=["rumah_tangga"],
-        pct_cols=["Persentase"],
+        pct_cols=["persen"],
     )
 
 
 def arus_html(arus: pd.DataFrame, month: str, previous_month: str | None) -> str:
     df = arus.copy()
-    df["program"] = df["program"].map(narrative.PROGRAMS)
+    df["program"] = df["program"].map(PROGRAM_LABELS)
     note = None
     if previous_month is None:
         note = "Bulan lalu tidak tersedia: arus tidak dapat dihitung untuk bulan ini."
@@ -263,11 +265,6 @@ def arus_html(arus: pd.DataFrame, month: str, previous_month: str | None) -> str
 
 def karakteristik_html(extra: dict, month: str) -> str:
     """Tables 5-6: household size and head's sex (shares: stats gives percent 0-100)."""
-    labels = {
-        "ukuran": "Anggota rumah tangga",
-        "jenis_kelamin": "Jenis kelamin kepala keluarga",
-        "persen": "Persentase",
-    }
     parts = []
     for name, caption in (
         ("ukuran_rumah_tangga", "Tabel 5. Rumah tangga menurut banyaknya anggota"),
@@ -282,7 +279,7 @@ def karakteristik_html(extra: dict, month: str) -> str:
                 month=month,
                 int_cols=["rumah_tangga"],
                 pct_cols=["persen"],
-                labels=labels,
+                table=name,
                 total={df.columns[0]: "Jumlah", "rumah_tangga": int(df["rumah_tangga"].sum())},
             )
         )
@@ -293,7 +290,7 @@ def quality_section_html(t, settings: Settings) -> str:
     month = t.month
     k = t.published["kualitas_data"]
     k = k[k["jumlah_catatan"] > 0].copy()
-    k["tingkat"] = k["tingkat"].map(TINGKAT).fillna(k["tingkat"])
+    k["tingkat"] = k["tingkat"].map(TINGKAT_LABELS).fillna(k["tingkat"])
     s = t.summary
     parts = [
         _p(
@@ -306,8 +303,7 @@ def quality_section_html(t, settings: Settings) -> str:
             t.extra["berkas_masuk"],
             caption=f"Tabel 7. Berkas, lembar kerja dan baris data yang diterima, {bulan_id(month)}",
             month=month,
-            int_cols=list(FILES_LABELS),
-            labels=FILES_LABELS,
+            int_cols=FILES_COLUMNS,
             note="Jumlah baris per berkas tidak diterbitkan: berkas kiriman satu desa memuat "
             "jiwa desa itu.",
         ),
@@ -327,7 +323,6 @@ def quality_section_html(t, settings: Settings) -> str:
                 caption="Tabel 10. Sepuluh desa/kelurahan dengan kesalahan terbanyak",
                 month=month,
                 int_cols=["kesalahan", "peringatan"],
-                labels={"kesalahan": "Kesalahan", "peringatan": "Peringatan"},
             )
         )
     nr = t.extra["nonrespon"]
@@ -365,12 +360,6 @@ def _trend_quality_html(tren: pd.DataFrame, month: str) -> str:
         month=month,
         int_cols=["catatan", "catatan_error"],
         pct_cols=["persen_error"],
-        labels={
-            "bulan": "Bulan",
-            "catatan": "Baris diterima",
-            "catatan_error": "Baris dengan kesalahan",
-            "persen_error": "Persentase",
-        },
     )
 
 
@@ -388,7 +377,7 @@ METHOD_TEXT = [
     "Sebuah rumah tangga menerima BPNT, PBI-JKN atau PKH bila sedikitnya satu anggotanya tercatat "
     "menerima. Nilai tanda program yang tidak dikenal dihitung tidak menerima dan dilaporkan.",
     "Kecamatan dan desa rumah tangga adalah yang paling sering di antara anggotanya (bila seri: "
-    "baris pertama). Rumah tangga yang kecamatannya tidak dikenali dihitung pada 'Tidak diketahui'.",
+    f"baris pertama). Rumah tangga yang kecamatannya tidak dikenali dihitung pada '{TIDAK_DIKETAHUI}'.",
     "Penyesuaian nonrespons: desa/kelurahan yang bulan lalu memiliki data tetapi bulan ini tidak "
     "mengirim apa pun dianggap tidak merespons; rumah tangganya dibawa dari data bersih bulan lalu, "
     "ditandai imputasi, dan termasuk dalam angka yang disesuaikan.",
@@ -438,7 +427,7 @@ def annex_html(rekap_desa: pd.DataFrame, month: str, settings: Settings) -> str:
     for (_kode, kec), df in rekap_desa.groupby(
         ["kode_kecamatan", "kecamatan"], sort=True, dropna=False
     ):
-        label = kec if isinstance(kec, str) and kec else "Tidak diketahui"
+        label = kec if isinstance(kec, str) and kec else TIDAK_DIKETAHUI
         parts.append(
             table_html(
                 df[cols].reset_index(drop=True),

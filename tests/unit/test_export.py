@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dtks_analysis.publishing import export
+from dtks_analysis.publishing import tables as registry
 
 SRC = "Sumber: DTKS Dinas Sosial Kabupaten Dairi, Desember 2023, diolah"
 
@@ -144,7 +145,7 @@ class TestWorkbook:
         assert wb["Kualitas data"]["B5"].value == "Kesalahan"  # readable severity
         ws = wb["Kecamatan"]
         assert ws["A1"].value == (
-            "Tabel 1. " + export.TABLE_TITLES["rekap_kecamatan"] + ", Desember 2023"
+            "Tabel 1. " + registry.TABLES["rekap_kecamatan"].title + ", Desember 2023"
         )
         assert ws["A1"].font.bold
         assert ws["A2"].value.startswith("Satuan: rumah tangga")

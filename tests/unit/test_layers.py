@@ -11,7 +11,17 @@ from pathlib import Path
 import pytest
 
 PKG = Path(__file__).resolve().parents[2] / "dtks_analysis"
-SHARED = {"config", "errors", "fsutil", "locks", "formatting", "regions", "idtext", "__init__"}
+SHARED = {
+    "config",
+    "errors",
+    "fsutil",
+    "locks",
+    "formatting",
+    "regions",
+    "idtext",
+    "vocab",
+    "__init__",
+}
 FLOOR = {"shared": 0, "intake": 1, "editing": 2, "counting": 3, "publishing": 4, "top": 5}
 TOP = {"pipeline", "report", "cli", "notebook", "__main__"}
 MAX_LINES = 600

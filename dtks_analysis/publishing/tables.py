@@ -1,0 +1,326 @@
+"""The registry of published tables and their fields: the one place for labels (issue #10).
+
+Every table ``pipeline.build_tables`` publishes (``published`` and ``extra``, each written as
+``tabel/<key>.csv``) has a :class:`Table` entry in :data:`TABLES`, and every column of it a
+:class:`Field` entry in :data:`FIELDS`. The report's HTML tables (``sections``), the charts'
+axes, the workbook (``workbook``), the sentences (``narrative``) and the metadata annex
+(``metadata``) take their words from here; ``tests/unit/test_tables.py`` checks that a fresh
+month's tables and the registry agree.
+
+Field texts: ``short`` is the header of the report's HTML/PDF tables and chart axes, ``long``
+the workbook header (unique within a table: :func:`workbook.read_workbook_table` maps it back).
+A field that is also a variable of ``params/metadata.yaml`` (``kolom:``) takes its definition
+from there (the standard SDI texts live in one file); the annex takes the field's ``short``
+label and ``unit`` when the YAML entry gives no ``nama``/``satuan``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dtks_analysis.vocab import PROGRAM_LABELS, PROGRAMS
+
+#: severity of a validation finding as shown to readers (codes: ``editing.rules.TINGKAT``)
+TINGKAT_LABELS: dict[str, str] = {"error": "Kesalahan", "warning": "Peringatan", "note": "Catatan"}
+#: coded text columns shown with a readable label (the workbook maps them back when read)
+VALUE_LABELS: dict[str, dict[str, str]] = {"program": PROGRAM_LABELS, "tingkat": TINGKAT_LABELS}
+
+
+@dataclass(frozen=True)
+class Field:
+    """A column of the published tables."""
+
+    short: str  # HTML/PDF table header, chart axis
+    long: str  # workbook header
+    unit: str = ""  # "" for codes and names
+    definition: str = ""  # "" -> the metadata.yaml variable with this ``kolom``
+
+
+@dataclass(frozen=True)
+class Table:
+    """A published table: ``tabel/<key>.csv``, and a workbook sheet when in the workbook."""
+
+    number: int  # "Tabel <number>" in the workbook (1..6: the sheets, in this order)
+    title: str
+    sheet: str  # at most 31 characters (Excel)
+    unit: str  # the unit line under the title
+    fields: tuple[str, ...]  # the columns, in order
+    sums: bool = False  # additive: the workbook adds a "Jumlah" row
+    suppressed: bool = False  # empty cells are hidden for confidentiality, not unavailable
+    labels: dict[str, str] = field(default_factory=dict)  # field -> label within this table
+
+
+_RT = "rumah tangga"
+FIELDS: dict[str, Field] = {
+    "kode_kecamatan": Field("Kode kecamatan", "Kode kecamatan", "", "Kode Kemendagri, 12.11.01."),
+    "kecamatan": Field("Kecamatan", "Kecamatan", "", "Nama kecamatan (Kemendagri)."),
+    "kode_desa": Field(
+        "Kode desa", "Kode desa/kelurahan", "", "Kode Kemendagri desa/kelurahan, 12.11.01.2008."
+    ),
+    "desa": Field("Desa/kelurahan", "Desa/kelurahan", "", "Nama desa/kelurahan (Kemendagri)."),
+    "rumah_tangga": Field("Rumah tangga", "Rumah tangga", _RT),
+    "jiwa": Field("Jiwa", "Jiwa", "jiwa"),
+    **{
+        f"rt_{p}": Field(f"RT {label}", f"Rumah tangga penerima {label}", _RT)
+        for p, label in PROGRAM_LABELS.items()
+    },
+    "rt_bansos": Field(
+        "RT penerima bansos", "Rumah tangga penerima bantuan (BPNT, PBI-JKN atau PKH)", _RT
+    ),
+    "rt_imputasi": Field("RT imputasi", "Rumah tangga imputasi (dibawa dari bulan lalu)", _RT),
+    **{
+        p: Field(label, label, "", f"1 = rumah tangga menerima {label}, 0 = tidak menerima.")
+        for p, label in PROGRAM_LABELS.items()
+    },
+    "program": Field("Program", "Program", "", "Program bantuan sosial: BPNT, PBI-JKN atau PKH."),
+    "bulan_lalu": Field(
+        "Bulan lalu", "Penerima bulan lalu", _RT, "Rumah tangga penerima pada bulan lalu."
+    ),
+    "baru": Field("Baru", "Penerima baru", _RT, "Penerima bulan ini yang bulan lalu tidak."),
+    "keluar": Field("Keluar", "Keluar", _RT, "Penerima bulan lalu yang bulan ini tidak."),
+    "bertahan": Field("Bertahan", "Bertahan", _RT, "Penerima pada bulan lalu dan bulan ini."),
+    "bulan_ini": Field("Bulan ini", "Penerima bulan ini", _RT, "Rumah tangga penerima bulan ini."),
+    "bulan": Field("Bulan", "Bulan", "", "Bulan laporan (YYYY-MM)."),
+    "kode_aturan": Field("Kode aturan", "Kode aturan", "", "Kode aturan pemeriksaan data."),
+    "tingkat": Field("Tingkat", "Tingkat", "", "Kesalahan, peringatan atau catatan."),
+    "uraian": Field("Uraian", "Uraian", "", "Uraian aturan pemeriksaan."),
+    "jumlah_catatan": Field(
+        "Jumlah catatan", "Jumlah catatan", "catatan", "Baris data yang terkena aturan."
+    ),
+    "ukuran": Field(
+        "Anggota rumah tangga",
+        "Jumlah anggota (jiwa)",
+        "jiwa",
+        "Banyaknya anggota (8+: 8 atau lebih).",
+    ),
+    "kelompok_umur": Field("Kelompok umur", "Kelompok umur", "tahun", "Umur lima tahunan."),
+    "jenis_kelamin": Field("Jenis kelamin", "Jenis kelamin", "", "Laki-laki, Perempuan."),
+    "persen": Field("Persentase", "Persentase (%)", "persen", "Persentase terhadap jumlah baris."),
+    **{
+        f"persen_{p}": Field(
+            f"% {label}", f"Cakupan {label} (%)", "persen", f"rt_{p} / rumah_tangga × 100."
+        )
+        for p, label in PROGRAM_LABELS.items()
+    },
+    "persen_bansos": Field(
+        "% penerima bansos",
+        "Cakupan penerima bantuan (BPNT, PBI-JKN atau PKH) (%)",
+        "persen",
+        "rt_bansos / rumah_tangga × 100.",
+    ),
+    "laki_laki": Field("Laki-laki", "Laki-laki", "jiwa", "Anggota laki-laki."),
+    "perempuan": Field("Perempuan", "Perempuan", "jiwa", "Anggota perempuan."),
+    "jk_tidak_diketahui": Field(
+        "Jenis kelamin tidak diketahui", "Jenis kelamin tidak diketahui", "jiwa", "Anggota lain."
+    ),
+    "jumlah": Field("Jumlah", "Jumlah", "jiwa", "Seluruh anggota."),
+    "catatan": Field("Baris diterima", "Baris diterima", "baris", "Baris data yang diterima."),
+    "catatan_error": Field(
+        "Baris dengan kesalahan",
+        "Baris dengan kesalahan",
+        "baris",
+        "Baris dengan sedikitnya satu temuan bertingkat kesalahan.",
+    ),
+    "persen_error": Field(
+        "Persentase", "Baris dengan kesalahan (%)", "persen", "catatan_error / catatan × 100."
+    ),
+    "berkas": Field("Berkas", "Berkas", "berkas", "Berkas ekstrak yang diterima."),
+    "lembar": Field("Lembar kerja", "Lembar kerja", "lembar", "Lembar kerja yang memuat data."),
+    "baris": Field("Baris data", "Baris data", "baris", "Baris data yang diterima."),
+    # not a published table's column: the report's list of villages with findings
+    "kesalahan": Field("Kesalahan", "Kesalahan", "baris", "Temuan bertingkat kesalahan."),
+    "peringatan": Field("Peringatan", "Peringatan", "baris", "Temuan bertingkat peringatan."),
+}
+
+_REGION = ("kode_kecamatan", "kecamatan")
+_VILLAGE = (*_REGION, "kode_desa", "desa")
+_MEASURES = ("rumah_tangga", "jiwa", *(f"rt_{p}" for p in PROGRAMS), "rt_bansos", "rt_imputasi")
+_PENERIMA = "Rumah Tangga DTKS, Jiwa dan Penerima Program Bantuan menurut"
+TABLES: dict[str, Table] = {
+    "rekap_kecamatan": Table(
+        1,
+        f"{_PENERIMA} Kecamatan",
+        "Kecamatan",
+        "Satuan: rumah tangga (kolom Jiwa: orang)",
+        (*_REGION, *_MEASURES),
+        sums=True,
+    ),
+    "rekap_desa": Table(
+        2,
+        f"{_PENERIMA} Desa/Kelurahan",
+        "Desa",
+        "Satuan: rumah tangga (kolom Jiwa: orang)",
+        (*_VILLAGE, *_MEASURES),
+        sums=True,
+        suppressed=True,
+    ),
+    "kombinasi_program": Table(
+        3,
+        "Rumah Tangga DTKS menurut Kombinasi Program Bantuan yang Diterima",
+        "Kombinasi program",
+        "Satuan: rumah tangga; 1 = menerima, 0 = tidak menerima",
+        (*PROGRAMS, "rumah_tangga"),
+        sums=True,
+    ),
+    "arus_program": Table(
+        4,
+        "Arus Penerima Program Bantuan dibanding Bulan Sebelumnya",
+        "Arus program",
+        "Satuan: rumah tangga",
+        ("program", "bulan_lalu", "baru", "keluar", "bertahan", "bulan_ini"),
+    ),
+    "tren_bulanan": Table(
+        5,
+        "Rumah Tangga DTKS dan Penerima Program Bantuan per Bulan",
+        "Tren bulanan",
+        "Satuan: rumah tangga",
+        ("bulan", "rumah_tangga", *(f"rt_{p}" for p in PROGRAMS)),
+    ),
+    "kualitas_data": Table(
+        6,
+        "Catatan Data yang Perlu Diperbaiki menurut Aturan Pemeriksaan",
+        "Kualitas data",
+        "Satuan: catatan (baris data)",
+        ("kode_aturan", "tingkat", "uraian", "jumlah_catatan"),
+    ),
+    # CSV only (ReportTables.extra); shown in the report's own layout
+    "cakupan_program": Table(
+        7,
+        "Cakupan Program Bantuan menurut Kecamatan",
+        "Cakupan program",
+        "Satuan: persen (kolom Rumah tangga: rumah tangga)",
+        (*_REGION, "rumah_tangga", *(f"persen_{p}" for p in (*PROGRAMS, "bansos"))),
+    ),
+    "ukuran_rumah_tangga": Table(
+        8,
+        "Rumah Tangga DTKS menurut Jumlah Anggota Rumah Tangga",
+        "Ukuran rumah tangga",
+        "Satuan: rumah tangga",
+        ("ukuran", "rumah_tangga", "persen"),
+        sums=True,
+    ),
+    "jk_kepala": Table(
+        9,
+        "Rumah Tangga DTKS menurut Jenis Kelamin Kepala Rumah Tangga",
+        "Jenis kelamin kepala",
+        "Satuan: rumah tangga",
+        ("jenis_kelamin", "rumah_tangga", "persen"),
+        sums=True,
+        labels={"jenis_kelamin": "Jenis kelamin kepala keluarga"},
+    ),
+    "struktur_umur": Table(
+        10,
+        "Anggota Rumah Tangga DTKS menurut Kelompok Umur dan Jenis Kelamin",
+        "Struktur umur",
+        "Satuan: orang (jiwa)",
+        ("kelompok_umur", "laki_laki", "perempuan", "jk_tidak_diketahui", "jumlah"),
+        sums=True,
+    ),
+    "nonrespon": Table(
+        11,
+        "Desa/Kelurahan yang Tidak Mengirim Data dan Rumah Tangga yang Dibawa dari Bulan Lalu",
+        "Nonrespon",
+        "Satuan: rumah tangga",
+        (*_VILLAGE, "rumah_tangga"),
+        sums=True,
+        suppressed=True,
+    ),
+    "tren_kualitas": Table(
+        12,
+        "Baris Data yang Diterima dan Baris dengan Kesalahan per Bulan",
+        "Tren kualitas",
+        "Satuan: baris data (kolom Persentase: persen)",
+        ("bulan", "catatan", "catatan_error", "persen_error"),
+    ),
+    "berkas_masuk": Table(
+        13,
+        "Berkas, Lembar Kerja dan Baris Data yang Diterima",
+        "Berkas masuk",
+        "Satuan: berkas, lembar kerja, baris data",
+        ("berkas", "lembar", "baris"),
+    ),
+}
+
+
+def short_label(col: str, table: str | None = None) -> str:
+    """Header of ``col`` in the report's tables and charts (the name itself when unknown)."""
+    t = TABLES.get(table or "")
+    if t is not None and col in t.labels:
+        return t.labels[col]
+    f = FIELDS.get(col)
+    return f.short if f else col
+
+
+def long_label(col: str, table: str | None = None) -> str:
+    """Header of ``col`` in the workbook (the name itself when unknown)."""
+    t = TABLES.get(table or "")
+    if t is not None and col in t.labels:
+        return t.labels[col]
+    f = FIELDS.get(col)
+    return f.long if f else col
+
+
+def short_labels(table: str | None = None) -> dict[str, str]:
+    """``{field: short label}`` of every field, with ``table``'s own labels."""
+    return {c: short_label(c, table) for c in FIELDS} | dict(TABLES[table].labels if table else {})
+
+
+def definition(col: str) -> str:
+    """The field's definition: its own, else the metadata.yaml variable's ``definisi``."""
+    own = FIELDS[col].definition
+    if own:
+        return own
+    from dtks_analysis.publishing.metadata import variable
+
+    return str((variable(col) or {}).get("definisi") or "")
+
+
+def title(table: str) -> str:
+    """Title of a table (from the name when it is not registered)."""
+    t = TABLES.get(table)
+    return t.title if t else table.replace("_", " ").capitalize()
+
+
+def sheet_name(table: str) -> str:
+    """Worksheet title of a table (at most 31 characters, as Excel requires)."""
+    t = TABLES.get(table)
+    return (t.sheet if t else table.replace("_", " ").capitalize())[:31]
+
+
+def unit_line(table: str) -> str:
+    t = TABLES.get(table)
+    return t.unit if t else "Satuan: lihat judul kolom"
+
+
+def number(table: str, position: int) -> int:
+    """ "Tabel <n>" of a table: its registry number, else its position in the workbook."""
+    t = TABLES.get(table)
+    return t.number if t else position
+
+
+def additive_tables() -> frozenset[str]:
+    return frozenset(k for k, t in TABLES.items() if t.sums)
+
+
+def suppressed_tables() -> frozenset[str]:
+    return frozenset(k for k, t in TABLES.items() if t.suppressed)
+
+
+__all__ = [
+    "FIELDS",
+    "TABLES",
+    "TINGKAT_LABELS",
+    "VALUE_LABELS",
+    "Field",
+    "Table",
+    "additive_tables",
+    "definition",
+    "long_label",
+    "number",
+    "sheet_name",
+    "short_label",
+    "short_labels",
+    "suppressed_tables",
+    "title",
+    "unit_line",
+]

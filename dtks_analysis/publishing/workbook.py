@@ -1,0 +1,521 @@
+"""Published tables to a formatted Excel workbook (openpyxl), and back.
+
+Workbook (``write_workbook``): a contents sheet, one sheet per table (title, unit line, bold
+header frozen and repeated on every printed page, Indonesian number formats, totals row for
+additive tables, source line, notes, A4 print setup fitted to the page width) and a "Definisi"
+sheet rendered from the variable and indicator metadata. Titles, sheet names, unit lines,
+headers and which tables sum or hide cells come from the registry
+(:mod:`dtks_analysis.publishing.tables`). The file is byte-for-byte reproducible: document dates
+are fixed to the month's reference date and the zip entries carry a fixed time.
+:func:`read_workbook_table` reads a table sheet back into a DataFrame with the CSV's columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import numbers
+import os
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from dtks_analysis.formatting import INSTANSI, KOSONG, bulan_id, is_missing, source_line, teks_sel
+from dtks_analysis.publishing import tables as registry
+from dtks_analysis.publishing.cells import check_name, plain
+from dtks_analysis.vocab import PROGRAMS
+
+FLAG_COLUMNS = frozenset(PROGRAMS)
+# numeric columns that name a category (never summed, shown without separators)
+CATEGORY_COLUMNS = frozenset({"ukuran", "kelompok_umur", "tahun"})
+# tables whose empty cells are suppressed for confidentiality (not merely unavailable)
+TOTAL_LABEL = "Jumlah"
+TITLE_ROW, UNIT_ROW, HEADER_ROW = 1, 2, 4
+FIRST_DATA_ROW = HEADER_ROW + 1
+DEFINISI_SHEET = "Definisi"
+CONTENTS_SHEET = "Daftar isi"
+DEFINISI_FIELDS: dict[str, str] = {
+    "nama": "Nama",
+    "jenis": "Jenis",
+    "alias": "Alias",
+    "definisi": "Definisi",
+    "konsep": "Konsep",
+    "interpretasi": "Interpretasi",
+    "metode_perhitungan": "Metode perhitungan",
+    "ukuran": "Ukuran",
+    "satuan": "Satuan",
+    "klasifikasi_penyajian": "Klasifikasi penyajian",
+    "referensi_waktu": "Referensi waktu",
+    "tipe_data": "Tipe data",
+}
+# activity metadata (meta["kegiatan"]) shown on the contents sheet
+KEGIATAN_FIELDS: dict[str, str] = {
+    "judul": "Kegiatan",
+    "penyelenggara": "Penyelenggara",
+    "frekuensi": "Frekuensi",
+    "unit_analisis": "Unit analisis",
+    "tingkat_penyajian": "Tingkat penyajian",
+}
+NOTE_SUPPRESSED = (
+    "– : nilai disembunyikan untuk melindungi kerahasiaan rumah tangga (sel bernilai kecil "
+    "dan sel pelindungnya)."
+)
+NOTE_TOTAL_GIVEN = "Baris Jumlah mencakup nilai yang disembunyikan."
+NOTE_TOTAL_HIDDEN = (
+    "Jumlah kolom yang memuat sel tersembunyi tidak ditampilkan (–); lihat lembar Kecamatan."
+)
+NOTE_UNAVAILABLE = "– : data tidak tersedia (mis. bulan pertama, tanpa pembanding bulan lalu)."
+# fractions (0..1) shown as 0.0%; "persen" columns already hold percentages (0..100)
+_PCT_NAME = re.compile(r"(^|_)(cakupan|pct|proporsi|porsi|pangsa)(_|$)")
+_PERSEN_NAME = re.compile(r"(^|_)persen(_|$)")
+
+_BOLD = Font(bold=True)
+_TITLE_FONT = Font(bold=True, size=12, color="1F4E79")
+_MUTED = Font(italic=True, size=9, color="52606D")
+_NOTE = Font(size=9, color="52606D")
+_HEADER_FILL = PatternFill("solid", fgColor="E8EEF4")
+_TOTAL_FILL = PatternFill("solid", fgColor="F2F5F8")
+_THIN = Side(style="thin", color="1F2933")
+_HAIR = Side(style="hair", color="9AA5B1")
+
+
+def _safe_workbook(wb: Workbook) -> None:
+    """Every text cell of ``wb`` made safe, and no cell left as a formula: a text that starts
+    with ``=`` is stored as text with a leading ``'`` (formula injection)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    safe = teks_sel(cell.value)
+                    if safe != cell.value or cell.data_type == "f":
+                        cell.value = safe
+                        cell.data_type = "s"
+
+
+# --------------------------------------------------------------------------- workbook
+
+
+def _reference_datetime(month: str) -> dt.datetime:
+    year, mon = (int(p) for p in month.split("-"))
+    nxt = dt.date(year + mon // 12, mon % 12 + 1, 1)
+    return dt.datetime.combine(nxt - dt.timedelta(days=1), dt.time(0, 0))
+
+
+def _kind(df: pd.DataFrame, col: str, pct_cols: set[str]) -> str:
+    """``pct``, ``int``, ``dec``, ``flag`` or ``text``: how a column is shown."""
+    if col in pct_cols or _PCT_NAME.search(col):
+        return "pct"
+    if _PERSEN_NAME.search(col):
+        return "persen"
+    if col.startswith("kode_") or col == "bulan":
+        return "text"
+    s = df[col]
+    vals = [v for v in s if not is_missing(v)]
+    if not vals:
+        return "int"  # an all-missing column (e.g. first-month flows): shown as "–"
+    if col in FLAG_COLUMNS and all(plain(v) in (0, 1) for v in vals):
+        return "flag"
+    if col in CATEGORY_COLUMNS and vals and all(isinstance(plain(v), int) for v in vals):
+        return "flag"
+    if pd.api.types.is_bool_dtype(s):
+        return "flag"
+    if pd.api.types.is_numeric_dtype(s) or (
+        vals and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in vals)
+    ):
+        plains = [plain(v) for v in vals]
+        return "int" if all(isinstance(v, int) for v in plains) else "dec"
+    return "text"
+
+
+_FORMATS = {
+    "int": "#,##0",
+    "dec": "#,##0.0",
+    "pct": "0.0%",
+    "persen": "0.0",
+    "flag": "0",
+    "text": "@",
+}
+
+
+def _width(values: Iterable[Any], header: str, kind: str) -> float:
+    longest = 0
+    for v in values:
+        if v is None:
+            continue
+        if kind in ("int", "dec") and isinstance(v, int | float):
+            n = len(f"{v:,.0f}") + (2 if kind == "dec" else 0)
+        elif kind == "pct" and isinstance(v, int | float):
+            n = 6
+        else:
+            n = len(str(v))
+        longest = max(longest, n)
+    words = header.split()
+    head = max((len(w) for w in words), default=4)
+    head = max(head, min(len(header), 16))
+    return float(min(max(longest, head, 6) + 2, 48))
+
+
+def _write_table_sheet(
+    ws: Worksheet,
+    name: str,
+    df: pd.DataFrame,
+    *,
+    number: int,
+    month: str,
+    source: str,
+    notes: list[str],
+    pct_cols: set[str],
+    total: Mapping[str, Any] | None,
+    additive: bool,
+) -> None:
+    cols = list(df.columns)
+    kinds = {c: _kind(df, c, pct_cols) for c in cols}
+    title = f"Tabel {number}. {registry.title(name)}, {bulan_id(month)}"
+    ws.cell(TITLE_ROW, 1, title).font = _TITLE_FONT
+    ws.cell(UNIT_ROW, 1, registry.unit_line(name)).font = _MUTED
+
+    for j, col in enumerate(cols, start=1):
+        c = ws.cell(HEADER_ROW, j, registry.long_label(col, name))
+        c.font = _BOLD
+        c.fill = _HEADER_FILL
+        c.border = Border(top=_THIN, bottom=_THIN)
+        c.alignment = Alignment(
+            horizontal="left" if kinds[col] == "text" else "center",
+            vertical="center",
+            wrap_text=True,
+        )
+    has_suppressed = False
+    right = Alignment(horizontal="right")
+    for i, rec in enumerate(df.itertuples(index=False, name=None)):
+        r = FIRST_DATA_ROW + i
+        for j, (col, v) in enumerate(zip(cols, rec, strict=True), start=1):
+            value = plain(v)
+            kind = kinds[col]
+            if value is None:
+                if kind in ("int", "dec", "pct", "persen", "flag"):
+                    cell = ws.cell(r, j, KOSONG)
+                    cell.alignment = right
+                    has_suppressed = True
+                continue
+            if kind == "text":
+                value = registry.VALUE_LABELS.get(col, {}).get(str(value), str(value))
+            cell = ws.cell(r, j, value)
+            cell.number_format = _FORMATS[kind]
+            if kind == "flag":
+                cell.alignment = Alignment(horizontal="center")
+    last = FIRST_DATA_ROW + len(df) - 1
+    if len(df):
+        for j in range(1, len(cols) + 1):
+            ws.cell(last, j).border = Border(bottom=_HAIR)
+
+    total_hidden = False
+    if additive and len(df):
+        r = last + 1
+        sums = dict(total or {})
+        for col in cols:
+            if col not in sums and kinds[col] == "int" and col not in FLAG_COLUMNS:
+                s = df[col]
+                sums[col] = None if s.isna().any() else int(pd.to_numeric(s).sum())
+        label_col = next((c for c in cols if kinds[c] in ("text", "flag")), cols[0])
+        for j, col in enumerate(cols, start=1):
+            cell = ws.cell(r, j)
+            if col == label_col:
+                cell.value = TOTAL_LABEL
+            elif col in sums:
+                value = plain(sums[col])
+                cell.value = KOSONG if value is None else value
+                total_hidden = total_hidden or value is None
+                cell.number_format = _FORMATS.get(kinds[col], "#,##0")
+                cell.alignment = right
+            cell.font = _BOLD
+            cell.fill = _TOTAL_FILL
+            cell.border = Border(top=_THIN, bottom=_THIN)
+        last = r
+
+    r = last + 2
+    ws.cell(r, 1, source).font = _NOTE
+    all_notes = list(notes)
+    if has_suppressed and name in registry.suppressed_tables():
+        all_notes[:0] = [
+            NOTE_SUPPRESSED,
+            *([NOTE_TOTAL_HIDDEN] if total_hidden else []),
+            *([NOTE_TOTAL_GIVEN] if total and not total_hidden else []),
+        ]
+    elif has_suppressed:
+        all_notes.insert(0, NOTE_UNAVAILABLE)
+    for k, note in enumerate(all_notes, start=1):
+        ws.cell(
+            r + k, 1, f"Catatan: {note}" if not note.startswith("Catatan") else note
+        ).font = _NOTE
+
+    for j, col in enumerate(cols, start=1):
+        values = [plain(v) for v in df[col]]
+        ws.column_dimensions[get_column_letter(j)].width = _width(
+            values, registry.long_label(col, name), kinds[col]
+        )
+    lines = 1
+    for j, col in enumerate(cols, start=1):
+        room = max(ws.column_dimensions[get_column_letter(j)].width - 1, 1)
+        lines = max(lines, math.ceil(len(registry.long_label(col, name)) / room))
+    ws.row_dimensions[HEADER_ROW].height = 13 * lines + 2
+    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1)
+    _print_setup(ws, title, landscape=len(cols) > 7, repeat=f"{HEADER_ROW}:{HEADER_ROW}")
+
+
+def _print_setup(ws: Worksheet, title: str, *, landscape: bool, repeat: str | None) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.7
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.print_options.horizontalCentered = False
+    if repeat:
+        ws.print_title_rows = repeat
+    ws.oddFooter.left.text = title[:200].replace("&", "&&")
+    ws.oddFooter.left.size = 8
+    ws.oddFooter.right.text = "Halaman &P dari &N"
+    ws.oddFooter.right.size = 8
+
+
+def _write_definisi(
+    ws: Worksheet, definisi: list[Mapping[str, Any]], month: str, source: str
+) -> None:
+    keys = [k for k in DEFINISI_FIELDS if any(k in d and d[k] not in (None, "") for d in definisi)]
+    extra = sorted({k for d in definisi for k in d} - set(DEFINISI_FIELDS))
+    keys += extra
+    ws.cell(TITLE_ROW, 1, f"Definisi Variabel dan Indikator, {bulan_id(month)}").font = _TITLE_FONT
+    ws.cell(
+        UNIT_ROW, 1, "Mengikuti standar metadata statistik (variabel dan indikator)"
+    ).font = _MUTED
+    headers = ["No", *(DEFINISI_FIELDS.get(k, k.replace("_", " ").capitalize()) for k in keys)]
+    for j, h in enumerate(headers, start=1):
+        c = ws.cell(HEADER_ROW, j, h)
+        c.font = _BOLD
+        c.fill = _HEADER_FILL
+        c.border = Border(top=_THIN, bottom=_THIN)
+        c.alignment = Alignment(vertical="center", wrap_text=True)
+    top_wrap = Alignment(vertical="top", wrap_text=True)
+    for i, d in enumerate(definisi):
+        r = FIRST_DATA_ROW + i
+        ws.cell(r, 1, i + 1).alignment = Alignment(vertical="top", horizontal="center")
+        for j, k in enumerate(keys, start=2):
+            v = d.get(k)
+            if isinstance(v, list | tuple):
+                v = "; ".join(str(x) for x in v)
+            cell = ws.cell(r, j, None if is_missing(v) else str(v))
+            cell.alignment = top_wrap
+            cell.border = Border(bottom=_HAIR)
+    long_fields = {"definisi", "konsep", "interpretasi", "metode_perhitungan"}
+    ws.column_dimensions["A"].width = 5
+    for j, k in enumerate(keys, start=2):
+        ws.column_dimensions[get_column_letter(j)].width = (
+            45 if k in long_fields else 26 if k in ("nama", "klasifikasi_penyajian") else 14
+        )
+    ws.cell(FIRST_DATA_ROW + len(definisi) + 1, 1, source).font = _NOTE
+    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 2)
+    _print_setup(
+        ws, "Definisi variabel dan indikator", landscape=True, repeat=f"{HEADER_ROW}:{HEADER_ROW}"
+    )
+
+
+def _link(cell: Any, sheet: str) -> None:
+    """An internal hyperlink to cell A1 of ``sheet``."""
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet}'!A1")
+
+
+def _write_contents(
+    ws: Worksheet, names: list[str], month: str, meta: Mapping[str, Any], source: str
+) -> None:
+    instansi = meta.get("instansi", INSTANSI)
+    ws.cell(
+        1,
+        1,
+        f"Tabel Data Terpadu Kesejahteraan Sosial (DTKS) {meta.get('kabupaten', 'Kabupaten Dairi')}",
+    ).font = _TITLE_FONT
+    ws.cell(2, 1, f"Keadaan {bulan_id(month)}").font = Font(bold=True, size=11)
+    ws.cell(3, 1, instansi).font = _NOTE
+    if meta.get("data_sementara"):
+        ws.cell(3, 2, "Data sementara").font = Font(bold=True, color="9B2C2C")
+    ws.cell(HEADER_ROW + 1, 1, "Lembar").font = _BOLD
+    ws.cell(HEADER_ROW + 1, 2, "Isi").font = _BOLD
+    for c in (ws.cell(HEADER_ROW + 1, 1), ws.cell(HEADER_ROW + 1, 2)):
+        c.fill = _HEADER_FILL
+        c.border = Border(top=_THIN, bottom=_THIN)
+    r = HEADER_ROW + 2
+    for k, name in enumerate(names, start=1):
+        ws.cell(r, 1, registry.sheet_name(name))
+        ws.cell(r, 2, f"Tabel {registry.number(name, k)}. {registry.title(name)}")
+        _link(ws.cell(r, 1), registry.sheet_name(name))
+        ws.cell(r, 1).font = Font(color="1F4E79", underline="single")
+        r += 1
+    if meta.get("definisi"):
+        ws.cell(r, 1, DEFINISI_SHEET)
+        _link(ws.cell(r, 1), DEFINISI_SHEET)
+        ws.cell(r, 1).font = Font(color="1F4E79", underline="single")
+        ws.cell(r, 2, "Definisi variabel dan indikator")
+        r += 1
+    r += 1
+    lines = [
+        source,
+        "Tanda – : nilai disembunyikan untuk melindungi kerahasiaan atau tidak tersedia.",
+        "Tabel yang sama tersedia sebagai berkas CSV (UTF-8) di folder tabel/.",
+        *(str(x) for x in meta.get("catatan_umum", [])),
+    ]
+    if meta.get("tanggal_rilis"):
+        lines.insert(0, f"Tanggal rilis: {meta['tanggal_rilis']}")
+    kegiatan = meta.get("kegiatan") or {}
+    for key, label in KEGIATAN_FIELDS.items():
+        if kegiatan.get(key):
+            lines.append(f"{label}: {kegiatan[key]}")
+    for line in lines:
+        ws.cell(r, 1, line).font = _NOTE
+        r += 1
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 95
+    _print_setup(ws, "Daftar isi", landscape=False, repeat=None)
+
+
+def _deterministic_zip(data: bytes, when: dt.datetime) -> bytes:
+    """Rewrite an xlsx (zip) with a fixed timestamp on every entry, order kept.
+
+    openpyxl stamps ``dcterms:modified`` with the wall clock on save; it is set back to ``when``.
+    """
+    src = zipfile.ZipFile(io.BytesIO(data))
+    fixed = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            zi = zipfile.ZipInfo(info.filename, date_time=stamp)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + fixed + rb"\g<2>",
+                    body,
+                )
+            dst.writestr(zi, body)
+    return out.getvalue()
+
+
+def write_workbook(
+    tables: Mapping[str, pd.DataFrame],
+    path: str | Path,
+    month: str,
+    meta: Mapping[str, Any] | None = None,
+) -> Path:
+    """Write the formatted workbook ``tabel_dtks_<month>.xlsx``; return its path.
+
+    Parameters
+    ----------
+    tables
+        ``{name: DataFrame}`` as published (same frames as the CSVs); sheet order follows it.
+    month
+        ``YYYY-MM``: the reference month in titles and the source line; also fixes the file's
+        creation date (the month's last day), so two runs give identical bytes.
+    meta
+        Optional keys: ``definisi`` (list of dicts: nama, jenis, definisi, konsep,
+        interpretasi, metode_perhitungan, ukuran, satuan, klasifikasi_penyajian, ...) for the
+        "Definisi" sheet; ``instansi``; ``kabupaten``; ``tanggal_rilis`` (display string);
+        ``data_sementara`` (bool); ``kegiatan`` (activity metadata: judul, penyelenggara,
+        frekuensi, unit_analisis, tingkat_penyajian -> contents sheet); ``catatan`` (``{table: [note, ...]}``); ``catatan_umum``
+        (list); ``persen`` (``{table: [column, ...]}`` shown as ``0.0%``, for fractions);
+        ``total`` (``{table: {column: value}}``: totals row values, e.g. unsuppressed village
+        totals, overriding the column sums); ``aditif`` (table names that get a totals row,
+        replacing the default set).
+
+    Columns: whole numbers ``#,##0``, fractions ``0.0%`` (names with cakupan/persen/pct/
+    proporsi, or listed in ``persen``), other decimals ``#,##0.0``; Excel shows the separators
+    of the reader's locale (``35.412`` in Indonesian Excel). Missing (suppressed) cells show
+    "–" with a note; a totals column that includes a suppressed cell is shown as "–" unless
+    ``total`` supplies it.
+    """
+    meta = dict(meta or {})
+    path = Path(path)
+    source = source_line(month, meta.get("instansi", INSTANSI))
+    names = list(tables)
+    for name in names:
+        check_name(name)
+    additive = set(meta.get("aditif", registry.additive_tables()))
+    wb = Workbook()
+    contents = wb.active
+    contents.title = CONTENTS_SHEET
+    _write_contents(contents, names, month, meta, source)
+    for k, name in enumerate(names, start=1):
+        ws = wb.create_sheet(registry.sheet_name(name))
+        _write_table_sheet(
+            ws,
+            name,
+            tables[name],
+            number=registry.number(name, k),
+            month=month,
+            source=source,
+            notes=[str(n) for n in meta.get("catatan", {}).get(name, [])],
+            pct_cols=set(meta.get("persen", {}).get(name, [])),
+            total=meta.get("total", {}).get(name),
+            additive=name in additive,
+        )
+    if meta.get("definisi"):
+        _write_definisi(wb.create_sheet(DEFINISI_SHEET), list(meta["definisi"]), month, source)
+
+    _safe_workbook(wb)
+    when = _reference_datetime(month)
+    wb.properties.created = when
+    wb.properties.modified = when
+    wb.properties.creator = meta.get("instansi", INSTANSI)
+    wb.properties.lastModifiedBy = None
+    wb.properties.title = f"Tabel DTKS {bulan_id(month)}"
+    wb.properties.language = "id-ID"
+    buf = io.BytesIO()
+    wb.save(buf)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(_deterministic_zip(buf.getvalue(), when))
+    os.replace(tmp, path)
+    return path
+
+
+def read_workbook_table(path: str | Path, name: str) -> pd.DataFrame:
+    """Read table ``name`` back from a workbook written by :func:`write_workbook`.
+
+    Returns the data rows (no totals row) with the CSV column names; "–" becomes missing.
+    Used by tests to check that the workbook and the CSVs hold the same numbers.
+    """
+    wb = load_workbook(str(path), read_only=True, data_only=True)
+    ws = wb[registry.sheet_name(name)]
+    rows = list(ws.iter_rows(min_row=HEADER_ROW, values_only=True))
+    wb.close()
+    header = [h for h in rows[0] if h is not None]
+    own = registry.TABLES[name].fields if name in registry.TABLES else ()
+    inverse = {registry.long_label(c, name): c for c in (*registry.FIELDS, *own)}
+    cols = [inverse.get(h, h) for h in header]
+    data = []
+    for row in rows[1:]:
+        cells = list(row[: len(cols)])
+        if all(c is None for c in cells) or TOTAL_LABEL in cells:
+            break
+        data.append([None if c == KOSONG else c for c in cells])
+    df = pd.DataFrame(data, columns=cols, dtype=object)
+    for col in df.columns:
+        vals = [v for v in df[col] if v is not None]
+        if vals and all(isinstance(v, int) and not isinstance(v, bool) for v in vals):
+            df[col] = df[col].astype("Int64")
+    for col, labels in registry.VALUE_LABELS.items():
+        if col in df.columns:
+            back = {v: k for k, v in labels.items()}
+            df[col] = df[col].map(lambda v, b=back: b.get(v, v))
+    return df

@@ -1,0 +1,97 @@
+"""The registry of published tables (dtks_analysis.publishing.tables) against what the pipeline
+publishes: every table of ``pipeline.build_tables`` (written as ``tabel/<key>.csv``) has an entry,
+with exactly its columns, and every column a label, a unit or definition; labels stay unique
+where they are read back."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dtks_analysis import pipeline
+from dtks_analysis.config import load_settings
+from dtks_analysis.counting import households
+from dtks_analysis.publishing import export, metadata, tables
+from dtks_analysis.publishing.workbook import read_workbook_table, write_workbook
+from tests.unit.test_households import make_persons
+
+
+def _month(month: str, rows: list[dict], villages: list[str]) -> pipeline.MonthData:
+    persons = make_persons(rows)
+    hh = households.build_households(persons, reference_date=date(2023, 12, 31))
+    findings = pd.DataFrame(
+        {
+            "record": [0, 1],
+            "kode_aturan": ["nik_panjang", "nama_tidak_wajar"],
+            "tingkat": ["error", "warning"],
+        }
+    )
+    files = pd.DataFrame({"_file": ["a.xlsx"], "_sheet": ["Sheet1"], "rows": [len(rows)]})
+    summary = {"baris": len(rows), "desa_ada": villages, "rumah_tangga": len(hh)}
+    return pipeline.MonthData(month, persons, hh, findings, files, summary)
+
+
+@pytest.fixture(scope="module")
+def report_tables() -> pipeline.ReportTables:
+    """Two small months (the second with a non-responding village): every table is built."""
+    a, b = "12.11.01.2008", "12.11.15.2001"
+    first = [
+        {"kunci": f"K{i}", "hub": 1 if i % 3 == 0 else 3, "desa": a if i < 9 else b, "bpnt": i % 2}
+        for i in range(15)
+    ]
+    second = [r | {"pkh": True} for r in first if r["desa"] == a]
+    data = {
+        "2023-11": _month("2023-11", first, [a, b]),
+        "2023-12": _month("2023-12", second, [a]),
+    }
+    return pipeline.build_tables("2023-12", load_settings("2023-12"), data)
+
+
+def _all(t: pipeline.ReportTables) -> dict[str, pd.DataFrame]:
+    return {**t.published, **t.extra}  # what report.run_report writes as tabel/*.csv
+
+
+def test_every_published_table_is_registered_with_its_columns(report_tables) -> None:
+    written = _all(report_tables)
+    assert set(written) == set(tables.TABLES), "register (or drop) these tables"
+    for name, df in written.items():
+        assert tuple(df.columns) == tables.TABLES[name].fields, name
+
+
+def test_every_field_has_labels_unit_or_definition() -> None:
+    used = {f for t in tables.TABLES.values() for f in t.fields}
+    assert used <= set(tables.FIELDS)
+    for key in used:
+        f = tables.FIELDS[key]
+        assert f.short and f.long, key
+        assert tables.definition(key), f"{key}: no definition (registry or metadata.yaml)"
+
+
+def test_workbook_tables_numbered_in_order_and_sheet_names_fit() -> None:
+    numbers = [t.number for t in tables.TABLES.values()]
+    assert numbers == list(range(1, len(numbers) + 1))
+    sheets = [t.sheet for t in tables.TABLES.values()]
+    assert len(set(sheets)) == len(sheets) and all(len(s) <= 31 for s in sheets)
+    for name, t in tables.TABLES.items():
+        longs = [tables.long_label(c, name) for c in t.fields]
+        assert len(set(longs)) == len(longs), f"{name}: workbook headers must be unique"
+
+
+def test_every_table_round_trips_through_csv_and_workbook(report_tables, tmp_path) -> None:
+    written = _all(report_tables)
+    paths = export.write_csvs(written, tmp_path / "tabel")
+    assert {p.stem for p in paths.values()} == set(tables.TABLES)
+    path = write_workbook(written, tmp_path / "t.xlsx", "2023-12")
+    for name, df in written.items():
+        back = read_workbook_table(path, name)
+        assert list(back.columns) == list(df.columns), name
+
+
+def test_annex_takes_column_wording_from_the_registry() -> None:
+    defs = metadata.definitions_table().set_index("nama")
+    for col in ("rumah_tangga", "jiwa", "rt_bansos", "rt_imputasi"):
+        f = tables.FIELDS[col]
+        assert defs.loc[f.short, "satuan"] == f.unit
+    assert defs.loc["Jumlah RT penerima BPNT", "satuan"] == "rumah tangga"
