@@ -60,6 +60,7 @@ class MonthData:
     files: pd.DataFrame
     summary: dict = field(default_factory=dict)
     villages: pd.DataFrame = field(default_factory=pd.DataFrame)  # findings per village
+    key: str = ""  # the interim cache key the month was prepared under (cache.json)
 
 
 # -- months ---------------------------------------------------------------------
@@ -277,7 +278,9 @@ def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) 
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(corr_tmp, ignore_errors=True)
-    return MonthData(month, checked.persons, hh, checked.findings, result.files, summary, villages)
+    return MonthData(
+        month, checked.persons, hh, checked.findings, result.files, summary, villages, key
+    )
 
 
 def with_masked_examples(findings: pd.DataFrame, cleaned: pd.DataFrame) -> pd.DataFrame:
@@ -334,12 +337,12 @@ def load_month(month: str, settings: Settings, full: bool = True) -> MonthData:
     def read(name: str) -> pd.DataFrame:
         if not full and name not in ("households.parquet", "findings.parquet"):
             return pd.DataFrame()
-        df = pd.read_parquet(d / name)
-        for col in df.columns:
-            if isinstance(df[col].dtype, pd.StringDtype):
-                df[col] = df[col].astype(object).where(df[col].notna(), None)
-        return df
+        return _read_parquet(d / name)
 
+    try:
+        key = json.loads((d / "cache.json").read_text())["key"]
+    except (OSError, ValueError, KeyError):
+        key = ""
     return MonthData(
         month,
         read("persons.parquet"),
@@ -348,7 +351,17 @@ def load_month(month: str, settings: Settings, full: bool = True) -> MonthData:
         read("files.parquet"),
         json.loads((d / "summary.json").read_text()),
         read("villages.parquet"),
+        key,
     )
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """Read a frame written by :func:`_to_parquet` (string columns back to ``str``/``None``)."""
+    df = pd.read_parquet(path)
+    for col in df.columns:
+        if isinstance(df[col].dtype, pd.StringDtype):
+            df[col] = df[col].astype(object).where(df[col].notna(), None)
+    return df
 
 
 def prepare_months(until: str, settings: Settings, progress: bool = False) -> dict[str, MonthData]:
@@ -436,3 +449,126 @@ def build_tables(
         rekap_desa_full,
         cur.villages,
     )
+
+
+# -- persisted tables ---------------------------------------------------------------------
+#: ``data/interim/<month>/tabel/``: the month's ReportTables as the run built them. Confidential
+#: (``rekap_desa_lengkap`` is unsuppressed), never under ``outputs/``; it goes with the month's
+#: interim folder when that is rebuilt.
+TABLES_DIR = "tabel"
+
+
+def tables_dir(settings: Settings, month: str) -> Path:
+    return interim_dir(settings, month) / TABLES_DIR
+
+
+def tables_key(month: str, keys: dict[str, str]) -> str | None:
+    """Key of a month's tables: the interim cache keys (input files, whole package code, every
+    parameter) of every month up to it. None when a month has no key (never stored)."""
+    if month not in keys or not all(keys.values()):
+        return None
+    relevant = {"month": month, "months": dict(sorted(keys.items()))}
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
+
+
+def current_keys(until: str, settings: Settings) -> dict[str, str]:
+    """Interim cache key, as of now, of every month present up to ``until``."""
+    return {
+        m: _cache_key(settings, m, input_files(settings, m))
+        for m in available_months(settings)
+        if m <= until
+    }
+
+
+def _interim_key(settings: Settings, month: str) -> str | None:
+    try:
+        return json.loads((interim_dir(settings, month) / "cache.json").read_text())["key"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def save_tables(tables: ReportTables, settings: Settings, keys: dict[str, str]) -> Path | None:
+    """Store ``tables`` under ``data/interim/<month>/tabel/`` with the key of ``keys`` (the
+    interim keys of the months they were built from); atomically, under the data lock. Nothing
+    is stored when the month's interim data changed meanwhile (another run rebuilt it)."""
+    month = tables.month
+    key = tables_key(month, keys)
+    folder = tables_dir(settings, month)
+    with data_lock(settings):
+        if key is None or _interim_key(settings, month) != keys[month]:
+            return None
+        for stale in folder.parent.glob(f".{TABLES_DIR}.tmp*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        tmp = folder.with_name(f".{TABLES_DIR}.tmp-{os.getpid()}")
+        try:
+            for group in ("published", "extra"):
+                (tmp / group).mkdir(parents=True)
+                for name, df in getattr(tables, group).items():
+                    _to_parquet(df, tmp / group / f"{name}.parquet")
+            _to_parquet(tables.rekap_desa_lengkap, tmp / "rekap_desa_lengkap.parquet")
+            meta = {
+                "key": key,
+                "month": month,
+                "previous_month": tables.previous_month,
+                "published": list(tables.published),
+                "extra": list(tables.extra),
+            }
+            (tmp / "tables.json").write_text(json.dumps(meta, indent=2))
+            replace_dir(tmp, folder)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def stored_tables(month: str, settings: Settings, keys: dict[str, str]) -> ReportTables | None:
+    """The stored tables of ``month`` if they were built from months with exactly ``keys``
+    (call under the data lock), else None: a stale table set is never returned."""
+    folder = tables_dir(settings, month)
+    key = tables_key(month, keys)
+    try:
+        meta = json.loads((folder / "tables.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if key is None or meta.get("key") != key or _interim_key(settings, month) != keys[month]:
+        return None
+    d = interim_dir(settings, month)
+    try:
+        return ReportTables(
+            month,
+            {n: _read_parquet(folder / "published" / f"{n}.parquet") for n in meta["published"]},
+            {n: _read_parquet(folder / "extra" / f"{n}.parquet") for n in meta["extra"]},
+            json.loads((d / "summary.json").read_text()),
+            meta["previous_month"],
+            _read_parquet(d / "findings.parquet"),
+            _read_parquet(folder / "rekap_desa_lengkap.parquet"),
+            _read_parquet(d / "villages.parquet"),
+        )
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("%s: tabel tersimpan tidak terbaca (%s); dihitung ulang", month, exc)
+        return None
+
+
+def report_tables(month: str, settings: Settings, data: dict[str, MonthData]) -> ReportTables:
+    """The tables of ``month`` from the prepared months ``data`` (every month up to it): the
+    stored set when it was built from the same months, else built now and stored."""
+    keys = {m: d.key for m, d in data.items()}
+    with data_lock(settings):
+        found = stored_tables(month, settings, keys)
+    if found is not None:
+        log.info("%s: tabel tersimpan dipakai ulang (%s)", month, tables_dir(settings, month))
+        return found
+    tables = build_tables(month, settings, data)
+    save_tables(tables, settings, keys)
+    return tables
+
+
+def load_tables(month: str, settings: Settings) -> ReportTables:
+    """What notebook 02 shows: the tables the run stored, when every month's input files, the
+    code and the parameters are unchanged since; otherwise (the notebook opened without a run,
+    or inputs changed) the months are prepared and the tables built and stored."""
+    with data_lock(settings):
+        found = stored_tables(month, settings, current_keys(month, settings))
+        if found is not None:
+            return found
+        data = prepare_months(month, settings)
+    return report_tables(month, settings, data)

@@ -289,7 +289,8 @@ def run_report(
             with steps.step("siapkan_data", "Membaca dan memvalidasi ekstrak semua bulan"):
                 data = pipeline.prepare_months(month, settings, progress=progress)
             with steps.step("tabel", "Menghitung tabel"):
-                tables = pipeline.build_tables(month, settings, data)
+                # stored under data/interim/<month>/tabel/ (confidential): notebook 02 reads them
+                tables = pipeline.report_tables(month, settings, data)
             with steps.step("csv_xlsx", "Menulis CSV dan XLSX"):
                 export.write_csvs({**tables.published, **tables.extra}, staging / "tabel")
                 from dtks_analysis.publishing import metadata

@@ -64,10 +64,10 @@ def test_pdf_is_a4_with_page_numbers_and_totals(report):
 def test_html_public_has_no_code_review_has_code(report):
     _root, d = report
     public = (d / f"laporan_dtks_{MONTH}.html").read_text()
-    assert "pipeline.build_tables" not in public
+    assert "pipeline.load_tables" not in public
     assert not re.search(r"<script[^>]+src=\"https?:", public)
     review = (d / "review" / "02_laporan_bulanan.html").read_text()
-    assert "pipeline.build_tables" in re.sub(r"<[^>]+>", "", review)  # code is highlighted
+    assert "pipeline.load_tables" in re.sub(r"<[^>]+>", "", review)  # code is highlighted
 
 
 def test_xlsx_agrees_with_csv(report):
