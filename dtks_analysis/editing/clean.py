@@ -20,6 +20,7 @@ from dtks_analysis import regions
 from dtks_analysis.arrays import as_series, factor, objects_or_none, to_arrow
 from dtks_analysis.config import Settings
 from dtks_analysis.editing.nik import strip_id
+from dtks_analysis.vocab import PROGRAMS
 
 # --------------------------------------------------------------------------- shared helpers
 
@@ -279,7 +280,7 @@ def parse_dates(values: pd.Series) -> pd.Series:
 
 # --------------------------------------------------------------------------- records
 ID_COLUMNS = ("nik", "no_kk")
-FLAG_COLUMNS = ("bpnt", "pbi_jkn", "pkh")
+FLAG_COLUMNS = PROGRAMS
 
 
 def _column(records: pd.DataFrame, name: str) -> pd.Series:

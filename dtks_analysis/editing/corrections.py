@@ -22,8 +22,8 @@ from dtks_analysis import regions
 from dtks_analysis.config import check_month, month_end
 from dtks_analysis.editing.rules import RULE_ORDER, RULES
 from dtks_analysis.formatting import bulan_id
+from dtks_analysis.vocab import TIDAK_DIKETAHUI
 
-TIDAK_DIKETAHUI = "Tidak diketahui"
 SENT_BACK = ("error", "warning")
 TINGKAT_LABEL = {"error": "Kesalahan", "warning": "Peringatan", "note": "Catatan"}
 RAHASIA = "RAHASIA - berisi NIK dan No KK (data pribadi, UU 27/2022). Jangan disebarkan."

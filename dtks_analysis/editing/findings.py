@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dtks_analysis.editing.rules import RULE_ORDER, RULES
+from dtks_analysis.vocab import PROGRAMS  # noqa: F401  (re-exported for the checks)
 
 FINDING_COLUMNS: tuple[str, ...] = (
     "record",
@@ -30,7 +31,6 @@ FINDING_COLUMNS: tuple[str, ...] = (
     "kode_desa",
 )
 
-PROGRAMS: tuple[str, ...] = ("bpnt", "pbi_jkn", "pkh")
 
 #: Rules located at the family's (household's) region instead of the row's own region.
 FAMILY_RULES: tuple[str, ...] = ("kk_tanpa_kepala", "kk_kepala_ganda", "kk_beda_desa")

@@ -49,6 +49,7 @@ from dtks_analysis.editing.checks_ids import check_ids, excluded_codes
 from dtks_analysis.editing.findings import FINDING_COLUMNS, Collector, assemble, col
 from dtks_analysis.editing.rules import RULES, TINGKAT
 from dtks_analysis.families import household_key
+from dtks_analysis.vocab import TIDAK_DIKETAHUI
 
 __all__ = ["COMPARE_FIELDS", "FINDING_COLUMNS", "ValidationResult", "validate"]
 
@@ -116,8 +117,8 @@ class ValidationResult:
             )
         out = v[keys].copy()
         names = _region_names(self.villages)
-        out["kecamatan"] = out["kode_kecamatan"].map(names["kec"]).fillna("Tidak diketahui")
-        out["desa"] = out["kode_desa"].map(names["desa"]).fillna("Tidak diketahui")
+        out["kecamatan"] = out["kode_kecamatan"].map(names["kec"]).fillna(TIDAK_DIKETAHUI)
+        out["desa"] = out["kode_desa"].map(names["desa"]).fillna(TIDAK_DIKETAHUI)
         for t, name in (("error", "errors"), ("warning", "warnings"), ("note", "notes")):
             out[name] = counts[t].reindex(idx, fill_value=0).to_numpy(dtype=np.int64)
         out["records"] = v["records"].to_numpy(dtype=np.int64)
