@@ -3,16 +3,9 @@
 Scans every file under an outputs folder, and every file's *name*, for NIK / No KK-like numbers
 and for names and addresses taken from the month's input.
 
-What counts as an ID: after normalising the text (Unicode NFKC, so full-width digits become
-ASCII; no-break and other Unicode spaces become spaces; zero-width characters removed; in HTML,
-inline tags such as ``<span>`` removed without a space and entities unescaped), either
-
-- a run of 16 or more digits, also glued to letters (``KK1211...``, ``_1211..._``), except inside
-  a whole token of 32/40/64 hex characters with letters (a sha256/sha1 digest), or
-- 2 to 6 groups of digits joined by one consistent separator from ``space . - _ / ,`` that add up
-  to 16 digits (``12.11.01.230415.0003``, ``1211 0123 0415 0003``, ``12110123_04150003`` ...).
-  Groups joined by a space or a comma (the way numbers sit side by side in table rows) count
-  only when the 16 digits start with an existing province code.
+What counts as an ID is decided by :mod:`dtks_analysis.idtext` (16+ digit runs, also glued to
+letters, and 2-6 digit groups joined by one separator that add up to 16); in HTML, inline tags
+such as ``<span>`` are removed without a space and entities unescaped before looking.
 
 Where: HTML (text and attributes), PDF (text per page, outline, metadata), XLSX (cells,
 comments, sheet names, defined names, every header/footer section, data-validation lists, document
