@@ -66,7 +66,8 @@ def id_checks(
         length[other] = pc.fill_null(pc.utf8_length(as_arrow), 0).to_numpy()
 
     cell = by_uniques(col(df, f"_{field_name}_type"), lambda u: u.astype(str).str.lower(), "")
-    number = cell == "number"
+    # a number cell, or its float text written out ("1211...0001.0"): both went through Excel
+    number = (cell == "number") | nikmod.float_text(raw).to_numpy(dtype=bool)
     sci = has_reason("excel")
     excel = number | sci
     empty = has_reason("empty") & ~number

@@ -74,8 +74,17 @@ def normalise_header(name: object) -> str:
 
 
 # --------------------------------------------------------------------------- flags
-_FLAG_TRUE = ("1", "Y", "YA", "YES", "TRUE", "ADA")
-_FLAG_FALSE = ("0", "2", "N", "T", "TIDAK", "NO", "FALSE", "TIDAK ADA", "")
+# tick marks (a ticked box = receives); "X" is not read: villages use it both for a tick and for
+# "no" (a crossed-out box), so it stays unrecognised and flagged (docs/codings.md)
+_FLAG_TRUE = (
+    *("1", "Y", "YA", "YES", "TRUE", "ADA"),
+    *("\u2713", "\u2714", "\u221a", "V"),
+    *("PENERIMA", "TERIMA", "MENERIMA", "DITERIMA"),
+)
+_FLAG_FALSE = (
+    *("0", "2", "N", "T", "TIDAK", "NO", "FALSE", "TIDAK ADA", ""),
+    *("BUKAN PENERIMA", "TIDAK MENERIMA", "TIDAK TERIMA", "BUKAN"),
+)
 _FLAG_MAP: dict[str, bool] = {
     **dict.fromkeys(_FLAG_TRUE, True),
     **dict.fromkeys(_FLAG_FALSE, False),
@@ -90,15 +99,21 @@ def _code_key(s: pd.Series) -> pd.Series:
 def normalise_flag(values: pd.Series) -> pd.Series:
     """Program flag -> boolean: True / False / ``<NA>`` (unrecognised); blank is False.
 
-    True: ``1, Y, YA, YES, TRUE, ADA``; False: ``0, 2, N, T, TIDAK, NO, FALSE, TIDAK ADA``,
-    blank or missing (case-insensitive, trimmed; ``2`` = Tidak in the 1/2 coding).
+    True: ``1, Y, YA, YES, TRUE, ADA``, tick marks ``✓ ✔ √ V``, ``PENERIMA, TERIMA, MENERIMA,
+    DITERIMA``; False: ``0, 2, N, T, TIDAK, NO, FALSE, TIDAK ADA, BUKAN, BUKAN PENERIMA, TIDAK
+    MENERIMA, TIDAK TERIMA``, blank or missing (case-insensitive, spaces collapsed, trailing
+    ``. , ; : !`` ignored; ``2`` = Tidak in the 1/2 coding). ``X`` is ambiguous: unrecognised.
 
     >>> normalise_flag(pd.Series(["Ya", " tidak ", "2", None, "", "1.0", "-", "x"])).tolist()
     [True, False, False, False, False, True, <NA>, <NA>]
+    >>> normalise_flag(pd.Series(["\u2713", "v", "Ya.", "Bukan  penerima"])).tolist()
+    [True, True, True, False]
     """
     s = as_series(values)
     pos, uniq = factor(s)
-    mapped = _code_key(uniq).map(_FLAG_MAP)
+    # trailing punctuation ("Ya.", "Tidak!") does not change the answer
+    key = _code_key(uniq).str.replace(r"(?<=[^.,;:!])[.,;:!]+$", "", regex=True).str.strip()
+    mapped = key.map(_FLAG_MAP)
     value = (mapped == True).to_numpy(dtype=bool).take(pos)  # noqa: E712 (NaN -> False)
     unknown = mapped.isna().to_numpy(dtype=bool).take(pos)
     return pd.Series(pd.arrays.BooleanArray(value, unknown), index=s.index, name=s.name)
@@ -134,6 +149,68 @@ _HUB_LABELS: dict[str, int] = {
     "LAINNYA": 8,
     "LAINLAIN": 8,
 }
+# Labels as words, for abbreviations ("KEP. KELUARGA", "KEPALA KLG", "ANK", "ORTU"): a written
+# word stands for a label word when it equals it, or (3+ letters) begins it, or, in a label of
+# several words, is its first letter followed by some of its other letters in order ("KLG").
+# A value matching labels of different codes stays unknown.
+_HUB_WORDS: tuple[tuple[tuple[str, ...], int], ...] = (
+    (("KEPALA", "KELUARGA"), 1),
+    (("KEPALA", "RUMAH", "TANGGA"), 1),
+    (("KEPALA", "RT"), 1),
+    (("KEPALA",), 1),
+    (("ISTRI",), 2),
+    (("ISTERI",), 2),
+    (("SUAMI",), 2),
+    (("ISTRI", "SUAMI"), 2),
+    (("SUAMI", "ISTRI"), 2),
+    (("ANAK",), 3),
+    (("ANAK", "KANDUNG"), 3),
+    (("ANAK", "TIRI"), 3),
+    (("ANAK", "ANGKAT"), 3),
+    (("MENANTU",), 4),
+    (("CUCU",), 5),
+    (("ORANG", "TUA"), 6),
+    (("ORTU",), 6),
+    (("MERTUA",), 6),
+    (("ORANG", "TUA", "MERTUA"), 6),
+    (("AYAH",), 6),
+    (("IBU",), 6),
+    (("PEMBANTU",), 7),
+    (("PEMBANTU", "RUMAH", "TANGGA"), 7),
+    (("PEMBANTU", "RT"), 7),
+    (("PRT",), 7),
+    (("FAMILI", "LAIN"), 8),
+    (("FAMILI",), 8),
+    (("LAINNYA",), 8),
+    (("LAIN", "LAIN"), 8),
+)
+
+
+def _abbreviates(word: str, full: str, several: bool) -> bool:
+    if word == full:
+        return True
+    if len(word) < 3 or word[0] != full[0]:
+        return False
+    if full.startswith(word):
+        return True
+    if not several:
+        return False
+    rest = iter(full[1:])
+    return all(c in rest for c in word[1:])
+
+
+def _hub_words(text: str) -> int:
+    """DTKS code of an abbreviated label (0 when none or ambiguous)."""
+    words = re.findall(r"[A-Z]+", text)
+    codes = {
+        code
+        for label, code in _HUB_WORDS
+        if len(label) == len(words)
+        and all(_abbreviates(w, f, len(label) > 1) for w, f in zip(words, label, strict=True))
+    }
+    return codes.pop() if len(codes) == 1 else 0
+
+
 # code number -> DTKS code (0 = unknown)
 _HUB_DTKS = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0], dtype=np.int8)
 _HUB_DUKCAPIL = np.array([0, 1, 2, 2, 3, 4, 5, 6, 6, 8, 7, 8], dtype=np.int8)
@@ -146,7 +223,12 @@ def _hub_parts(u: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     label = key.map(_HUB_LABELS)
     # "1. Kepala Keluarga", "4 - ANAK": the label decides
     prefixed = key.str.extract(r"^[0-9]+([A-Z]+)$", expand=False).map(_HUB_LABELS)
-    label = label.fillna(prefixed).fillna(0).astype(np.int8)
+    label = label.fillna(prefixed)
+    unknown = label.isna() & ~key.str.fullmatch(r"[0-9]*")
+    if unknown.any():
+        text = _code_key(u[unknown]).str.replace(r"[^A-Z]+", " ", regex=True)
+        label[unknown] = text.map(_hub_words).replace(0, np.nan)
+    label = label.fillna(0).astype(np.int8)
     num = pd.to_numeric(key.where(key.str.fullmatch(r"[0-9]{1,3}"), None), errors="coerce")
     num = num.where(num < len(_HUB_DTKS), 0).fillna(0).astype(np.int64)
     return label.to_numpy(), num.to_numpy()
@@ -231,6 +313,30 @@ _ISO_RE = (
 )
 _DMY_RE = r"^(?P<d>[0-9]{1,2})[-/.](?P<m>[0-9]{1,2})[-/.](?P<y>[0-9]{4})$"
 _SERIAL_RE = r"^(?P<n>[0-9]{2,5})(?:\.0+)?$"
+# "12 Maret 1985", "12-Mar-1985", "12 Agt. 1985", "12 March, 1985"
+_NAMED_RE = (
+    r"^(?P<d>[0-9]{1,2})[-/. ]*(?P<mon>[A-Za-z]{3,9})\.?[-/. ,]*(?P<y>[0-9]{4})$"
+)
+_MONTHS: dict[str, int] = {
+    name: i + 1
+    for i, names in enumerate(
+        (
+            ("JANUARI", "JAN", "JANUARY"),
+            ("FEBRUARI", "FEB", "PEBRUARI", "PEB", "FEBRUARY"),
+            ("MARET", "MAR", "MRT", "MARCH"),
+            ("APRIL", "APR"),
+            ("MEI", "MAY"),
+            ("JUNI", "JUN", "JUNE"),
+            ("JULI", "JUL", "JULY"),
+            ("AGUSTUS", "AGT", "AGU", "AGS", "AGST", "AGUST", "AUG", "AUGUST"),
+            ("SEPTEMBER", "SEP", "SEPT"),
+            ("OKTOBER", "OKT", "OCT", "OCTOBER"),
+            ("NOVEMBER", "NOV", "NOPEMBER", "NOP"),
+            ("DESEMBER", "DES", "DEC", "DECEMBER"),
+        )
+    )
+    for name in names
+}
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 
 
@@ -251,6 +357,17 @@ def _dates_of(u: pd.Series) -> np.ndarray:
     arr = pc.utf8_trim_whitespace(to_arrow(u))
     iso = _extract_ints(arr, _ISO_RE)
     dmy = _extract_ints(arr, _DMY_RE)
+    named = pc.extract_regex(arr, _NAMED_RE)
+    if pc.any(pc.is_valid(named)).as_py():
+        ok = pc.is_valid(named)
+        none = pa.scalar(None, pa.string())
+        mon = pd.Series(pc.if_else(ok, named.field("mon"), none).to_pandas(), dtype=object)
+        month = mon.str.upper().map(_MONTHS).to_numpy(dtype=float)
+        for k in ("d", "y"):
+            got = pc.if_else(ok, named.field(k), none)
+            v = pc.cast(got, "int64").to_numpy(zero_copy_only=False).astype(float)
+            dmy[k] = np.where(np.isnan(dmy[k]) & ~np.isnan(month), v, dmy[k])
+        dmy["m"] = np.where(np.isnan(dmy["m"]), month, dmy["m"])
     parts = pd.DataFrame(
         {k: np.where(np.isnan(iso[k]), dmy[k], iso[k]) for k in ("y", "m", "d")}
     ).rename(columns={"y": "year", "m": "month", "d": "day"})
@@ -266,7 +383,9 @@ def parse_dates(values: pd.Series) -> pd.Series:
     """Dates as written -> ``datetime64[ns]`` (NaT when missing or unparseable).
 
     Accepted: ``YYYY-MM-DD`` (optionally with a time), ``DD-MM-YYYY``, ``DD/MM/YYYY``,
-    ``DD.MM.YYYY`` (day first, 4-digit years only) and Excel serial day numbers written as
+    ``DD.MM.YYYY`` (day first, 4-digit years only), a month name or abbreviation in Indonesian
+    or English (``12 Maret 1985``, ``12-Mar-1985``, ``12 Agt 1985``, docs/codings.md) and
+    Excel serial day numbers written as
     text (``32874`` = 1990-01-01; 1900-2100 are read as a bare year, hence NaT).
 
     >>> parse_dates(pd.Series(["1990-01-31", "31-01-1990", "31/1/1990", "32904", "31-02-1990",

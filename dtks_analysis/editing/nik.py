@@ -61,8 +61,15 @@ _R = {name: i + 1 for i, name in enumerate(REASONS)}
 
 # Separators stripped anywhere: whitespace (incl. no-break and zero-width spaces), dots, dashes.
 _SEP_RE = r"[\s\pZ\x{200B}-\x{200D}\x{FEFF}.\-\x{2010}-\x{2015}\x{2212}]"
-# One leading apostrophe (Excel's "store as text" marker; also typographic quotes).
-_APOS_RE = r"^['\x{2018}\x{2019}]"
+# Slashes only between digit groups ("1211/01/..."): a stray one at an end stays a fault.
+_SLASHED_RE = r"^[0-9]+(?:/[0-9]+)+$"
+# One leading apostrophe or backtick (Excel's "store as text" marker; also typographic quotes).
+_APOS_RE = r"^['`\x{2018}\x{2019}]"
+# Excel's text-forcing formula written out: ="1211..." or =1211...
+_FORMULA_RE = r"^=\s*\"?([^\"]*)\"?$"
+# A number cell's float text: 16 digits and ".0" (a CSV export of a numeric column); the number
+# went through Excel like a number cell, so it is treated as one (DOMAIN.md section 4).
+_FLOAT_RE = r"^[0-9]{16}\.0+$"
 # Scientific notation as Excel shows a long number: 1.21101E+15, 1,21101E+15, 1E15.
 _EXCEL_RE = r"^[+-]?[0-9]+([.,][0-9]*)?[eE][+-]?[0-9]+$"
 
@@ -131,10 +138,17 @@ def _reference_year(reference_date: RefDate) -> int:
 def _clean_rest(raw: pa.Array) -> tuple[pa.Array, pa.Array]:
     """(stripped, is_excel) for values that are not plain digits."""
     trimmed = pc.utf8_trim_whitespace(raw)
+    formula = pc.fill_null(pc.starts_with(trimmed, "="), False)
+    if pc.any(formula).as_py():
+        unwrapped = pc.replace_substring_regex(trimmed, _FORMULA_RE, "\\1")
+        trimmed = pc.utf8_trim_whitespace(pc.if_else(formula, unwrapped, trimmed))
     apos = pc.fill_null(pc.match_substring_regex(trimmed, _APOS_RE), False)
     if pc.any(apos).as_py():
         trimmed = pc.if_else(apos, pc.utf8_slice_codeunits(trimmed, 1), trimmed)
         trimmed = pc.utf8_trim_whitespace(trimmed)
+    floaty = pc.fill_null(pc.match_substring_regex(trimmed, _FLOAT_RE), False)
+    if pc.any(floaty).as_py():
+        trimmed = pc.if_else(floaty, pc.utf8_slice_codeunits(trimmed, 0, 16), trimmed)
     excel = pc.fill_null(pc.match_substring_regex(trimmed, _EXCEL_RE), False)
     # literal replacements handle the usual separators; the Unicode class only what remains
     stripped = trimmed
@@ -143,6 +157,8 @@ def _clean_rest(raw: pa.Array) -> tuple[pa.Array, pa.Array]:
     odd = pc.invert(pc.fill_null(pc.ascii_is_decimal(stripped), True))
     if pc.any(odd).as_py():
         stripped = pc.if_else(odd, pc.replace_substring_regex(stripped, _SEP_RE, ""), stripped)
+        slashed = pc.fill_null(pc.match_substring_regex(stripped, _SLASHED_RE), False)
+        stripped = pc.if_else(slashed, pc.replace_substring(stripped, "/", ""), stripped)
     return pc.if_else(excel, trimmed, stripped), excel
 
 
@@ -276,20 +292,42 @@ def parse_kk(values: pd.Series, reference_date: RefDate = None) -> pd.DataFrame:
 
 
 def strip_id(values: pd.Series) -> pd.Series:
-    """Values with spaces, dots, dashes and one leading apostrophe removed; None when empty.
+    """Values with spaces, dots, dashes, slashes between digits and one leading apostrophe or
+    backtick removed,
+    Excel's ``="..."`` unwrapped and a float text's ``.0`` dropped; None when empty.
 
     Scientific-notation text (``1.21101E+15``) is only trimmed, so it stays recognisable.
 
     >>> strip_id(pd.Series(["'1211.0145-0785 0001", " ", None, "1.2E+15"])).tolist()
     ['1211014507850001', None, None, '1.2E+15']
+    >>> strip_id(pd.Series(['="1211014507850001"', "`1211014507850001", "1211/01/45078500/01",
+    ...                     "1211014507850001.0"])).tolist()
+    ['1211014507850001', '1211014507850001', '1211014507850001', '1211014507850001']
     """
     s = as_series(values)
     stripped, _, _ = _prepare(s)
     return objects_or_none(stripped, s)
 
 
+def float_text(values: pd.Series) -> pd.Series:
+    """True where the value is a number cell's float text: 16 digits then ``.0`` (also after an
+    apostrophe or inside ``="..."``). Such a value is read as its 16 digits but, like a number
+    cell, it went through Excel as a number: flagged as damaged (DOMAIN.md section 4).
+
+    >>> float_text(pd.Series(["1211012304150001.0", "1211012304150001", "12110.0", None])).tolist()
+    [True, False, False, False]
+    """
+    s = as_series(values)
+    arr = pc.utf8_trim_whitespace(to_arrow(s))
+    arr = pc.replace_substring_regex(arr, _FORMULA_RE, "\\1")
+    arr = pc.replace_substring_regex(pc.utf8_trim_whitespace(arr), _APOS_RE, "")
+    hit = pc.fill_null(pc.match_substring_regex(pc.utf8_trim_whitespace(arr), _FLOAT_RE), False)
+    return pd.Series(hit.to_numpy(zero_copy_only=False), index=s.index, dtype=bool, name=s.name)
+
+
 def had_separators(values: pd.Series) -> pd.Series:
-    """True where stripping (spaces, dots, dashes, apostrophe) changed a non-empty value.
+    """True where stripping (spaces, dots, dashes, slashes, apostrophe, ``="..."``) changed a
+    non-empty value.
 
     False for missing values, values that become empty and scientific-notation text.
 

@@ -378,3 +378,93 @@ def test_clean_records_uses_settings_scheme_and_tolerates_missing_columns():
     assert out["kode_desa"].tolist() == ["12.11.01.2012"]
     assert out["kode_kecamatan"].tolist() == ["12.11.01"]
     assert len(clean_records(rec.iloc[:0])) == 0
+
+
+# --------------------------------------------------------------------------- codings villages send
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("\u2713", True),  # ✓
+        ("\u2714", True),  # ✔
+        ("\u221a", True),  # √
+        ("V", True),
+        ("v", True),
+        (" v ", True),
+        ("Penerima", True),
+        ("Terima", True),
+        ("menerima", True),
+        ("Ya.", True),
+        ("YA..", True),
+        ("Tidak.", False),
+        ("Bukan penerima", False),
+        ("BUKAN  PENERIMA.", False),
+        ("Tidak menerima", False),
+        ("X", None),  # ambiguous: a tick for some villages, a cross ("no") for others
+        ("x", None),
+        (".", None),
+    ],
+)
+def test_normalise_flag_village_codings(value: str, expected: bool | None):
+    out = normalise_flag(pd.Series([value], dtype=object))
+    if expected is None:
+        assert out.isna().iloc[0]
+    else:
+        assert not out.isna().iloc[0] and bool(out.iloc[0]) is expected
+
+
+@pytest.mark.parametrize("scheme", ["dtks", "dukcapil"])
+def test_hubungan_abbreviated_labels(scheme: str):
+    labels = {
+        "Kep. Keluarga": 1,
+        "Kepala Klg": 1,
+        "KEP KELUARGA": 1,
+        "KEP.KEL": 1,
+        "KRT": 1,
+        "Kepala Rumah Tangga": 1,
+        "Kepala RT": 1,
+        "1. Kep. Keluarga": 1,
+        "Ist": 2,
+        "Suami/Istri": 2,
+        "Anak Kdg": 3,
+        "Anak Kand.": 3,
+        "Men.": 4,
+        "Ortu": 6,
+        "Orang Tua/Mertua": 6,
+        "Pembantu RT": 7,
+        "PRT": 7,
+        "Fam. Lain": 8,
+        "Lain-lain": 8,
+        "KA": None,  # too short to say
+        "Kel": None,  # KEL... is not a single label word
+        "Tetangga": None,
+    }
+    out = normalise_hubungan(pd.Series(list(labels)), scheme)
+    assert out.tolist() == [pd.NA if v is None else v for v in labels.values()]
+
+
+@pytest.mark.parametrize(
+    "text,iso",
+    [
+        ("12 Maret 1985", "1985-03-12"),
+        ("12-Mar-1985", "1985-03-12"),
+        ("12 Agt 1985", "1985-08-12"),
+        ("12 Agu. 1985", "1985-08-12"),
+        ("1 Agustus 1985", "1985-08-01"),
+        ("01 januari 2000", "2000-01-01"),
+        ("5 Pebruari 1970", "1970-02-05"),
+        ("7 Mei 1961", "1961-05-07"),
+        ("30 Nop 1977", "1977-11-30"),
+        ("25 Des 1990", "1990-12-25"),
+        ("3 Okt 1980", "1980-10-03"),
+        ("3 October, 1980", "1980-10-03"),
+        ("31 Februari 1990", None),
+        ("12 Xyz 1985", None),
+        ("Maret 1985", None),
+    ],
+)
+def test_parse_dates_month_names(text: str, iso: str | None):
+    out = parse_dates(pd.Series([text, text, None], dtype=object))
+    if iso is None:
+        assert out.isna().all()
+    else:
+        assert out.iloc[:2].tolist() == [pd.Timestamp(iso)] * 2 and pd.isna(out.iloc[2])

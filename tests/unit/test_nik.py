@@ -256,3 +256,40 @@ def test_large_batch_is_fast():
     elapsed = time.perf_counter() - t0
     assert len(df) == n
     assert elapsed < 2.0
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '="1211014507850001"',
+        "=1211014507850001",
+        '= "1211014507850001"',
+        "`1211014507850001",
+        "1211/01/450785/0001",
+        "12/11/01/45/07/85/0001",
+        "1211014507850001.0",
+        "'1211014507850001.0",
+    ],
+)
+def test_village_id_codings_are_read(value: str):
+    assert strip_id(pd.Series([value])).tolist() == ["1211014507850001"]
+    r = parse_nik(pd.Series([value]), reference_date="2024-01-01")
+    assert r["valid"].tolist() == [True]
+    assert bool(had_separators(pd.Series([value])).iloc[0])
+
+
+def test_float_text_is_marked_like_a_number_cell():
+    from dtks_analysis.editing.nik import float_text
+
+    s = pd.Series(
+        [
+            "1211014507850001.0",
+            "1211014507850001.00",
+            '="1211014507850001.0"',
+            "1211014507850001",
+            "121101450785001.0",
+            "1211014507850001.5",
+            None,
+        ]
+    )
+    assert float_text(s).tolist() == [True, True, True, False, False, False, False]

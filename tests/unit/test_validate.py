@@ -226,6 +226,26 @@ class TestIdRules:
         assert {c for c in codes_at(res, 101) if c.startswith("nik_")} == {"nik_excel"}
         assert not res.persons["nik_valid"].any()
 
+    def test_float_text_id_is_treated_like_a_number_cell(self) -> None:
+        # "...0001.0": a CSV export of a numeric cell: groups its family, damaged by Excel
+        res = run(frame(person(no_kk_raw=KK1 + ".0"), wife()))
+        assert {c for c in codes_at(res, 100) if c.startswith("kk_")} == {"kk_excel"}
+        assert res.persons.index.tolist() == [100, 101]
+        assert not bool(res.persons["kk_valid"].iloc[0])
+        res = run(frame(person(nik_raw="1211010507850001.0"), wife()))
+        assert {c for c in codes_at(res, 100) if c.startswith("nik_")} == {"nik_excel"}
+        number = run(frame(person(nik_raw="1211010507850001", _nik_type="number"), wife()))
+        assert res.findings["pesan"].tolist() == number.findings["pesan"].tolist()
+
+    @pytest.mark.parametrize(
+        "raw",
+        ['="1211010507850001"', "=1211010507850001", "`1211010507850001", "1211/01/050785/0001"],
+    )
+    def test_text_forcing_codings_are_usable(self, raw: str) -> None:
+        res = run(frame(person(nik_raw=raw), wife()))
+        assert {c for c in codes_at(res, 100) if c.startswith("nik_")} == {"nik_tanda_baca"}
+        assert bool(res.persons["nik_valid"].iloc[0])
+
     def test_several_faults_all_reported(self) -> None:
         res = run(frame(person(nik="1299013207850000")))
         assert {"nik_kabupaten", "nik_tanggal", "nik_nomor_urut"} <= codes_at(res, 100)
