@@ -318,11 +318,16 @@ def float_text(values: pd.Series) -> pd.Series:
     [True, False, False, False]
     """
     s = as_series(values)
-    arr = pc.utf8_trim_whitespace(to_arrow(s))
-    arr = pc.replace_substring_regex(arr, _FORMULA_RE, "\\1")
-    arr = pc.replace_substring_regex(pc.utf8_trim_whitespace(arr), _APOS_RE, "")
-    hit = pc.fill_null(pc.match_substring_regex(pc.utf8_trim_whitespace(arr), _FLOAT_RE), False)
-    return pd.Series(hit.to_numpy(zero_copy_only=False), index=s.index, dtype=bool, name=s.name)
+    raw = to_arrow(s)
+    out = np.zeros(len(raw), dtype=bool)
+    maybe = pc.fill_null(pc.match_substring(raw, ".0"), False)  # plain digits skip the regexes
+    if pc.any(maybe).as_py():
+        arr = pc.utf8_trim_whitespace(pc.filter(raw, maybe))
+        arr = pc.replace_substring_regex(arr, _FORMULA_RE, "\\1")
+        arr = pc.replace_substring_regex(pc.utf8_trim_whitespace(arr), _APOS_RE, "")
+        hit = pc.fill_null(pc.match_substring_regex(pc.utf8_trim_whitespace(arr), _FLOAT_RE), False)
+        out[maybe.to_numpy(zero_copy_only=False)] = hit.to_numpy(zero_copy_only=False)
+    return pd.Series(out, index=s.index, dtype=bool, name=s.name)
 
 
 def had_separators(values: pd.Series) -> pd.Series:
