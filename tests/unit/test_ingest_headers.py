@@ -117,7 +117,9 @@ def test_village_and_kecamatan_from_a_title_row(tmp_path: Path) -> None:
 
 
 def test_no_village_anywhere_is_still_an_error(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "a.xlsx", {"Lembar1": [["DATA DTKS"], HEADER_NO_DESA, ROW_NO_DESA]})
+    path = write_xlsx(
+        tmp_path / "a.xlsx", {"Lembar1": [["DATA DTKS"], HEADER_NO_DESA, ROW_NO_DESA]}
+    )
     with pytest.raises(IngestError, match=r"a\.xlsx.*Lembar1.*DESA/KELURAHAN"):
         read_file(path, "a.xlsx", "dtks")
 
@@ -131,3 +133,13 @@ def test_namakec_is_used_when_the_village_is_unknown(tmp_path: Path, settings) -
     cleaned = clean.clean_records(result.records, settings)
     assert cleaned["kode_kecamatan"].tolist() == ["12.11.02"]
     assert cleaned["kode_desa"].tolist() == [None]
+
+
+def test_title_kecamatan_is_not_used_when_the_sheet_has_a_desa_column(tmp_path: Path) -> None:
+    title = ["DESA KUTA GAMBIR KECAMATAN SIDIKALANG - KEADAAN JULI 2023"]
+    header = [*HEADER_NO_DESA, "DESA"]
+    path = write_xlsx(
+        tmp_path / "a.xlsx", {"Lembar1": [title, header, [*ROW_NO_DESA, "Kuta Gambr"]]}
+    )
+    records, _ = read_file(path, "a.xlsx", "dtks")
+    assert records["kecamatan"].tolist() == [None]

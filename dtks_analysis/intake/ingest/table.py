@@ -171,7 +171,10 @@ def table_from_rows(
         return Table(sheet, status="noheader")
     header_row = int(rownums[hdr.index])
     context: dict[str, str] = {}
-    if "desa" not in hdr.names or "kecamatan" not in hdr.names:
+    if "desa" not in hdr.names:
+        # only a sheet without a DESA column takes its region from the tab or the title: a
+        # title's kecamatan never overrides the village column of the rows (an unrecognised
+        # village stays "Tidak diketahui" unless the rows name their kecamatan)
         context = {
             c: v
             for c, v in region_from_context(sheet, rows[: hdr.index]).items()
