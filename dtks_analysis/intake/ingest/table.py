@@ -123,8 +123,9 @@ _RTRW = re.compile(r"^\s*(\d+)\s*[/\\.-]\s*(\d+)\s*$")
 
 
 def _split_two(values: np.ndarray, pattern: re.Pattern[str], lone: int) -> tuple[Any, Any]:
-    """Split each text in two with ``pattern``; a text it does not match goes to part ``lone``
-    (0 or 1; a lone date in a birth place/date column is the date)."""
+    """Split each text in two with ``pattern``; a text it does not match goes to the first part
+    (``lone`` 0), the second (1), or the second when it starts with a digit (2: a lone date in a
+    birth place/date column is the date)."""
     first = np.full(len(values), None, dtype=object)
     second = np.full(len(values), None, dtype=object)
     for i, v in enumerate(values):
