@@ -252,4 +252,171 @@ def canonical_column(header: object) -> str | None:
     text = header if isinstance(header, str) else str(header)
     if len(text) > 80:  # no header spelling is this long
         return None
-    return _canonical_cached(text)
+    return _canonical_cached(text) or _by_words_cached(text)
+
+
+@lru_cache(maxsize=4096)
+def _by_words_cached(header: str) -> str | None:
+    text = re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", header)
+    return column_by_words(text)
+
+
+# --- matching by normalised words (issue 11) -------------------------------------------------
+# A header that is not one of the spellings above is split into words (camelCase and glued
+# abbreviations such as ``NamaKec``, ``NmKec``, ``Hubkel`` are split on the words below; all
+# punctuation is dropped), each word is replaced by its concept, and the first rule of
+# :data:`TOKEN_RULES` whose concepts are all present names the column. Rules are tried in order,
+# so an ambiguity is resolved by the order of this list (docs/header_matching.md).
+WORD_CONCEPTS: dict[str, str] = {
+    "kec": "KEC",
+    "kecamatan": "KEC",
+    "kel": "DESA",
+    "kelurahan": "DESA",
+    "desa": "DESA",
+    "ds": "DESA",
+    "kab": "KAB",
+    "kabupaten": "KAB",
+    "kota": "KAB",
+    "prov": "PROV",
+    "provinsi": "PROV",
+    "propinsi": "PROV",
+    "hub": "HUB",
+    "hubungan": "HUB",
+    "hubkel": "HUB",
+    "shdk": "HUB",
+    "ktp": "NIK",
+    "nik": "NIK",
+    "pbi": "PBI",
+    "jkn": "PBI",
+    "kis": "PBI",
+    "apbn": "PBI",
+    "bpnt": "BPNT",
+    "sembako": "BPNT",
+    "pkh": "PKH",
+    "kk": "KK",
+    "kartu": "KARTU",
+    "keluarga": "KELUARGA",
+    "krt": "KRT",
+    "kepala": "KEPALA",
+    "kode": "KODE",
+    "kd": "KODE",
+    "tempat": "TEMPAT",
+    "tmpt": "TEMPAT",
+    "tmp": "TEMPAT",
+    "tpt": "TEMPAT",
+    "tgl": "TGL",
+    "tanggal": "TGL",
+    "lahir": "LAHIR",
+    "lhr": "LAHIR",
+    "rt": "RT",
+    "rw": "RW",
+    "nama": "NAMA",
+    "nm": "NAMA",
+    "ibu": "IBU",
+    "alamat": "ALAMAT",
+    "dusun": "DUSUN",
+    "lingkungan": "DUSUN",
+    "dtks": "DTKS",
+    "bdt": "DTKS",
+    "id": "ID",
+    "disabilitas": "DISABILITAS",
+    "cacat": "DISABILITAS",
+    "kelamin": "KELAMIN",
+    "no": "NO",
+}
+"""Header word -> concept (``KEL``, ``KELURAHAN`` and ``DESA`` are all the village)."""
+
+# (concepts that must all be present, concepts that must be absent, column). First match wins.
+# ``~ttl`` and ``~rtrw`` are combined columns that ingest splits (Tempat/Tgl Lahir, RT/RW).
+TOKEN_RULES: tuple[tuple[frozenset[str], frozenset[str], str], ...] = tuple(
+    (frozenset(need.split()), frozenset(avoid.split()), col)
+    for need, avoid, col in (
+        ("KODE KEC", "DESA", "kode_kecamatan"),
+        ("KODE DESA", "", "kode_desa"),
+        ("HUB", "", "hubungan"),
+        ("PBI", "", "pbi_jkn"),
+        ("BPNT", "", "bpnt"),
+        ("PKH", "", "pkh"),
+        ("TEMPAT TGL", "", "~ttl"),
+        ("TEMPAT LAHIR", "", "tempat_lahir"),
+        ("TGL LAHIR", "", "tanggal_lahir"),
+        ("RT RW", "", "~rtrw"),
+        ("NIK", "KK", "nik"),
+        ("KK", "NIK KRT KEPALA", "no_kk"),
+        ("KARTU KELUARGA", "NIK", "no_kk"),
+        ("IBU", "", "nama_ibu"),
+        ("DTKS ID", "", "id_dtks"),
+        ("DESA", "KEC KAB KODE", "desa"),
+        ("KEC", "DESA KAB KODE", "kecamatan"),
+        ("KAB", "KEC DESA KODE", "kabupaten"),
+        ("PROV", "KAB KEC DESA KODE", "provinsi"),
+        ("DUSUN", "", "dusun"),
+        ("ALAMAT", "", "alamat"),
+        ("DISABILITAS", "", "disabilitas"),
+        ("KELAMIN", "", "jenis_kelamin"),
+    )
+)
+
+_SPLIT_WORDS = sorted((w for w in WORD_CONCEPTS if len(w) >= 2), key=len, reverse=True)
+_GLUE = re.compile("|".join(_SPLIT_WORDS))
+
+
+def header_words(name: object) -> list[str]:
+    """Lower-case words of a header: camelCase, punctuation and glued known words split.
+
+    >>> header_words("NamaKec"), header_words("NM_KEC"), header_words("Hub. Dgn KRT")
+    (['nama', 'kec'], ['nm', 'kec'], ['hub', 'dgn', 'krt'])
+    """
+    if name is None:
+        return []
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(name))
+    out: list[str] = []
+    for tok in re.findall(r"[0-9a-z]+", text.lower()):
+        if tok in WORD_CONCEPTS or not tok.isalpha():
+            out.append(tok)
+            continue
+        parts = _split_glued(tok)
+        out.extend(parts if parts else [tok])
+    return out
+
+
+def _split_glued(tok: str) -> list[str] | None:
+    """``namakec`` -> ``['nama', 'kec']`` when the token is made only of known words."""
+    if not tok:
+        return []
+    for w in _SPLIT_WORDS:
+        if tok.startswith(w):
+            rest = _split_glued(tok[len(w) :])
+            if rest is not None:
+                return [w, *rest]
+    return None
+
+
+def header_concepts(name: object) -> frozenset[str]:
+    return frozenset(WORD_CONCEPTS[w] for w in header_words(name) if w in WORD_CONCEPTS)
+
+
+def column_by_words(name: object) -> str | None:
+    """Column named by the concepts of a header's words (:data:`TOKEN_RULES`), or None.
+
+    >>> [column_by_words(h) for h in ("NamaKec", "Nama Kelurahan", "Hub. Dgn KRT", "PBI JK")]
+    ['kecamatan', 'desa', 'hubungan', 'pbi_jkn']
+    """
+    concepts = header_concepts(name)
+    if not concepts:
+        return None
+    for need, avoid, col in TOKEN_RULES:
+        if need <= concepts and not (avoid & concepts):
+            return col
+    return None
+
+
+def resembling_field(name: object) -> str | None:
+    """A known field an unrecognised header resembles (shares a word concept), for a warning."""
+    concepts = header_concepts(name) - {"NAMA", "NO", "ID", "KODE"}
+    best: tuple[int, str] | None = None
+    for need, _avoid, col in TOKEN_RULES:
+        hits = len(need & concepts)
+        if hits and not col.startswith("~") and (best is None or hits > best[0]):
+            best = (hits, col)
+    return None if best is None else best[1]

@@ -14,6 +14,7 @@ import pandas as pd
 from dtks_analysis.config import Settings
 from dtks_analysis.counting import stats
 from dtks_analysis.formatting import bulan_id, fmt_int, source_line, tanggal_id
+from dtks_analysis.idtext import mask_ids
 from dtks_analysis.publishing import blocks, narrative, tables
 from dtks_analysis.publishing.tables import TINGKAT_LABELS
 from dtks_analysis.vocab import PROGRAM_LABELS, PROGRAMS, TIDAK_DIKETAHUI
@@ -91,6 +92,23 @@ def files_html(md) -> str:
         int_cols=FILES_COLUMNS,
         note="Daftar per berkas disimpan rahasia di folder koreksi (berkas_masuk_<bulan>.xlsx).",
     )
+
+
+def ingest_warnings_html(warnings: list[str] | None, limit: int = 50) -> str:
+    """The intake warnings (``summary['peringatan_ingest']``): unrecognised columns that resemble
+    a known field, duplicate columns, regions taken from a sheet tab, merged cells... ID-like
+    numbers are masked (:func:`idtext.mask_ids`)."""
+    warnings = list(warnings or [])
+    if not warnings:
+        return _p("Tidak ada peringatan saat membaca berkas bulan ini.")
+    items = "".join(f"<li>{_esc(mask_ids(w))}</li>" for w in warnings[:limit])
+    more = len(warnings) - limit
+    tail = _p(f"... dan {fmt_int(more)} peringatan lainnya.") if more > 0 else ""
+    head = _p(
+        f"{fmt_int(len(warnings))} peringatan saat membaca berkas (kolom yang tidak dikenali "
+        f"tetapi mirip kolom baku, kolom dobel, wilayah dari nama sheet, dan lain-lain):"
+    )
+    return f"{head}<ul class='peringatan-ingest'>{items}</ul>{tail}"
 
 
 def rule_counts(findings: pd.DataFrame) -> pd.DataFrame:
@@ -308,6 +326,7 @@ def quality_section_html(t, settings: Settings) -> str:
             "jiwa desa itu.",
         ),
         _trend_quality_html(t.extra["tren_kualitas"], month),
+        ingest_warnings_html(s.get("peringatan_ingest"), limit=20),
         table_html(
             k[["kode_aturan", "tingkat", "uraian", "jumlah_catatan"]],
             caption=f"Tabel 9. Temuan validasi menurut aturan, {bulan_id(month)}",

@@ -15,7 +15,13 @@ from xlsxwriter.utility import xl_col_to_name
 
 from dtks_analysis.config import shorten
 from dtks_analysis.intake.ingest.messages import IngestError, place
-from dtks_analysis.intake.schema import LABELS, REQUIRED, _header_key, canonical_column
+from dtks_analysis.intake.schema import (
+    LABELS,
+    REQUIRED,
+    _header_key,
+    canonical_column,
+    resembling_field,
+)
 
 HEADER_SCAN_ROWS = 20
 """The header is searched among this many first non-blank rows of a sheet."""
@@ -116,6 +122,12 @@ def find_header(rows: Sequence[Sequence[Any]], where: str) -> Header | None:
                 f"{where}: kolom '{t}' ({xl_col_to_name(j)}) dobel untuk {c}; kolom pertama dipakai, "
                 f"yang ini disimpan sebagai x_{key} (duplicate column for {c}; the first is used)"
             )
+        elif (like := resembling_field(t)) is not None:
+            warnings.append(
+                f"{where}: kolom '{t}' ({xl_col_to_name(j)}) tidak dikenali tetapi mirip kolom "
+                f"{like}; disimpan sebagai x_{key}. Periksa judul kolomnya. (unrecognised column "
+                f"resembles {like})"
+            )
         names.append(f"x_{key}")
     # unique x_ names
     counts: dict[str, int] = {}
@@ -128,8 +140,12 @@ def find_header(rows: Sequence[Sequence[Any]], where: str) -> Header | None:
     return Header(hi, data_start, names, texts, warnings)
 
 
-def missing_required(rel: str, sheet: str | None, hdr: Header, header_row: int) -> None:
-    present = {n for n in hdr.names if n}
+def missing_required(
+    rel: str, sheet: str | None, hdr: Header, header_row: int, given: set[str] | None = None
+) -> None:
+    """Stop when a required column is missing (``given``: columns known from elsewhere, e.g. the
+    village named by the sheet tab)."""
+    present = {n for n in hdr.names if n} | (given or set())
     missing = [c for c in REQUIRED if c not in present]
     if not missing:
         return

@@ -7,6 +7,7 @@ data is dropped (with a warning); ``_row`` is an ``int64`` column, every other v
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from xlsxwriter.utility import xl_col_to_name
 from dtks_analysis.intake.ingest.cells import cells_to_text
 from dtks_analysis.intake.ingest.header import Header, find_header, missing_required
 from dtks_analysis.intake.ingest.messages import place
+from dtks_analysis.intake.ingest.sheetregion import region_from_context
 from dtks_analysis.intake.schema import CANONICAL, ID_COLUMNS, META, canonical_column
 
 
@@ -69,6 +71,7 @@ def _build_table(
             unknown.append(name)
         data[name] = text
     del grid
+    _split_combined(data)
 
     # repeated header rows inside the data
     id_col = "nik" if "nik" in data else "no_kk"
@@ -115,6 +118,43 @@ def _build_table(
     return out, unknown, hdr.warnings + warnings
 
 
+_TTL = re.compile(r"^\s*(.*?)\s*[,/;]\s*(\d.*?)\s*$", re.S)
+_RTRW = re.compile(r"^\s*(\d+)\s*[/\\.-]\s*(\d+)\s*$")
+
+
+def _split_two(values: np.ndarray, pattern: re.Pattern[str], lone: int) -> tuple[Any, Any]:
+    """Split each text in two with ``pattern``; a text it does not match goes to the first part
+    (``lone`` 0), the second (1), or the second when it starts with a digit (2: a lone date in a
+    birth place/date column is the date)."""
+    first = np.full(len(values), None, dtype=object)
+    second = np.full(len(values), None, dtype=object)
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        m = pattern.match(v)
+        if m:
+            first[i] = m.group(1) or None
+            second[i] = m.group(2) or None
+        elif lone == 1 or (lone == 2 and v.strip()[:1].isdigit()):
+            second[i] = v
+        else:
+            first[i] = v
+    return first, second
+
+
+def _split_combined(data: dict[str, np.ndarray]) -> None:
+    """``Tempat/Tgl Lahir`` -> tempat_lahir, tanggal_lahir; ``RT/RW`` -> rt, rw (in place).
+
+    A combined column is split only where the separate columns are absent.
+    """
+    ttl = data.pop("~ttl", None)
+    if ttl is not None and "tempat_lahir" not in data and "tanggal_lahir" not in data:
+        data["tempat_lahir"], data["tanggal_lahir"] = _split_two(ttl, _TTL, 2)
+    rtrw = data.pop("~rtrw", None)
+    if rtrw is not None and "rt" not in data and "rw" not in data:
+        data["rt"], data["rw"] = _split_two(rtrw, _RTRW, 0)
+
+
 def table_from_rows(
     rows: list[list[Any]],
     rownums: np.ndarray,
@@ -131,7 +171,17 @@ def table_from_rows(
     if hdr is None:
         return Table(sheet, status="noheader")
     header_row = int(rownums[hdr.index])
-    missing_required(rel, sheet or None, hdr, header_row)
+    context: dict[str, str] = {}
+    if "desa" not in hdr.names:
+        # only a sheet without a DESA column takes its region from the tab or the title: a
+        # title's kecamatan never overrides the village column of the rows (an unrecognised
+        # village stays "Tidak diketahui" unless the rows name their kecamatan)
+        context = {
+            c: v
+            for c, v in region_from_context(sheet, rows[: hdr.index]).items()
+            if c not in hdr.names
+        }
+    missing_required(rel, sheet or None, hdr, header_row, set(context))
     data_rows = rows[hdr.data_start :]
     data_nums = rownums[hdr.data_start :]
     warnings = []
@@ -143,6 +193,12 @@ def table_from_rows(
                 f"semua baris gabungan (merged data cells filled down)"
             )
     df, unknown, warns = _build_table(data_rows, data_nums, hdr, rel, sheet, scheme)
+    for c, v in context.items():
+        df[c] = np.full(len(df), v, dtype=object)
+        warnings.append(
+            f"{where}: tidak ada kolom {c.upper()}; {c} '{v}' diambil dari judul atau nama sheet "
+            f"untuk semua baris (no {c} column: taken from the title rows or the sheet name)"
+        )
     t = Table(sheet, df, header_row, unknown, warnings + warns)
     if df.empty:
         t.status = "headeronly"
