@@ -18,6 +18,7 @@ MONTH_ARG    := $(if $(MONTH),--month $(MONTH),)
 SAMPLE_MONTHS ?= 2023-07..2023-12
 SAMPLE_SCALE  ?= 1
 SAMPLE_SEED   ?= 20231
+KABUPATEN     ?= 12.11
 PYTEST_ARGS  ?=
 
 .PHONY: help setup browser sample report reports test test-fast lint format lab bench clean
@@ -49,7 +50,7 @@ data/raw/.sample-stamp: | $(STAMP)
 	@if ls data/raw/*/ > /dev/null 2>&1 && [ ! -f data/raw/.sample-stamp ] && [ -z "$(FORCE_SAMPLE)" ]; then \
 	  echo "[sample] data/raw/ sudah berisi ekstrak; sampel tidak dibuat"; \
 	else \
-	  $(DTKS) sample --out data --months $(SAMPLE_MONTHS) --scale $(SAMPLE_SCALE) --seed $(SAMPLE_SEED); \
+	  $(DTKS) sample --out data --months $(SAMPLE_MONTHS) --scale $(SAMPLE_SCALE) --seed $(SAMPLE_SEED) --kabupaten $(KABUPATEN); \
 	fi
 	@mkdir -p data/raw && touch data/raw/.sample-stamp
 
