@@ -80,9 +80,9 @@ FEMALE_MIXED = (
 )  # fmt: skip
 SURNAME_MIXED = (
     "Santoso", "Wijaya", "Saputra", "Hidayat", "Kurniawan", "Lestari", "Susanti", "Rahayu",
-    "Pratama", "Setiawan", "Nasution", "Lubis", "Harahap", "Siregar", "Gunawan", "Wibowo",
+    "Pratama", "Setiawan", "Nasution", "Lubis", "Harahap", "Firmansyah", "Gunawan", "Wibowo",
     "Purnomo", "Suharto", "Hakim", "Ramadhan", "Syahputra", "Maulana", "Permana", "Utomo",
-    "Kusuma", "Nugroho", "Halim", "Salim", "Tanjung", "Daeng", "Pattimura", "Sitompul",
+    "Kusuma", "Nugroho", "Halim", "Salim", "Tanjung", "Daeng", "Pattimura", "Sulistyo",
 )  # fmt: skip
 TEMPAT_LAHIR_LUAR_MIXED = (
     "Medan", "Jakarta", "Surabaya", "Bandung", "Semarang", "Makassar", "Palembang", "Padang",
