@@ -52,9 +52,14 @@ data/raw/.sample-stamp: | $(STAMP)
 	else \
 	  $(DTKS) sample --out data --months $(SAMPLE_MONTHS) --scale $(SAMPLE_SCALE) --seed $(SAMPLE_SEED) --kabupaten $(KABUPATEN); \
 	fi
-	@mkdir -p data/raw && touch data/raw/.sample-stamp
+	@mkdir -p data/raw && echo "$(KABUPATEN)" > data/raw/.sample-stamp
 
-sample: data/raw/.sample-stamp ## write the synthetic sample extracts (once) into data/raw/
+# the stamp holds the kabupaten sampled: another one would mix its files with the old months
+sample: data/raw/.sample-stamp ## write the synthetic sample (once) into data/raw/ [KABUPATEN=12.17]
+	@kab=$$(cat data/raw/.sample-stamp); if [ -n "$$kab" ] && [ "$$kab" != "$(KABUPATEN)" ]; then \
+	  echo "[sample] data/raw/ berisi sampel kabupaten $$kab, bukan $(KABUPATEN): hapus data/raw/ dan data/truth/ dulu (remove them first)"; \
+	  exit 1; \
+	fi
 
 report: setup sample ## build the monthly report: make report [MONTH=YYYY-MM]
 	$(DTKS) report $(MONTH_ARG)
