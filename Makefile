@@ -18,6 +18,7 @@ MONTH_ARG    := $(if $(MONTH),--month $(MONTH),)
 SAMPLE_MONTHS ?= 2023-07..2023-12
 SAMPLE_SCALE  ?= 1
 SAMPLE_SEED   ?= 20231
+KABUPATEN     ?= 12.11
 PYTEST_ARGS  ?=
 
 .PHONY: help setup browser sample report reports test test-fast lint format lab bench clean
@@ -49,11 +50,16 @@ data/raw/.sample-stamp: | $(STAMP)
 	@if ls data/raw/*/ > /dev/null 2>&1 && [ ! -f data/raw/.sample-stamp ] && [ -z "$(FORCE_SAMPLE)" ]; then \
 	  echo "[sample] data/raw/ sudah berisi ekstrak; sampel tidak dibuat"; \
 	else \
-	  $(DTKS) sample --out data --months $(SAMPLE_MONTHS) --scale $(SAMPLE_SCALE) --seed $(SAMPLE_SEED); \
+	  $(DTKS) sample --out data --months $(SAMPLE_MONTHS) --scale $(SAMPLE_SCALE) --seed $(SAMPLE_SEED) --kabupaten $(KABUPATEN); \
 	fi
-	@mkdir -p data/raw && touch data/raw/.sample-stamp
+	@mkdir -p data/raw && echo "$(KABUPATEN)" > data/raw/.sample-stamp
 
-sample: data/raw/.sample-stamp ## write the synthetic sample extracts (once) into data/raw/
+# the stamp holds the kabupaten sampled: another one would mix its files with the old months
+sample: data/raw/.sample-stamp ## write the synthetic sample (once) into data/raw/ [KABUPATEN=12.17]
+	@kab=$$(cat data/raw/.sample-stamp); if [ -n "$$kab" ] && [ "$$kab" != "$(KABUPATEN)" ]; then \
+	  echo "[sample] data/raw/ berisi sampel kabupaten $$kab, bukan $(KABUPATEN): hapus data/raw/ dan data/truth/ dulu (remove them first)"; \
+	  exit 1; \
+	fi
 
 report: setup sample ## build the monthly report: make report [MONTH=YYYY-MM]
 	$(DTKS) report $(MONTH_ARG)

@@ -53,6 +53,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
         defect_rate=args.defects,
         fmt=args.format,
         progress=not args.quiet,
+        kabupaten=args.kabupaten,
     )
     if not args.quiet:
         print(f"Sampel sintetis ditulis ke {out}/raw dan {out}/truth: {summary}")
@@ -140,7 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sample", help="tulis ekstrak sintetis (dengan kebenaran/truth)")
     p.add_argument("--out", default=str(PROJ_ROOT / "data"), help="folder tujuan (default data/)")
     p.add_argument("--months", default="2023-07..2023-12", help="mis. 2023-07..2023-12")
-    p.add_argument("--scale", type=float, default=1.0, help="1 = ukuran Dairi (~130 ribu jiwa)")
+    p.add_argument(
+        "--kabupaten", default="12.11", help="kode Kemendagri kabupaten/kota (default 12.11 Dairi)"
+    )
+    p.add_argument(
+        "--scale", type=float, default=1.0, help="1 = ukuran penuh (DTKS ~42%% dari penduduk)"
+    )
     p.add_argument("--seed", type=int, default=20231)
     p.add_argument("--defects", type=float, default=0.02, help="laju cacat yang disuntikkan")
     p.add_argument("--format", choices=("xlsx", "csv", "mixed"), default="mixed")

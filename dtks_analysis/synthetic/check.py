@@ -211,7 +211,7 @@ def check_month(
     f["tingkat"] = f["kode_aturan"].map(SEVERITY)
     f = f.sort_values(["file", "sheet", "row", "kode_aturan", "kolom"]).reset_index(drop=True)
     facts["nik_luar_dairi"] = (
-        nik["valid"].to_numpy() & ~nik["digits"].fillna("").str.startswith("1211").to_numpy()
+        nik["valid"].to_numpy() & ~nik["digits"].fillna("").str.startswith(ref.nik4).to_numpy()
     )
     return f, facts
 

@@ -209,8 +209,8 @@ def encode(w: pd.DataFrame, files: list[FileStyle], ref: Reference) -> pd.DataFr
     desa = ref.desa
     d = w["desa"].to_numpy()
     out["id_dtks"] = w["id_dtks"]
-    out["provinsi"] = "SUMATERA UTARA"
-    out["kabupaten"] = "KAB. DAIRI"
+    out["provinsi"] = ref.provinsi
+    out["kabupaten"] = ref.siks
     out["kecamatan"] = desa["kecamatan"].to_numpy()[d]
     out["desa"] = desa["nama"].to_numpy()[d]
     for c in ("alamat", "dusun", "rt", "rw", "no_kk", "nik", "nama", "tempat_lahir", "nama_ibu"):

@@ -1,6 +1,8 @@
-"""Name lists: Pakpak, Toba, Karo and Simalungun marga and common given names (ASCII only)."""
+"""Name lists: Pakpak, Toba, Karo and Simalungun marga, common given names, a mixed pool (ASCII)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 MARGA = (
     # Pakpak
@@ -61,3 +63,65 @@ UNKNOWN_DESA = (
     "Sumber Makmur", "Huta Baru Lama", "Lae Simbelin Tengah", "Kuta Jungak", "Sri Tanjung",
     "Pasar Lama", "Dusun Baru Jaya", "Bonandolok Utara", "Sitiris-tiris", "Lumban Julu Baru",
 )  # fmt: skip
+
+# a mixed Indonesian pool for kabupaten outside the Batak regions (given name + family name)
+MALE_MIXED = (
+    "Agus", "Budi", "Andi", "Ahmad", "Muhammad", "Rahmat", "Hendra", "Dedi", "Joko", "Slamet",
+    "Hasan", "Ismail", "Fajar", "Rizky", "Dimas", "Iwan", "Wahyu", "Eko", "Bambang", "Yusuf",
+    "Arif", "Teguh", "Hadi", "Made", "Nyoman", "Ketut", "Wayan", "Yohanes", "Petrus", "Daniel",
+    "Andreas", "Rudi", "Syahrul", "Firman", "Irfan", "Sutrisno", "Sugeng", "Asep", "Ujang",
+    "Dadang", "Rizal", "Zulkifli", "Imam", "Ilham", "Bayu", "Yosef", "Markus", "Fransiskus",
+)  # fmt: skip
+FEMALE_MIXED = (
+    "Siti", "Sri", "Dewi", "Nur", "Aminah", "Fatimah", "Rahmawati", "Wulan", "Putri", "Ayu",
+    "Indah", "Lestari", "Yanti", "Ratna", "Endang", "Suryani", "Wahyuni", "Kartini", "Ani",
+    "Nining", "Ernawati", "Fitri", "Rina", "Maria", "Yuliana", "Ketut", "Komang", "Kadek",
+    "Elisabet", "Magdalena", "Herlina", "Juliana", "Nurhayati", "Halimah", "Rosmiati", "Neneng",
+)  # fmt: skip
+SURNAME_MIXED = (
+    "Santoso", "Wijaya", "Saputra", "Hidayat", "Kurniawan", "Lestari", "Susanti", "Rahayu",
+    "Pratama", "Setiawan", "Nasution", "Lubis", "Harahap", "Firmansyah", "Gunawan", "Wibowo",
+    "Purnomo", "Suharto", "Hakim", "Ramadhan", "Syahputra", "Maulana", "Permana", "Utomo",
+    "Kusuma", "Nugroho", "Halim", "Salim", "Tanjung", "Daeng", "Pattimura", "Sulistyo",
+)  # fmt: skip
+TEMPAT_LAHIR_LUAR_MIXED = (
+    "Medan", "Jakarta", "Surabaya", "Bandung", "Semarang", "Makassar", "Palembang", "Padang",
+    "Pekanbaru", "Yogyakarta", "Denpasar", "Banjarmasin",
+)  # fmt: skip
+STREETS_MIXED = (
+    "Jl. Sudirman", "Jl. Ahmad Yani", "Jl. Diponegoro", "Jl. Pahlawan", "Jl. Kartini",
+    "Jl. Pelita", "Jl. Gatot Subroto", "Jl. Merdeka", "Jl. Imam Bonjol", "Jl. Pattimura",
+)  # fmt: skip
+
+# kabupaten/kota of the Batak regions of Sumatera Utara: marga names and "<nama> br <marga>"
+BATAK = frozenset({"12.02", "12.06", "12.08", "12.11", "12.12", "12.15", "12.16", "12.17", "12.72"})
+
+
+@dataclass(frozen=True)
+class Pool:
+    """The name lists one kabupaten draws from (same lengths for Dairi as the constants above)."""
+
+    marga: tuple[str, ...]
+    male: tuple[str, ...]
+    female: tuple[str, ...]
+    general_surname: tuple[str, ...]
+    tempat_lahir: tuple[str, ...]  # the first three: places of birth for newborns
+    tempat_lahir_luar: tuple[str, ...]
+    streets: tuple[str, ...]
+    batak: bool  # marga names, women "<nama> br <marga>"; else given name + family name
+
+
+def pool_for(kabupaten: str, kab_name: str, kecamatan: tuple[str, ...]) -> Pool:
+    """The name pool of ``kabupaten`` (``kab_name`` e.g. "Samosir", its kecamatan names)."""
+    if kabupaten == "12.11":
+        return Pool(
+            MARGA, MALE, FEMALE, GENERAL_SURNAME, TEMPAT_LAHIR, TEMPAT_LAHIR_LUAR, STREETS, True
+        )
+    local = (kab_name,) * 3 + tuple(kecamatan[:10])
+    if kabupaten in BATAK:
+        luar = tuple(x for x in TEMPAT_LAHIR_LUAR + ("Sidikalang",) if x != kab_name)
+        return Pool(MARGA, MALE, FEMALE, GENERAL_SURNAME, local + ("Medan",), luar, STREETS, True)
+    luar = tuple(x for x in TEMPAT_LAHIR_LUAR_MIXED if x != kab_name)
+    return Pool(
+        SURNAME_MIXED, MALE_MIXED, FEMALE_MIXED, SURNAME_MIXED, local, luar, STREETS_MIXED, False
+    )

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import names as N
 from .reference import Reference
 
 # relationship detail -> DTKS code / Dukcapil code / label
@@ -97,7 +96,7 @@ class Panel:
         self.kec_of_desa = (
             ref.desa["kode_kec"].map({k: i for i, k in enumerate(ref.kecamatan["kode"])}).to_numpy()
         )
-        n_fam = max(int(round(37_000 * self.scale)), 2 * nd)
+        n_fam = max(int(round(ref.families * self.scale)), 2 * nd)
         share = self.desa_w / self.desa_w.sum()
         per = np.maximum(2, np.floor(share * n_fam).astype(int))
         desa = np.repeat(np.arange(nd), per)
@@ -111,6 +110,7 @@ class Panel:
         self, desa: np.ndarray, recorded_now: np.ndarray
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """New families (with members) in villages ``desa``; ids are allocated here."""
+        N = self.ref.names
         rng, ref = self.rng, self.ref
         n = len(desa)
         fid = np.arange(self.next_fid, self.next_fid + n)
@@ -129,7 +129,9 @@ class Panel:
         )
         migrant = rng.random(n) < 0.03
         general = rng.random(n) < 0.15
-        marga = _pick(rng, N.MARGA, n)
+        if not N.batak:  # no marga: given name(s) and sometimes a family name
+            general = np.ones(n, bool)
+        marga = _pick(rng, N.marga, n)
         kec = self.kec_of_desa[desa]
         pkh = rng.random(n) < self.r_pkh[kec]
         p_b = np.clip(
@@ -142,7 +144,7 @@ class Panel:
         dusun = "Dusun " + _ROMAN[rng.integers(0, 6, n)].astype(object)
         kel = (ref.desa["jenis"].to_numpy() == "kelurahan")[desa]
         street = (
-            _pick(rng, N.STREETS, n) + " No. " + rng.integers(1, 120, n).astype(str).astype(object)
+            _pick(rng, N.streets, n) + " No. " + rng.integers(1, 120, n).astype(str).astype(object)
         )
         fam = pd.DataFrame(
             {
@@ -199,19 +201,19 @@ class Panel:
         pid = np.arange(self.next_pid, self.next_pid + m)
         self.next_pid += m
         # names
-        given = np.where(sex_f, _pick(rng, N.FEMALE, m), _pick(rng, N.MALE, m))
+        given = np.where(sex_f, _pick(rng, N.female, m), _pick(rng, N.male, m))
         second = rng.random(m) < 0.3
         given[second] = (
             given[second]
             + " "
             + np.where(
-                sex_f[second], _pick(rng, N.FEMALE, second.sum()), _pick(rng, N.MALE, second.sum())
+                sex_f[second], _pick(rng, N.female, second.sum()), _pick(rng, N.male, second.sum())
             )
         )
         line = np.isin(role, ["kepala", "anak", "cucu"]) | ((role == "orang_tua") & ~sex_f)
-        mg = np.where(line, marga[fi], _pick(rng, N.MARGA, m))
+        mg = np.where(line, marga[fi], _pick(rng, N.marga, m))
         gen = general[fi]
-        sur = np.where(rng.random(m) < 0.5, _pick(rng, N.GENERAL_SURNAME, m), "")
+        sur = np.where(rng.random(m) < 0.5, _pick(rng, N.general_surname, m), "")
         nama = np.where(
             gen,
             np.where(sur != "", given + " " + sur, given),
@@ -223,17 +225,19 @@ class Panel:
         pdf["nama_ibu"] = self._mother_names(pdf, m)
         mig = migrant[fi] & (~np.isin(role, ["anak", "cucu"]) | (rng.random(m) < 0.5))
         pdf["tempat_lahir"] = np.where(
-            mig, _pick(rng, N.TEMPAT_LAHIR_LUAR, m), _pick(rng, N.TEMPAT_LAHIR, m)
+            mig, _pick(rng, N.tempat_lahir_luar, m), _pick(rng, N.tempat_lahir, m)
         )
         pdf["nik"] = self._new_nik(desa[fi], sex_f, pdf["dob"].to_numpy(), mig)
         pdf["pbi"] = np.where(fam_pbi[fi], rng.random(m) < 0.93, rng.random(m) < 0.03)
         return fam, pdf
 
     def _mother_names(self, pdf: pd.DataFrame, m: int) -> np.ndarray:
+        N = self.ref.names
         rng = self.rng
         fem_adult = pdf[pdf["female"] & pdf["rel"].isin(["kepala", "istri"])]
         mother = fem_adult.drop_duplicates("fid").set_index("fid")["nama"]
-        rand = _pick(rng, N.FEMALE, m) + " br " + _pick(rng, N.MARGA, m)
+        br = " br " if N.batak else " "
+        rand = _pick(rng, N.female, m) + br + _pick(rng, N.marga, m)
         mom = pdf["fid"].map(mother).to_numpy(dtype=object)
         use = pdf["rel"].isin(["anak"]).to_numpy() & pd.notna(mom)
         return np.where(use, mom, rand)
@@ -272,6 +276,7 @@ class Panel:
     # ------------------------------------------------------------------ monthly step
     def step(self, month_end: np.datetime64) -> None:
         """Advance one month: deaths, births, splits, moves, new cards, exits, entries, programs."""
+        N = self.ref.names
         rng = self.rng
         self.ref_date = month_end
         fam, per = self.families.set_index("fid", drop=False), self.persons
@@ -309,8 +314,8 @@ class Panel:
             fsub = fam.loc[born["fid"].to_numpy()]
             heads = per[per["rel"] == "kepala"].drop_duplicates("fid").set_index("fid")["nama"]
             marga = heads.reindex(born["fid"]).fillna("").str.split().str[-1].to_numpy(dtype=object)
-            given = np.where(fem, _pick(rng, N.FEMALE, b), _pick(rng, N.MALE, b))
-            nama = np.where(fem, given + " br " + marga, given + " " + marga)
+            given = np.where(fem, _pick(rng, N.female, b), _pick(rng, N.male, b))
+            nama = np.where(fem & N.batak, given + " br " + marga, given + " " + marga)
             kids = pd.DataFrame(
                 {
                     "pid": np.arange(self.next_pid, self.next_pid + b),
@@ -320,7 +325,7 @@ class Panel:
                     "dob": dob,
                     "nama": nama,
                     "nama_ibu": born["nama"].to_numpy(),
-                    "tempat_lahir": _pick(rng, N.TEMPAT_LAHIR[:3], b),
+                    "tempat_lahir": _pick(rng, N.tempat_lahir[:3], b),
                     "nik": self._new_nik(fsub["desa"].to_numpy(), fem, dob, np.zeros(b, bool)),
                     "pbi": fsub["fam_pbi"].to_numpy() & (rng.random(b) < 0.93),
                 }

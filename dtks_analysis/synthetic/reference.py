@@ -1,4 +1,4 @@
-"""Reference data for the generator: Dairi regions, Kemendagri codes and name matching keys."""
+"""Reference data for the generator: the kabupaten's regions, Kemendagri codes, name keys."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ from functools import lru_cache
 import pandas as pd
 
 from dtks_analysis.config import PACKAGE_DATA
+
+from .names import Pool, pool_for
+
+DAIRI = "12.11"
+DAIRI_FAMILIES = 37_000  # families at scale 1 in Dairi: ~42 % of its 333,335 inhabitants
 
 _NON_ALNUM = re.compile(r"[^0-9A-Z]")
 
@@ -40,7 +45,7 @@ def desa_key(name: str | None) -> str:
 
 @dataclass(frozen=True)
 class Reference:
-    """Dairi kecamatan and villages plus the national province/kabupaten/kecamatan codes."""
+    """The kabupaten's kecamatan and villages plus the national codes and its name pool."""
 
     kecamatan: pd.DataFrame  # kode, nama, kode_nik6
     desa: pd.DataFrame  # kode, nama, jenis, kode_kec, kecamatan, kode_nik6, nama_bps, key, key_bps
@@ -50,12 +55,38 @@ class Reference:
     desa_by_key: dict[str, int]  # official name key -> desa row position
     desa_by_bps_key: dict[str, int]  # BPS key (only where it differs from the official key)
     kec_by_key: dict[str, int]
+    names: Pool
+    kode: str = DAIRI  # the kabupaten, dotted (12.11)
+    nik4: str = "1211"
+    nama: str = "Kabupaten Dairi"  # Kemendagri spelling
+    singkat: str = "DAIRI"  # upper case, without "Kabupaten"/"Kota"
+    siks: str = "KAB. DAIRI"  # as the SIKS-NG export writes it
+    provinsi: str = "SUMATERA UTARA"
+    families: float = DAIRI_FAMILIES  # families at scale 1
 
 
-@lru_cache(maxsize=1)
-def load_reference() -> Reference:
-    """Read the packaged reference CSVs (cached)."""
-    w = pd.read_csv(PACKAGE_DATA / "wilayah_dairi.csv", dtype=str, keep_default_na=False)
+def _regions(kabupaten: str) -> pd.DataFrame:
+    """Kecamatan and villages in force of ``kabupaten`` (Dairi: with its BPS spellings)."""
+    if kabupaten == DAIRI:
+        return pd.read_csv(PACKAGE_DATA / "wilayah_dairi.csv", dtype=str, keep_default_na=False)
+    w = pd.read_csv(PACKAGE_DATA / "wilayah_indonesia.csv.gz", dtype=str, keep_default_na=False)
+    w = w[(w["berlaku"] == "1") & w["kode"].str.startswith(kabupaten + ".")]
+    w = w[w["tingkat"].isin(["kecamatan", "desa"])].copy()
+    if not (w["tingkat"] == "desa").any():
+        raise ValueError(f"kabupaten {kabupaten!r}: tidak ada desa (no villages in the reference)")
+    w["kode_nik6"] = w["kode"].str[:8].str.replace(".", "", regex=False)
+    w["nama_bps"] = w["nama"]  # no other spelling known: no wilayah_ejaan_lain defect
+    return w.sort_values("kode").reset_index(drop=True)
+
+
+@lru_cache(maxsize=4)
+def load_reference(kabupaten: str = DAIRI) -> Reference:
+    """Read the packaged reference data for ``kabupaten`` (cached)."""
+    pop = pd.read_csv(PACKAGE_DATA / "penduduk_kabupaten.csv", dtype=str, keep_default_na=False)
+    pop = pop.set_index("kode")
+    if kabupaten not in pop.index or kabupaten.count(".") != 1:
+        raise ValueError(f"kabupaten {kabupaten!r} tidak dikenal (unknown kabupaten code)")
+    w = _regions(kabupaten)
     kec = w[w["tingkat"] == "kecamatan"][["kode", "nama", "kode_nik6"]].reset_index(drop=True)
     desa = w[w["tingkat"] == "desa"][["kode", "nama", "jenis", "kode_nik6", "nama_bps"]].copy()
     desa["kode_kec"] = desa["kode"].str[:8]
@@ -72,7 +103,8 @@ def load_reference() -> Reference:
         k.loc[k["tingkat"] == "kabupaten_kota", "kode"].str.replace(".", "", regex=False)
     )
     kec6 = k.loc[k["tingkat"] == "kecamatan", "kode"].str.replace(".", "", regex=False)
-    other = tuple(sorted(c for c in kec6 if not c.startswith("1211")))
+    nik4 = kabupaten.replace(".", "")
+    other = tuple(sorted(c for c in kec6 if not c.startswith(nik4)))
     by_key = {key: i for i, key in enumerate(desa["key"])}
     by_bps = {
         kb: i
@@ -80,7 +112,32 @@ def load_reference() -> Reference:
         if kb != ko and kb not in by_key
     }
     kec_by_key = {kec_key(n): i for i, n in enumerate(kec["nama"])}
-    return Reference(kec, desa, provinces, kab, other, by_key, by_bps, kec_by_key)
+    nama = str(pop.loc[kabupaten, "nama"])
+    kota = nama.startswith("Kota ")
+    singkat = nama.removeprefix("Kabupaten ").removeprefix("Kota ")
+    if kabupaten == DAIRI:
+        families = float(DAIRI_FAMILIES)
+    else:
+        dairi_pop = int(pop.loc[DAIRI, "jumlah"])
+        families = DAIRI_FAMILIES * int(pop.loc[kabupaten, "jumlah"]) / dairi_pop
+    return Reference(
+        kec,
+        desa,
+        provinces,
+        kab,
+        other,
+        by_key,
+        by_bps,
+        kec_by_key,
+        names=pool_for(kabupaten, singkat, tuple(kec["nama"])),
+        kode=kabupaten,
+        nik4=nik4,
+        nama=nama,
+        singkat=singkat.upper(),
+        siks=("KOTA " if kota else "KAB. ") + singkat.upper(),
+        provinsi=str(pop.loc[kabupaten[:2], "nama"]).upper(),
+        families=families,
+    )
 
 
 def ejaan_lain_candidates(ref: Reference) -> dict[int, str]:

@@ -100,9 +100,9 @@ def _splice(path: Path, parts: dict[int, tuple[str, int, int]]) -> None:
             dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
-def _title(st: FileStyle, month: str, desa: str, kec: str) -> list[str]:
+def _title(st: FileStyle, month: str, desa: str, kec: str, kab: str) -> list[str]:
     y, m = month.split("-")
-    t1 = "DATA TERPADU KESEJAHTERAAN SOSIAL (DTKS) KABUPATEN DAIRI"
+    t1 = f"DATA TERPADU KESEJAHTERAAN SOSIAL (DTKS) {kab.upper()}"
     place = f"DESA {desa.upper()} KECAMATAN {kec.upper()}" if desa else f"KECAMATAN {kec.upper()}"
     t2 = f"{place} - KEADAAN {MONTHS_ID[int(m) - 1].upper()} {y}"
     return [t1, t2][: st.title_rows] if st.title_rows == 2 else [f"{t1} - {t2}"]
@@ -114,6 +114,7 @@ def write_xlsx(
     sheets: dict[str, pd.DataFrame],
     month: str,
     labels: dict[str, tuple[str, str]],
+    kab: str = "Kabupaten Dairi",
 ) -> None:
     """One workbook: per sheet optional merged title rows, header, data, blank tail rows."""
     # xlsxwriter writes titles and headers; the data rows are built column-wise and spliced in
@@ -131,7 +132,7 @@ def write_xlsx(
         {
             "title": "DTKS",
             "author": "Operator SIKS-NG",
-            "company": "Dinas Sosial Kabupaten Dairi",
+            "company": f"Dinas Sosial {kab}",
             "created": FIXED_TIME,
         }
     )
@@ -147,7 +148,7 @@ def write_xlsx(
         r0 = 0
         if st.title_rows and df is not None and len(df):
             desa, kec = labels.get(name, ("", ""))
-            for t in _title(st, month, desa, kec):
+            for t in _title(st, month, desa, kec, kab):
                 if ncol > 1:
                     ws.merge_range(r0, 0, r0, ncol - 1, t, title_f)
                 else:
@@ -178,9 +179,14 @@ def write_csv(path: Path, st: FileStyle, df: pd.DataFrame) -> None:
 
 
 def write_month(
-    raw: Path, df: pd.DataFrame, files: list[FileStyle], month: str, ref_desa: pd.DataFrame
+    raw: Path,
+    df: pd.DataFrame,
+    files: list[FileStyle],
+    month: str,
+    ref_desa: pd.DataFrame,
+    kab: str = "Kabupaten Dairi",
 ) -> list[str]:
-    """Write every file that has rows; returns the relative paths written."""
+    """Write every file that has rows (``kab``: the kabupaten's name); returns the paths written."""
     written = []
     names = {
         int(i): (str(n), str(k))
@@ -200,7 +206,8 @@ def write_month(
                 d = g["desa_idx"].iloc[0]
                 labels[s] = names[int(d)] if st.kind != "siks" else ("", "")
             if st.kind == "siks":
-                labels = {s: ("", "DAIRI") for s in sheets}
-            write_xlsx(p, st, sheets, month, labels)
+                short = kab.removeprefix("Kabupaten ").removeprefix("Kota ").upper()
+                labels = {s: ("", short) for s in sheets}
+            write_xlsx(p, st, sheets, month, labels, kab)
         written.append(st.path)
     return sorted(written)
