@@ -111,6 +111,19 @@ def ingest_warnings_html(warnings: list[str] | None, limit: int = 50) -> str:
     return f"{head}<ul class='peringatan-ingest'>{items}</ul>{tail}"
 
 
+def ingest_warnings_count_html(warnings: list[str] | None) -> str:
+    """The public report says only how many intake warnings there were: their texts name files,
+    sheets and columns (internal detail, listed in the reviewer edition, notebook 01)."""
+    n = len(warnings or [])
+    if n == 0:
+        return _p("Tidak ada peringatan saat membaca berkas bulan ini.")
+    return _p(
+        f"Saat membaca berkas tercatat {fmt_int(n)} peringatan (kolom yang tidak dikenali tetapi "
+        f"mirip kolom baku, kolom dobel, wilayah yang diambil dari nama lembar kerja, dan "
+        f"lain-lain); rinciannya ada di edisi penelaah (notebook 01)."
+    )
+
+
 def rule_counts(findings: pd.DataFrame) -> pd.DataFrame:
     from dtks_analysis.editing import rules
 
@@ -326,7 +339,7 @@ def quality_section_html(t, settings: Settings) -> str:
             "jiwa desa itu.",
         ),
         _trend_quality_html(t.extra["tren_kualitas"], month),
-        ingest_warnings_html(s.get("peringatan_ingest"), limit=20),
+        ingest_warnings_count_html(s.get("peringatan_ingest")),
         table_html(
             k[["kode_aturan", "tingkat", "uraian", "jumlah_catatan"]],
             caption=f"Tabel 9. Temuan validasi menurut aturan, {bulan_id(month)}",
