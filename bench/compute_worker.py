@@ -89,14 +89,14 @@ def run(path: Path) -> dict[str, Any]:
 
     def stats_stage() -> pd.DataFrame:
         adj, _nonresp = nonresponse.adjust(hh, prev_hh, villages)
-        stats.rekap_kecamatan(adj)
+        stats.rekap_kecamatan(adj, "12.11")
         stats.kombinasi_program(adj)
-        stats.cakupan_program(adj)
+        stats.cakupan_program(adj, "12.11")
         stats.ukuran_rumah_tangga(adj)
         stats.jk_kepala(adj)
         stats.struktur_umur(checked.persons, ref)
         stats.kualitas_data(checked.findings, rules.rules_table())
-        desa = stats.rekap_desa(adj)
+        desa = stats.rekap_desa(adj, "12.11")
         disclosure.suppress(desa, list(stats.MEASURES), min_cell=settings.min_cell)
         return adj
 

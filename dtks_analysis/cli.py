@@ -117,7 +117,7 @@ def cmd_check_outputs(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     settings = _load(args, None)
     persons = privacy.load_input_persons(settings.interim_root)
-    leaks = privacy.check_outputs(root, persons)
+    leaks = privacy.check_outputs(root, persons, settings.kabupaten_kode)
     if leaks:
         print(
             f"DITEMUKAN {len(leaks)} dugaan data pribadi di {privacy.mask_ids(str(root))} "

@@ -360,7 +360,7 @@ def run_report(
             )
             with steps.step("cek_data_pribadi", "Memeriksa data pribadi di keluaran"):
                 persons = privacy.load_input_persons(settings.interim_root)
-                leaks = privacy.check_outputs(staging, persons)
+                leaks = privacy.check_outputs(staging, persons, settings.kabupaten_kode)
                 if leaks:
                     raise ReportError(
                         f"Keluaran memuat {len(leaks)} dugaan data pribadi; laporan TIDAK "

@@ -208,7 +208,7 @@ def rumah_tangga_html(rekap: pd.DataFrame, month: str) -> str:
 
 def program_table_html(rekap: pd.DataFrame, month: str) -> str:
     """Table 2: recipients per program and their coverage (``stats.cakupan``) per kecamatan."""
-    cak = stats.cakupan(rekap)
+    cak = stats.cakupan(rekap, "")  # the kabupaten row's code is not shown
     pct = {f"persen_{p}": cak[f"persen_{p}"] / 100 for p in PROGRAMS}
     cols = [c for p in PROGRAMS for c in (f"rt_{p}", f"persen_{p}")]
     out = pd.DataFrame({"kecamatan": rekap["kecamatan"].to_numpy()})

@@ -60,7 +60,7 @@ def _run(root: Path, min_cell: int):
     adjusted = pipeline.adjusted_households(data)
     villages: dict = {}  # month -> lists of groups protected only weakly / not at all
     for m in MONTHS:
-        protection.published_villages(adjusted, m, min_cell, villages)
+        protection.published_villages(adjusted, m, min_cell, "12.11", villages)
     villages = {
         m: villages[m].mask.attrs if m in villages else {"model_lemah": [], "tidak_terlindungi": []}
         for m in MONTHS
