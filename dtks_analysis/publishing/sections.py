@@ -175,13 +175,13 @@ def title_block_html(month: str, settings: Settings, release: date | None = None
     )
 
 
-def highlights_html(t) -> str:
+def highlights_html(t, settings: Settings) -> str:
     """The Ringkasan box."""
-    return str(blocks.ringkasan_html(highlights(t)))
+    return str(blocks.ringkasan_html(highlights(t, settings)))
 
 
-def highlights(t) -> list[str]:
-    """The Ringkasan sentences for a ReportTables."""
+def highlights(t, settings: Settings) -> list[str]:
+    """The Ringkasan sentences for a ReportTables of ``settings``' kabupaten."""
     n_err = error_rows(t.findings)
     return narrative.ringkasan(
         t.month,
@@ -191,6 +191,7 @@ def highlights(t) -> list[str]:
         t.summary,
         n_err,
         t.previous_month,
+        settings.kabupaten_nama,
     )
 
 

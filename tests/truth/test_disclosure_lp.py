@@ -196,7 +196,7 @@ def test_nonrespon_publishes_no_hidden_village_cell(removed):
     assert set(nr.loc[nr["kode_desa"] == "", "kode_kecamatan"]) >= {c[:8] for c in REMOVED}
     assert nr.loc[nr["kode_desa"] == "", "rumah_tangga"].isna().all()
     html = sections.quality_section_html(t, settings)
-    text = " ".join(sections.highlights(t))
+    text = " ".join(sections.highlights(t, settings))
     tabel11 = html[html.index("Tabel 11") :]
     assert d.LAIN in tabel11
     for code in REMOVED:
