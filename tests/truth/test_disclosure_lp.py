@@ -221,7 +221,9 @@ def test_no_row_counts_per_file_are_published(plain):
     got = t.extra["berkas_masuk"]
     assert len(got) == 1 and "berkas" in got and got["baris"].iloc[0] == files["rows"].sum()
     assert got["berkas"].iloc[0] == files["_file"].nunique()
-    html = sections.quality_section_html(t, settings) + sections.files_html(data[month])
+    html = sections.quality_section_html(t, settings) + sections.files_html(
+        data[month], settings.instansi
+    )
     for name in files["_file"]:
         assert Path(name).name not in html
         assert Path(name).stem.replace("_", " ") not in html
