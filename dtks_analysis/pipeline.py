@@ -238,7 +238,12 @@ def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) 
             f"diolah ({len(cleaned)} baris diterima, semuanya tidak dapat diolah). Periksa kolom "
             f"No KK: harus 16 digit, diketik sebagai teks (no row has a usable No KK)."
         )
-    hh = households.build_households(checked.persons, reference_date=ref)
+    hh = households.build_households(
+        checked.persons,
+        reference_date=ref,
+        umur_maks=settings.umur_maks,
+        kunci_rumah_tangga=settings.kunci_rumah_tangga,
+    )
 
     summary = {
         "month": month,
@@ -433,7 +438,7 @@ def build_tables(
         "cakupan_program": stats.cakupan_program(hh, settings.kabupaten_kode),
         "ukuran_rumah_tangga": stats.ukuran_rumah_tangga(hh),
         "jk_kepala": stats.jk_kepala(hh),
-        "struktur_umur": stats.struktur_umur(cur.persons, ref),
+        "struktur_umur": stats.struktur_umur(cur.persons, ref, umur_maks=settings.umur_maks),
         "nonrespon": disclosure.nonrespon_published(nonresp, rekap_desa),
         "tren_kualitas": flows.tren_kualitas(
             {m: d.findings for m, d in data.items()},

@@ -231,7 +231,7 @@ def jk_kepala(hh: pd.DataFrame) -> pd.DataFrame:
 
 
 def struktur_umur(
-    persons: pd.DataFrame, reference_date: date | pd.Timestamp, *, umur_maks: int = 110
+    persons: pd.DataFrame, reference_date: date | pd.Timestamp, *, umur_maks: int
 ) -> pd.DataFrame:
     """Persons by five-year age group and sex.
 

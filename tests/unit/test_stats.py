@@ -168,7 +168,7 @@ def test_struktur_umur_groups_by_sex():
             {"kunci": "A", "jk": "L", "lahir": None},
         ]
     )
-    s = stats.struktur_umur(p, date(2023, 12, 31))
+    s = stats.struktur_umur(p, date(2023, 12, 31), umur_maks=110)
     assert len(s) == 17 and s["kelompok_umur"].iloc[[0, 1, 15, 16]].tolist() == [
         "0-4",
         "5-9",
