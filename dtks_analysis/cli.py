@@ -132,7 +132,11 @@ def cmd_check_outputs(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="dtks", description="Laporan bulanan DTKS Kabupaten Dairi (Dinas Sosial)."
+        prog="dtks",
+        description=(
+            "Laporan bulanan DTKS (Dinas Sosial) untuk kabupaten/kota params kabupaten_kode "
+            "(bawaan params/default.yaml)."
+        ),
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log lebih rinci")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -140,7 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sample", help="tulis ekstrak sintetis (dengan kebenaran/truth)")
     p.add_argument("--out", default=str(PROJ_ROOT / "data"), help="folder tujuan (default data/)")
     p.add_argument("--months", default="2023-07..2023-12", help="mis. 2023-07..2023-12")
-    p.add_argument("--scale", type=float, default=1.0, help="1 = ukuran Dairi (~130 ribu jiwa)")
+    p.add_argument(
+        "--scale", type=float, default=1.0, help="1 = ukuran DTKS kabupaten bawaan (~130 ribu jiwa)"
+    )
     p.add_argument("--seed", type=int, default=20231)
     p.add_argument("--defects", type=float, default=0.02, help="laju cacat yang disuntikkan")
     p.add_argument("--format", choices=("xlsx", "csv", "mixed"), default="mixed")
