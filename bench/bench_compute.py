@@ -21,7 +21,7 @@ REF = date(2023, 12, 31)
 def synthetic_persons(n: int, seed: int = 0) -> pd.DataFrame:
     """``n`` person rows in the ``validate(...).persons`` schema, ~3.7 persons per household."""
     rng = np.random.default_rng(seed)
-    desa_ref = stats.desa_reference()
+    desa_ref = stats.desa_reference("12.11")
     n_hh = max(1, int(n / 3.7))
     hh_of_row = np.sort(rng.integers(0, n_hh, n))
     hh_desa = rng.integers(0, len(desa_ref), n_hh)

@@ -82,21 +82,26 @@ def run(path: Path) -> dict[str, Any]:
     cleaned = stage("clean", lambda r=records: clean.clean_records(r, settings))
     del records
     checked = stage("validate", lambda: validate.validate(cleaned, settings, reference_date=ref))
-    hh = stage("households", lambda: households.build_households(checked.persons, ref))
+    hh = stage(
+        "households",
+        lambda: households.build_households(
+            checked.persons, ref, umur_maks=110, kunci_rumah_tangga="no_kk"
+        ),
+    )
 
     prev_hh = previous_households(hh)
     villages = set(checked.persons["kode_desa"].dropna())
 
     def stats_stage() -> pd.DataFrame:
         adj, _nonresp = nonresponse.adjust(hh, prev_hh, villages)
-        stats.rekap_kecamatan(adj)
+        stats.rekap_kecamatan(adj, "12.11")
         stats.kombinasi_program(adj)
-        stats.cakupan_program(adj)
+        stats.cakupan_program(adj, "12.11")
         stats.ukuran_rumah_tangga(adj)
         stats.jk_kepala(adj)
-        stats.struktur_umur(checked.persons, ref)
+        stats.struktur_umur(checked.persons, ref, umur_maks=110)
         stats.kualitas_data(checked.findings, rules.rules_table())
-        desa = stats.rekap_desa(adj)
+        desa = stats.rekap_desa(adj, "12.11")
         disclosure.suppress(desa, list(stats.MEASURES), min_cell=settings.min_cell)
         return adj
 

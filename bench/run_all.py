@@ -292,7 +292,9 @@ def bench_naive(quick: bool) -> list[Row]:
     agree = float(np.mean(np.array([r is None for r in reasons]) == parsed["valid"].to_numpy()))
     persons = synthetic_persons(n_hh, seed=1)
     h_naive, _, hh_naive = median_runs(lambda: naive.households(persons, REF), runs)
-    h_vec, _, hh = median_runs(lambda: build_households(persons, REF), runs)
+    h_vec, _, hh = median_runs(
+        lambda: build_households(persons, REF, umur_maks=110, kunci_rumah_tangga="no_kk"), runs
+    )
     same = len(hh_naive) == len(hh) and int(hh["jiwa"].sum()) == sum(
         h["jiwa"] for h in hh_naive.values()
     )

@@ -118,7 +118,7 @@ def cmd_check_outputs(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     settings = _load(args, None)
     persons = privacy.load_input_persons(settings.interim_root)
-    leaks = privacy.check_outputs(root, persons)
+    leaks = privacy.check_outputs(root, persons, settings.kabupaten_kode)
     if leaks:
         print(
             f"DITEMUKAN {len(leaks)} dugaan data pribadi di {privacy.mask_ids(str(root))} "
@@ -133,7 +133,11 @@ def cmd_check_outputs(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="dtks", description="Laporan bulanan DTKS Kabupaten Dairi (Dinas Sosial)."
+        prog="dtks",
+        description=(
+            "Laporan bulanan DTKS (Dinas Sosial) untuk kabupaten/kota params kabupaten_kode "
+            "(bawaan params/default.yaml)."
+        ),
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log lebih rinci")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -20,8 +20,12 @@ PARAMS_DIR = PROJ_ROOT / "params"
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 KABUPATEN_RE = re.compile(r"^\d{2}\.\d{2}$")
-BUNDLED_KABUPATEN = ("12.11",)
-"""Kabupaten whose village list is bundled in ``data/wilayah_dairi.csv`` (Dairi only, today)."""
+WILAYAH_INDONESIA = PACKAGE_DATA / "wilayah_indonesia.csv.gz"
+"""National region reference (every level, in force and retired), see ``data/README.md``."""
+DERIVED_FROM_KODE = ("kabupaten_nama", "provinsi_nama", "instansi")
+"""Parameters that follow from ``kabupaten_kode`` unless a params layer sets them."""
+KABUPATEN_CONTACT = ("alamat_instansi", "kontak_instansi")
+"""Parameters that belong to one kabupaten's office: dropped when another layer changes the code."""
 UMUR_MAKS_RANGE = (60, 150)
 BULAN_TREN_RANGE = (2, 24)
 """A trend needs this month and at least one before it; more than two years is not a trend chart."""
@@ -260,35 +264,54 @@ def _check_values(values: dict[str, Any], source: str) -> None:
         check_month(values["month"])
 
 
-def _known_kabupaten() -> dict[str, str]:
-    """Kemendagri kabupaten/kota code -> name, from ``data/kode_wilayah_kemendagri.csv``."""
-    import csv
+def _known_kabupaten() -> dict[str, tuple[str, str]]:
+    """Kabupaten/kota code in force -> (name, province name), from ``wilayah_indonesia.csv.gz``."""
+    return dict(_national_kabupaten())
 
-    with (PACKAGE_DATA / "kode_wilayah_kemendagri.csv").open(encoding="utf-8") as fh:
-        return {
-            r["kode"]: r["nama"] for r in csv.DictReader(fh) if r["tingkat"] == "kabupaten_kota"
-        }
+
+_NATIONAL_CACHE: dict[str, tuple[str, str]] = {}
+
+
+def _national_kabupaten() -> dict[str, tuple[str, str]]:
+    if not _NATIONAL_CACHE:
+        import csv
+        import gzip
+
+        prov: dict[str, str] = {}
+        kab: dict[str, str] = {}
+        with gzip.open(WILAYAH_INDONESIA, "rt", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                if r["berlaku"] != "1":
+                    continue
+                if r["tingkat"] == "provinsi":
+                    prov[r["kode"]] = r["nama"]
+                elif r["tingkat"] == "kabupaten":
+                    kab[r["kode"]] = r["nama"]
+        _NATIONAL_CACHE.update({k: (n, prov.get(k[:2], "")) for k, n in kab.items()})
+    return _NATIONAL_CACHE
+
+
+def kabupaten_defaults(code: str) -> dict[str, str]:
+    """``kabupaten_nama``, ``provinsi_nama`` and ``instansi`` of a kabupaten/kota code.
+
+    >>> kabupaten_defaults("12.17")["instansi"], kabupaten_defaults("13.75")["instansi"]
+    ('Dinas Sosial Kabupaten Samosir', 'Dinas Sosial Kota Bukittinggi')
+    """
+    nama, provinsi = _known_kabupaten()[code]
+    return {"kabupaten_nama": nama, "provinsi_nama": provinsi, "instansi": f"Dinas Sosial {nama}"}
 
 
 def _check_kabupaten(code: str, source: str) -> None:
-    """``NN.NN``, known to Kemendagri, and one whose village list is bundled (Dairi)."""
+    """``NN.NN`` and a kabupaten/kota in force in the national reference."""
     if not KABUPATEN_RE.match(code):
         raise ParamsError(
             f"{source}: kabupaten_kode harus berbentuk NN.NN (kode Kemendagri, mis. '12.11'), "
             f"bukan {short_repr(code)} (kabupaten_kode must look like NN.NN)"
         )
-    known = _known_kabupaten()
-    if code not in known:
+    if code not in _known_kabupaten():
         raise ParamsError(
             f"{source}: kabupaten_kode {code!r} tidak ada dalam daftar kode wilayah Kemendagri "
-            f"(unknown kabupaten code)"
-        )
-    if code not in BUNDLED_KABUPATEN:
-        raise ParamsError(
-            f"{source}: kabupaten_kode {code!r} ({known[code]}): daftar desa untuk kabupaten ini "
-            f"belum tersedia dalam paket (hanya {', '.join(BUNDLED_KABUPATEN)} Kabupaten Dairi); "
-            f"laporan tidak dibuat agar tidak terbit dengan nama/wilayah Dairi (village list of "
-            f"this kabupaten is not bundled yet)"
+            f"(wilayah_indonesia.csv.gz) (unknown kabupaten code)"
         )
 
 
@@ -319,17 +342,27 @@ def load_settings(
         if not pf.is_file():
             raise ParamsError(f"{pf}: berkas parameter tidak ditemukan (params file not found)")
         layers.append(pf)
+    layer_values: list[dict[str, Any]] = []
     for path in layers:
         if path.is_file():
             values = _read_yaml(path)
             _check_values(values, str(path))
-            merged.update(values)
+            layer_values.append(values)
             sources.append(str(path))
     extra = {
         k: (str(v) if isinstance(v, Path) else v) for k, v in overrides.items() if v is not None
     }
     _check_values(extra, "argumen")
-    merged.update(extra)
+    layer_values.append(extra)
+    for values in layer_values:
+        if "kabupaten_kode" in values and values["kabupaten_kode"] != merged.get("kabupaten_kode"):
+            # another kabupaten: the earlier layers' office and names are not its own
+            for key in (*DERIVED_FROM_KODE, *KABUPATEN_CONTACT):
+                merged.pop(key, None)
+        merged.update(values)
+    kode = merged.get("kabupaten_kode", Settings.kabupaten_kode)
+    for key, val in kabupaten_defaults(kode).items():
+        merged.setdefault(key, val)
     if month is not None:
         merged["month"] = month
 

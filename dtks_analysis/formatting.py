@@ -217,10 +217,10 @@ def mask_id(value: Any) -> str:
     return text[:4] + "*" * (len(text) - 8) + text[-4:]
 
 
-def source_line(month: Any, instansi: str = INSTANSI) -> str:
-    """The source line under every table and chart.
+def source_line(month: Any, instansi: str) -> str:
+    """The source line under every table and chart (``instansi``: ``settings.instansi``).
 
-    >>> source_line("2023-12")
+    >>> source_line("2023-12", "Dinas Sosial Kabupaten Dairi")
     'Sumber: DTKS Dinas Sosial Kabupaten Dairi, Desember 2023, diolah'
     """
     return f"Sumber: DTKS {instansi}, {bulan_id(month)}, diolah"

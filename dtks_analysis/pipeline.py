@@ -238,7 +238,12 @@ def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) 
             f"diolah ({len(cleaned)} baris diterima, semuanya tidak dapat diolah). Periksa kolom "
             f"No KK: harus 16 digit, diketik sebagai teks (no row has a usable No KK)."
         )
-    hh = households.build_households(checked.persons, reference_date=ref)
+    hh = households.build_households(
+        checked.persons,
+        reference_date=ref,
+        umur_maks=settings.umur_maks,
+        kunci_rumah_tangga=settings.kunci_rumah_tangga,
+    )
 
     summary = {
         "month": month,
@@ -269,7 +274,7 @@ def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) 
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True))
         (tmp / "cache.json").write_text(json.dumps({"key": key}))
         corr_tmp.mkdir(parents=True)
-        corrections.write_worklists(checked.findings, cleaned, month, corr_tmp)
+        corrections.write_worklists(checked.findings, cleaned, month, corr_tmp, settings)
         written = corr_tmp / month
         corrections.write_file_list(result.files, month, written)
         if written.is_dir():
@@ -415,8 +420,10 @@ def build_tables(
     cur = data[month]
     ref = month_end(month)
 
-    rekap_kec = stats.rekap_kecamatan(hh)
-    village = protection.published_villages(adjusted, month, settings.min_cell)[month]
+    rekap_kec = stats.rekap_kecamatan(hh, settings.kabupaten_kode)
+    village = protection.published_villages(
+        adjusted, month, settings.min_cell, settings.kabupaten_kode
+    )[month]
     rekap_desa_full, rekap_desa = village.lengkap, village.terbit.desa
     tren = flows.tren_bulanan({m: adjusted[m][0] for m in sorted(adjusted) if m <= month})
     published = {
@@ -428,10 +435,10 @@ def build_tables(
         "kualitas_data": stats.kualitas_data(cur.findings, rules.rules_table()),
     }
     extra = {
-        "cakupan_program": stats.cakupan_program(hh),
+        "cakupan_program": stats.cakupan_program(hh, settings.kabupaten_kode),
         "ukuran_rumah_tangga": stats.ukuran_rumah_tangga(hh),
         "jk_kepala": stats.jk_kepala(hh),
-        "struktur_umur": stats.struktur_umur(cur.persons, ref),
+        "struktur_umur": stats.struktur_umur(cur.persons, ref, umur_maks=settings.umur_maks),
         "nonrespon": disclosure.nonrespon_published(nonresp, rekap_desa),
         "tren_kualitas": flows.tren_kualitas(
             {m: d.findings for m, d in data.items()},

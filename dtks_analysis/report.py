@@ -330,16 +330,25 @@ def run_report(
 
                 title = f"Laporan Bulanan DTKS {settings.kabupaten_nama} — {bulan_id(month)}"
                 html = staging / f"laporan_dtks_{month}.html"
-                render.notebook_to_html(executed[NOTEBOOKS[1]], html, with_code=False, title=title)
+                render.notebook_to_html(
+                    executed[NOTEBOOKS[1]],
+                    html,
+                    with_code=False,
+                    title=title,
+                    footer=settings.instansi,
+                )
                 for nb, path in executed.items():
                     render.notebook_to_html(
                         path,
                         review / (Path(nb).stem + ".html"),
                         with_code=True,
                         title=f"{title} — edisi penelaah: {Path(nb).stem}",
+                        footer=settings.instansi,
                     )
             with steps.step("pdf", "Membuat PDF"):
-                render.html_to_pdf(html, staging / f"laporan_dtks_{month}.pdf")
+                render.html_to_pdf(
+                    html, staging / f"laporan_dtks_{month}.pdf", footer=settings.instansi
+                )
             manifest = {
                 "month": month,
                 "parameters": settings.to_papermill(),
@@ -360,7 +369,7 @@ def run_report(
             )
             with steps.step("cek_data_pribadi", "Memeriksa data pribadi di keluaran"):
                 persons = privacy.load_input_persons(settings.interim_root)
-                leaks = privacy.check_outputs(staging, persons)
+                leaks = privacy.check_outputs(staging, persons, settings.kabupaten_kode)
                 if leaks:
                     raise ReportError(
                         f"Keluaran memuat {len(leaks)} dugaan data pribadi; laporan TIDAK "

@@ -121,8 +121,8 @@ def build_households(
     persons: pd.DataFrame,
     reference_date: date | pd.Timestamp,
     *,
-    umur_maks: int = 110,
-    kunci_rumah_tangga: str = "no_kk",
+    umur_maks: int,
+    kunci_rumah_tangga: str,
 ) -> pd.DataFrame:
     """One row per household key (``kunci``) with region, size, head, composition and programs.
 

@@ -30,6 +30,7 @@ def published_villages(
     adjusted: dict[str, tuple[pd.DataFrame, pd.DataFrame]],
     month: str,
     min_cell: int,
+    kode: str,
     memo: dict[str, VillageMonth] | None = None,
 ) -> dict[str, VillageMonth]:
     """Suppressed village table of ``month`` and of the months it depends on.
@@ -42,13 +43,13 @@ def published_villages(
     if month in memo:
         return memo
     hh, nonresp = adjusted[month]
-    full = stats.rekap_desa(hh)
+    full = stats.rekap_desa(hh, kode)
     cols = [c for c in stats.MEASURES if c in full.columns]
     dibawa = set(nonresp["kode_desa"].dropna())
     prev_m = previous_month(month)
     sebelumnya, turun = None, set()
     if dibawa and prev_m in adjusted:
-        prev = published_villages(adjusted, prev_m, min_cell, memo)[prev_m]
+        prev = published_villages(adjusted, prev_m, min_cell, kode, memo)[prev_m]
         sebelumnya = prev.terbit
         turun = _villages_lower_than_last_month(full, prev.lengkap, dibawa, cols)
     with warnings.catch_warnings():
@@ -62,7 +63,7 @@ def published_villages(
             sebelumnya=sebelumnya,
             turun=turun,
         )
-    kec = stats.rekap_kecamatan(hh)
+    kec = stats.rekap_kecamatan(hh, kode)
     named = disclosure.named_carried(terbit, dibawa)
     unnamed = set(nonresp.loc[~nonresp["kode_desa"].isin(named), "kode_kecamatan"].dropna())
     primer = disclosure.primary_mask(full, cols, min_cell)

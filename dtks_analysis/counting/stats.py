@@ -30,16 +30,16 @@ UKURAN_LABELS: tuple[str, ...] = ("1", "2", "3", "4", "5", "6", "7", "8+")
 KELOMPOK_UMUR: tuple[str, ...] = tuple(f"{a}-{a + 4}" for a in range(0, 75, 5)) + ("75+",)
 
 
-@lru_cache(maxsize=1)
-def _wilayah() -> tuple[pd.DataFrame, pd.DataFrame]:
+@lru_cache(maxsize=8)
+def _wilayah(kode: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(kecamatan, villages) of the reference list, in code order."""
     kec = (
-        regions.kecamatan_table()[["kode", "nama"]]
+        regions.kecamatan_table(kode)[["kode", "nama"]]
         .rename(columns={"kode": "kode_kecamatan", "nama": "kecamatan"})
         .sort_values("kode_kecamatan")
         .reset_index(drop=True)
     )
-    desa = regions.desa_table()[["kode", "nama", "kode_kecamatan"]].rename(
+    desa = regions.desa_table(kode)[["kode", "nama", "kode_kecamatan"]].rename(
         columns={"kode": "kode_desa", "nama": "desa"}
     )
     desa = desa.merge(kec, on="kode_kecamatan", how="left")
@@ -47,14 +47,15 @@ def _wilayah() -> tuple[pd.DataFrame, pd.DataFrame]:
     return kec, desa.sort_values("kode_desa").reset_index(drop=True)
 
 
-def kecamatan_reference() -> pd.DataFrame:
-    """The 15 kecamatan (``kode_kecamatan, kecamatan``) in code order."""
-    return _wilayah()[0].copy()
+def kecamatan_reference(kode: str) -> pd.DataFrame:
+    """The kecamatan (``kode_kecamatan, kecamatan``) of kabupaten ``kode`` in code order."""
+    return _wilayah(kode)[0].copy()
 
 
-def desa_reference() -> pd.DataFrame:
-    """The 169 villages (``kode_kecamatan, kecamatan, kode_desa, desa``) in code order."""
-    return _wilayah()[1].copy()
+def desa_reference(kode: str) -> pd.DataFrame:
+    """The villages (``kode_kecamatan, kecamatan, kode_desa, desa``) of kabupaten ``kode`` in
+    code order."""
+    return _wilayah(kode)[1].copy()
 
 
 def _measure_frame(hh: pd.DataFrame) -> pd.DataFrame:
@@ -78,13 +79,13 @@ def _codes(hh: pd.DataFrame, col: str, known: set[str]) -> pd.Series:
     vals = hh[col].astype(object).where(hh[col].notna(), "")
     unknown = set(vals.unique()) - known - {""}
     if unknown:
-        raise ValueError(f"{col}: kode di luar daftar wilayah Dairi: {sorted(unknown)}")
+        raise ValueError(f"{col}: kode di luar daftar wilayah kabupaten: {sorted(unknown)}")
     return vals
 
 
-def rekap_kecamatan(hh: pd.DataFrame) -> pd.DataFrame:
+def rekap_kecamatan(hh: pd.DataFrame, kode: str) -> pd.DataFrame:
     """Households, persons and program receipt per kecamatan (+ "Tidak diketahui" if any)."""
-    kec = kecamatan_reference()
+    kec = kecamatan_reference(kode)
     m = _measure_frame(hh)
     m["kode_kecamatan"] = _codes(hh, "kode_kecamatan", set(kec["kode_kecamatan"]))
     sums = m.groupby("kode_kecamatan", sort=False)[list(MEASURES)].sum()
@@ -98,12 +99,12 @@ def rekap_kecamatan(hh: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([out, vals], axis=1)
 
 
-def rekap_desa(hh: pd.DataFrame) -> pd.DataFrame:
+def rekap_desa(hh: pd.DataFrame, kode: str) -> pd.DataFrame:
     """As :func:`rekap_kecamatan`, per village: all 169 in code order; within each kecamatan a
     "Tidak diketahui" village row (empty ``kode_desa``) after its villages when it holds
     households; last, an unknown-kecamatan row when needed."""
-    kec = kecamatan_reference()
-    desa = desa_reference()
+    kec = kecamatan_reference(kode)
+    desa = desa_reference(kode)
     m = _measure_frame(hh)
     m["kode_kecamatan"] = _codes(hh, "kode_kecamatan", set(kec["kode_kecamatan"]))
     m["kode_desa"] = _codes(hh, "kode_desa", set(desa["kode_desa"]))
@@ -172,17 +173,17 @@ def _persen(num: pd.Series, den: pd.Series) -> pd.Series:
     return (100.0 * num.astype("float64") / den.where(den > 0)).astype("float64")
 
 
-def cakupan_program(hh: pd.DataFrame, kabupaten_kode: str = "12.11") -> pd.DataFrame:
+def cakupan_program(hh: pd.DataFrame, kabupaten_kode: str) -> pd.DataFrame:
     """Coverage (% of registry households) per program and any program, per kecamatan and for
     the kabupaten (last row, ``kode_kecamatan`` = ``kabupaten_kode``, ``kecamatan`` = "Jumlah").
 
     Columns: ``kode_kecamatan, kecamatan, rumah_tangga, persen_bpnt, persen_pbi_jkn, persen_pkh,
     persen_bansos`` (float64, unrounded; NaN when there are no households).
     """
-    return cakupan(rekap_kecamatan(hh), kabupaten_kode)
+    return cakupan(rekap_kecamatan(hh, kabupaten_kode), kabupaten_kode)
 
 
-def cakupan(rekap: pd.DataFrame, kabupaten_kode: str = "12.11") -> pd.DataFrame:
+def cakupan(rekap: pd.DataFrame, kabupaten_kode: str) -> pd.DataFrame:
     """:func:`cakupan_program` from a ``rekap_kecamatan`` table: the one place coverage is
     computed (the published CSV, the report's program table and the coverage chart).
 
@@ -230,7 +231,7 @@ def jk_kepala(hh: pd.DataFrame) -> pd.DataFrame:
 
 
 def struktur_umur(
-    persons: pd.DataFrame, reference_date: date | pd.Timestamp, *, umur_maks: int = 110
+    persons: pd.DataFrame, reference_date: date | pd.Timestamp, *, umur_maks: int
 ) -> pd.DataFrame:
     """Persons by five-year age group and sex.
 

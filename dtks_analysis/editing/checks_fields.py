@@ -27,8 +27,9 @@ _PROGRAM_LABEL = {"bpnt": "BPNT", "pbi_jkn": "PBI-JKN", "pkh": "PKH"}
 
 
 # --------------------------------------------------------------------------- regions
-def check_regions(df: pd.DataFrame, out: Collector) -> None:
-    """``desa_tidak_dikenal``, ``kecamatan_tidak_dikenal``, ``wilayah_ejaan_lain``."""
+def check_regions(df: pd.DataFrame, out: Collector, kode: str) -> None:
+    """``desa_tidak_dikenal``, ``kecamatan_tidak_dikenal``, ``wilayah_ejaan_lain`` (regions of
+    the kabupaten ``kode``)."""
     kode_desa = col(df, "kode_desa")
     desa_raw = col(df, "desa_raw") if "desa_raw" in df.columns else col(df, "desa")
     no_desa = is_na(kode_desa)
@@ -45,7 +46,7 @@ def check_regions(df: pd.DataFrame, out: Collector) -> None:
     kec_raw = text(
         col(df, "kecamatan_raw") if "kecamatan_raw" in df.columns else col(df, "kecamatan")
     )
-    kec_unmatched = _kecamatan_unmatched(kec_raw)
+    kec_unmatched = _kecamatan_unmatched(kec_raw, kode)
     kec_txt = kec_raw.to_numpy(dtype=object)
     out.add(
         kec_unmatched,
@@ -57,8 +58,8 @@ def check_regions(df: pd.DataFrame, out: Collector) -> None:
         out.add(alt, "wilayah_ejaan_lain")
 
 
-def _kecamatan_unmatched(kec_raw: pd.Series) -> np.ndarray:
-    """Rows whose kecamatan column is filled but names no Dairi kecamatan.
+def _kecamatan_unmatched(kec_raw: pd.Series, kode: str) -> np.ndarray:
+    """Rows whose kecamatan column is filled but names no kecamatan of kabupaten ``kode``.
 
     A row's kecamatan code may come from its village even when the kecamatan text is unknown,
     so the text itself is matched again with the matcher clean.py uses
@@ -69,7 +70,7 @@ def _kecamatan_unmatched(kec_raw: pd.Series) -> np.ndarray:
         return is_filled
     codes, uniques = pd.factorize(kec_raw.to_numpy(dtype=object)[is_filled])
     u = pd.Series(uniques, dtype=object)
-    matched = regions.match_kecamatan(u, u)["kode_kecamatan"]  # a name, or a code typed there
+    matched = regions.match_kecamatan(kode, u, u)["kode_kecamatan"]  # a name, or a code typed there
     unknown = matched.isna().to_numpy(dtype=bool)[codes]
     out = np.zeros(len(kec_raw), dtype=bool)
     out[np.flatnonzero(is_filled)] = unknown

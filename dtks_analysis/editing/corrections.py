@@ -19,7 +19,7 @@ import pandas as pd
 import xlsxwriter
 
 from dtks_analysis import regions
-from dtks_analysis.config import check_month, month_end
+from dtks_analysis.config import Settings, check_month, month_end
 from dtks_analysis.editing.rules import RULE_ORDER, RULES
 from dtks_analysis.formatting import bulan_id
 from dtks_analysis.vocab import TIDAK_DIKETAHUI
@@ -67,16 +67,16 @@ def safe_name(name: str | None) -> str:
     return s[:80]
 
 
-@lru_cache(maxsize=1)
-def _region_names() -> dict[str, str]:
-    """Official name of every Dairi kecamatan and village code."""
-    return {**regions.kecamatan_lookup(), **regions.desa_lookup()}
+@lru_cache(maxsize=8)
+def _region_names(kode: str) -> dict[str, str]:
+    """Official name of every kecamatan and village code of kabupaten ``kode``."""
+    return {**regions.kecamatan_lookup(kode), **regions.desa_lookup(kode)}
 
 
-@lru_cache(maxsize=1)
-def _village_kind() -> dict[str, str]:
-    """ "Desa" or "Kelurahan" for every village code."""
-    t = regions.desa_table()
+@lru_cache(maxsize=8)
+def _village_kind(kode: str) -> dict[str, str]:
+    """ "Desa" or "Kelurahan" for every village code of kabupaten ``kode``."""
+    t = regions.desa_table(kode)
     kinds = np.where(t["jenis"].str.lower() == "kelurahan", "Kelurahan", "Desa")
     return dict(zip(t["kode"], kinds, strict=True))
 
@@ -101,7 +101,7 @@ def _value_received(f: pd.DataFrame, cleaned: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _worklist_table(findings: pd.DataFrame, cleaned: pd.DataFrame) -> pd.DataFrame:
+def _worklist_table(findings: pd.DataFrame, cleaned: pd.DataFrame, kode: str) -> pd.DataFrame:
     """Findings to send back with the columns of the worklist (plus region keys)."""
     f = findings[findings["tingkat"].isin(SENT_BACK)].reset_index(drop=True)
     rec = f["record"].to_numpy()
@@ -115,7 +115,7 @@ def _worklist_table(findings: pd.DataFrame, cleaned: pd.DataFrame) -> pd.DataFra
             return np.full(len(f), "", dtype=object)
         return _as_text(cleaned[col].iloc[pos])
 
-    names = _region_names()
+    names = _region_names(kode)
     kec = f["kode_kecamatan"].map(names).where(f["kode_kecamatan"].notna(), None)
     desa = f["kode_desa"].map(names).where(f["kode_desa"].notna(), None)
     return pd.DataFrame(
@@ -141,7 +141,7 @@ def _worklist_table(findings: pd.DataFrame, cleaned: pd.DataFrame) -> pd.DataFra
     )
 
 
-def _workbook(path: Path, title: str, created: datetime) -> xlsxwriter.Workbook:
+def _workbook(path: Path, title: str, created: datetime, author: str) -> xlsxwriter.Workbook:
     wb = xlsxwriter.Workbook(
         str(path),
         {
@@ -155,7 +155,7 @@ def _workbook(path: Path, title: str, created: datetime) -> xlsxwriter.Workbook:
         {
             "title": title,
             "subject": "Daftar perbaikan data DTKS",
-            "author": "Dinas Sosial Kabupaten Dairi",
+            "author": author,
             "keywords": "RAHASIA",
             "comments": RAHASIA,
             "created": created,
@@ -185,8 +185,10 @@ def _title_formats(wb) -> tuple:
     )
 
 
-def _write_village(path: Path, rows: pd.DataFrame, title: str, created: datetime) -> None:
-    wb = _workbook(path, f"RAHASIA - {title}", created)
+def _write_village(
+    path: Path, rows: pd.DataFrame, title: str, created: datetime, author: str
+) -> None:
+    wb = _workbook(path, f"RAHASIA - {title}", created, author)
     ws = wb.add_worksheet("Perbaikan")
     bold, red, head = _title_formats(wb)
     text = wb.add_format({"num_format": "@", "border": 1, "valign": "top"})
@@ -220,10 +222,10 @@ def _write_village(path: Path, rows: pd.DataFrame, title: str, created: datetime
 
 
 def _write_summary(
-    path: Path, table: pd.DataFrame, kecamatan: str, bulan: str, created: datetime
+    path: Path, table: pd.DataFrame, kecamatan: str, bulan: str, created: datetime, author: str
 ) -> None:
     title = f"Ringkasan perbaikan DTKS {bulan} - Kecamatan {kecamatan}"
-    wb = _workbook(path, f"RAHASIA - {title}", created)
+    wb = _workbook(path, f"RAHASIA - {title}", created, author)
     ws = wb.add_worksheet("Ringkasan")
     bold, red, head = _title_formats(wb)
     cell = wb.add_format({"border": 1})
@@ -273,16 +275,19 @@ def _write_summary(
 
 
 def write_worklists(
-    findings: pd.DataFrame, cleaned: pd.DataFrame, month: str, out_root: Path
+    findings: pd.DataFrame, cleaned: pd.DataFrame, month: str, out_root: Path, settings: Settings
 ) -> list[Path]:
     """Write the month's worklists and kecamatan summaries; return the paths written (sorted).
+
+    Regions are those of ``settings.kabupaten_kode``; the workbooks' author is
+    ``settings.instansi``.
 
     ``findings`` is ``validate(...).findings``; ``cleaned`` the frame it was computed from
     (indexed by ``record``). Villages without errors or warnings get no workbook.
     """
     bulan = bulan_id(check_month(month))
     created = datetime.combine(month_end(month), datetime.min.time())
-    table = _worklist_table(findings, cleaned)
+    table = _worklist_table(findings, cleaned, settings.kabupaten_kode)
     base = Path(out_root) / month
     written: list[Path] = []
     if table.empty:
@@ -291,14 +296,16 @@ def write_worklists(
         folder = base / kec
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{desa}.xlsx"
-        kind = _village_kind().get(rows["kode_desa"].iloc[0], "Desa/Kelurahan")
+        kind = _village_kind(settings.kabupaten_kode).get(
+            rows["kode_desa"].iloc[0], "Desa/Kelurahan"
+        )
         where = f"{kind} {desa}, Kecamatan {kec}"
         title = f"Daftar perbaikan data DTKS {bulan} - {where}"
-        _write_village(path, rows, title, created)
+        _write_village(path, rows, title, created, settings.instansi)
         written.append(path)
     for kec, rows in table.groupby("kecamatan", sort=True):
         path = base / kec / f"_ringkasan_{kec}.xlsx"
-        _write_summary(path, rows, kec, bulan, created)
+        _write_summary(path, rows, kec, bulan, created, settings.instansi)
         written.append(path)
     return sorted(written)
 

@@ -206,7 +206,7 @@ def validate(
     counted = ids.usable & ~is_copy
     kunci = household_key(df, settings.kunci_rumah_tangga)
     check_families(df, counted, kunci, out)
-    check_regions(df, out)
+    check_regions(df, out, settings.kabupaten_kode)
     check_programs(df, out)
     check_names(df, out)
     check_ages(df, ids.nik["birth_date"], settings, ref, out)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from dtks_analysis.formatting import INSTANSI, KOSONG, fmt_dec, fmt_int, fmt_pct, is_missing
+from dtks_analysis.formatting import KOSONG, fmt_dec, fmt_int, fmt_pct, is_missing
 
 # --------------------------------------------------------------------------- HTML blocks
 
@@ -34,8 +34,8 @@ def judul_html(
     bulan: str,
     *,
     tanggal_rilis: str,
-    instansi: str = INSTANSI,
-    wilayah: str = "Kabupaten Dairi",
+    instansi: str,
+    wilayah: str,
     sementara: bool = False,
     alamat: str = "",
     kontak: str = "",

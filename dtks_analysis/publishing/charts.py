@@ -148,7 +148,7 @@ def program_kecamatan(
         y = np.arange(len(df))[::-1]
         if cakupan:  # the coverage of stats (percent), without its kabupaten row
             counts = df[cols[1:]].apply(pd.to_numeric, errors="coerce")
-            cak = stats.cakupan(counts.assign(kode_kecamatan="", kecamatan=df["kecamatan"]))
+            cak = stats.cakupan(counts.assign(kode_kecamatan="", kecamatan=df["kecamatan"]), "")
             cak = cak.iloc[:-1]
         for ax, prog in zip(axes, PROGRAMS, strict=True):
             raw = pd.to_numeric(df[f"rt_{prog}"], errors="coerce").to_numpy(dtype=float)

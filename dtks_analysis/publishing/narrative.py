@@ -36,8 +36,11 @@ def ringkasan(
     summary: dict,
     n_error_rows: int,
     previous_month: str | None,
+    kabupaten: str,
 ) -> list[str]:
     """Highlight sentences (Bahasa Indonesia), each with the change from last month.
+
+    ``kabupaten``: ``settings.kabupaten_nama`` ("Kabupaten Dairi").
 
     ``n_error_rows``: records with at least one error-level finding.
     """
@@ -46,7 +49,7 @@ def ringkasan(
     rt = int(tot["rumah_tangga"])
     out = [
         f"Pada {bulan_id(month)} terdapat {fmt_int(rt)} rumah tangga dengan "
-        f"{fmt_int(int(tot['jiwa']))} jiwa dalam DTKS Kabupaten Dairi"
+        f"{fmt_int(int(tot['jiwa']))} jiwa dalam DTKS {kabupaten}"
         f"{_change_phrase(rt, None if prev is None else prev['rumah_tangga'])}."
     ]
     parts = []

@@ -259,29 +259,31 @@ def _normalise_words(text: str) -> list[str]:
     return [w.upper() for w in _WORD.findall(text)]
 
 
-def _place_names() -> pd.Series:
-    """Every Dairi kabupaten, kecamatan and village name, in both spellings."""
+def _place_names(kode: str) -> pd.Series:
+    """Every name of the kabupaten ``kode``, its kecamatan and villages, in both spellings."""
     from dtks_analysis import regions
 
+    nama = regions.kabupaten_nama(kode)
+    short = re.sub(r"^(Kabupaten|Kota)\s+", "", nama)
     return pd.concat(
         [
             t[c]
-            for t in (regions.kecamatan_table(), regions.desa_table())
+            for t in (regions.kecamatan_table(kode), regions.desa_table(kode))
             for c in ("nama", "nama_bps")
         ]
-        + [pd.Series(["Dairi", "Kabupaten Dairi"])],
+        + [pd.Series([short, nama])],
         ignore_index=True,
     )
 
 
-@lru_cache(maxsize=1)
-def place_phrases() -> frozenset[tuple[str, ...]]:
-    """Every run of 2+ words inside a Dairi region name (``NEMPU HILIR`` of Siempat Nempu
+@lru_cache(maxsize=8)
+def place_phrases(kode: str) -> frozenset[tuple[str, ...]]:
+    """Every run of 2+ words inside a region name of kabupaten ``kode`` (``NEMPU HILIR`` of Siempat Nempu
     Hilir): a person's name equal to one would match the report's place names."""
     from dtks_analysis import regions
 
     out: set[tuple[str, ...]] = set()
-    for name in _place_names().dropna():
+    for name in _place_names(kode).dropna():
         words = _normalise_words(str(name))
         variants = [words, [regions.OLD_SPELLINGS.get(w, w) for w in words]]
         variants += [
@@ -292,12 +294,12 @@ def place_phrases() -> frozenset[tuple[str, ...]]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=1)
-def place_keys() -> frozenset[str]:
-    """Matching keys of every Dairi kabupaten, kecamatan and village name (both spellings)."""
+@lru_cache(maxsize=8)
+def place_keys(kode: str) -> frozenset[str]:
+    """Matching keys of every name of kabupaten ``kode``, its kecamatan and villages."""
     from dtks_analysis import regions
 
-    keys = set(place_key(_place_names()))
+    keys = set(place_key(_place_names(kode)))
     for old, new in regions.OLD_SPELLINGS.items():
         keys |= {k.replace(new, old) for k in keys if new in k}
     return frozenset(k for k in keys if k)
@@ -323,15 +325,15 @@ def _sources(persons: pd.DataFrame) -> pd.Series:
     return file.where(persons["_file"].notna(), "")
 
 
-def personal_terms(persons: pd.DataFrame) -> dict[str, dict[tuple[str, ...], str]]:
+def personal_terms(persons: pd.DataFrame, kode: str) -> dict[str, dict[tuple[str, ...], str]]:
     """Names (2+ words) and distinctive addresses of a person table, as word tuples, each with
     where its first occurrence came from in the input (``""`` when unknown).
 
-    Values that are region names of Dairi (``TANAH PINEM``, ``DESA PEGAGAN JULU V``), or a run
+    Values that are region names of the kabupaten ``kode`` (``TANAH PINEM``, ``DESA PEGAGAN JULU V``), or a run
     of words inside one (``NEMPU HILIR``), are dropped: names of places are not personal data.
     """
     out: dict[str, dict[tuple[str, ...], str]] = {"nama": {}, "alamat": {}}
-    places, phrases = place_keys(), place_phrases()
+    places, phrases = place_keys(kode), place_phrases(kode)
     for kind, col, min_len in (("nama", "nama", 6), ("alamat", "alamat", 12)):
         if col not in persons:
             continue
@@ -413,10 +415,12 @@ def scan_file(path: Path, root: Path, terms: Terms | None = None) -> list[Leak]:
     return list(unique.values())
 
 
-def check_outputs(root: Path, persons: pd.DataFrame | None = None) -> list[Leak]:
-    """Scan every file under ``root`` (contents and names); return the leaks (empty = clean)."""
+def check_outputs(root: Path, persons: pd.DataFrame | None, kode: str) -> list[Leak]:
+    """Scan every file under ``root`` (contents and names); return the leaks (empty = clean).
+
+    ``kode`` is the report's kabupaten: its place names are not personal names."""
     root = Path(root)
-    terms = personal_terms(persons) if persons is not None else None
+    terms = personal_terms(persons, kode) if persons is not None else None
     leaks: list[Leak] = []
     for path in iter_files(root):
         leaks.extend(scan_file(path, root, terms))

@@ -34,7 +34,6 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import Bool, Int, Unicode, default
 
 from dtks_analysis.errors import DtksError
-from dtks_analysis.formatting import INSTANSI
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 BROWSER_ENV = "DTKS_BROWSER"
@@ -166,7 +165,7 @@ def notebook_node_to_html(
     title: str,
     template: str = "dtks_print",
     running_title: str | None = None,
-    footer: str = INSTANSI,
+    footer: str = "",
 ) -> str:
     """Render an (executed) notebook to one self-contained print HTML document.
 
@@ -201,7 +200,7 @@ def notebook_to_html(
     title: str,
     template: str = "dtks_print",
     running_title: str | None = None,
-    footer: str = INSTANSI,
+    footer: str = "",
 ) -> Path:
     """Read ``nb_path`` (already executed by papermill) and write its print HTML to ``html_path``.
 
@@ -328,6 +327,7 @@ def html_to_pdf(
     *,
     page_numbers: bool = True,
     running_title: str | None = None,
+    footer: str | None = None,
 ) -> Path:
     """Print ``html_path`` to an A4 PDF at ``pdf_path`` with headless Chromium; return the path.
 
@@ -369,7 +369,7 @@ def html_to_pdf(
                 f"no PDF written). Pesan browser (stderr):\n{log or '(kosong)'}"
             )
         if page_numbers and not has_page_numbers(tmp_pdf):
-            add_page_numbers(tmp_pdf, running_title=running_title)
+            add_page_numbers(tmp_pdf, running_title=running_title, footer=footer)
         shutil.move(str(tmp_pdf), str(pdf_path))
     return pdf_path
 
@@ -387,7 +387,7 @@ def has_page_numbers(pdf_path: str | Path) -> bool:
 def add_page_numbers(
     pdf_path: str | Path,
     running_title: str | None = None,
-    footer: str | None = INSTANSI,
+    footer: str | None = None,
     margin_mm: float = 18.0,
 ) -> Path:
     """Stamp "Halaman X dari Y" (bottom right), ``footer`` (bottom left) and ``running_title``

@@ -41,6 +41,7 @@ def table_html(
     note: str | None = None,
     total: bool | dict | None = None,
     table: str | None = None,
+    instansi: str,
 ) -> str:
     """A report table with the registry's short column labels (``table``: the published table
     it shows, for that table's own labels) and the month's source line."""
@@ -48,7 +49,7 @@ def table_html(
         blocks.tabel_html(
             df,
             caption,
-            sumber=source_line(month),
+            sumber=source_line(month, instansi),
             catatan=note,
             int_cols=int_cols,
             pct_cols=pct_cols,
@@ -81,7 +82,7 @@ def intake_sentence(md) -> str:
 FILES_COLUMNS = list(tables.TABLES["berkas_masuk"].fields)
 
 
-def files_html(md) -> str:
+def files_html(md, instansi: str) -> str:
     """Files, sheets and rows received (kabupaten level). No row count per file: a village's
     own file holds that village's persons; the list per file is confidential
     (``data/corrections/<month>/berkas_masuk_<month>.xlsx``)."""
@@ -91,6 +92,7 @@ def files_html(md) -> str:
         month=md.month,
         int_cols=FILES_COLUMNS,
         note="Daftar per berkas disimpan rahasia di folder koreksi (berkas_masuk_<bulan>.xlsx).",
+        instansi=instansi,
     )
 
 
@@ -130,7 +132,7 @@ def rule_counts(findings: pd.DataFrame) -> pd.DataFrame:
     return stats.kualitas_data(findings, rules.rules_table())
 
 
-def rules_html(md) -> str:
+def rules_html(md, instansi: str) -> str:
     k = rule_counts(md.findings)
     k = k[k["jumlah_catatan"] > 0].copy()
     k["tingkat"] = k["tingkat"].map(TINGKAT_LABELS).fillna(k["tingkat"])
@@ -139,6 +141,7 @@ def rules_html(md) -> str:
         caption=f"Temuan validasi menurut aturan, {bulan_id(md.month)}",
         month=md.month,
         int_cols=["jumlah_catatan"],
+        instansi=instansi,
     )
 
 
@@ -152,17 +155,18 @@ def village_counts(villages: pd.DataFrame) -> pd.DataFrame:
     return v[["kecamatan", "desa", "kesalahan", "peringatan"]].reset_index(drop=True)
 
 
-def villages_html(md, top: int = 20) -> str:
+def villages_html(md, instansi: str, top: int = 20) -> str:
     v = village_counts(md.villages).head(top)
     return table_html(
         v,
         caption=f"{top} desa/kelurahan dengan temuan terbanyak, {bulan_id(md.month)}",
         month=md.month,
         int_cols=["kesalahan", "peringatan"],
+        instansi=instansi,
     )
 
 
-def examples_html(md) -> str:
+def examples_html(md, instansi: str) -> str:
     """One masked example per rule: file, row, and the ID masked (never a name)."""
     f = md.findings
     if f.empty:
@@ -186,6 +190,7 @@ def examples_html(md) -> str:
         pd.DataFrame(rows),
         caption="Contoh temuan per aturan (ID disamarkan)",
         month=md.month,
+        instansi=instansi,
     )
 
 
@@ -206,13 +211,13 @@ def title_block_html(month: str, settings: Settings, release: date | None = None
     )
 
 
-def highlights_html(t) -> str:
+def highlights_html(t, settings: Settings) -> str:
     """The Ringkasan box."""
-    return str(blocks.ringkasan_html(highlights(t)))
+    return str(blocks.ringkasan_html(highlights(t, settings)))
 
 
-def highlights(t) -> list[str]:
-    """The Ringkasan sentences for a ReportTables."""
+def highlights(t, settings: Settings) -> list[str]:
+    """The Ringkasan sentences for a ReportTables of ``settings``' kabupaten."""
     n_err = error_rows(t.findings)
     return narrative.ringkasan(
         t.month,
@@ -222,10 +227,11 @@ def highlights(t) -> list[str]:
         t.summary,
         n_err,
         t.previous_month,
+        settings.kabupaten_nama,
     )
 
 
-def rumah_tangga_html(rekap: pd.DataFrame, month: str) -> str:
+def rumah_tangga_html(rekap: pd.DataFrame, month: str, instansi: str) -> str:
     """Table 1: households and persons per kecamatan, with the kabupaten total."""
     return table_html(
         rekap[["kecamatan", "rumah_tangga", "jiwa", "rt_imputasi"]],
@@ -234,12 +240,13 @@ def rumah_tangga_html(rekap: pd.DataFrame, month: str) -> str:
         int_cols=["rumah_tangga", "jiwa", "rt_imputasi"],
         total=True,
         note="RT imputasi: rumah tangga desa yang tidak melapor, dibawa dari bulan lalu.",
+        instansi=instansi,
     )
 
 
-def program_table_html(rekap: pd.DataFrame, month: str) -> str:
+def program_table_html(rekap: pd.DataFrame, month: str, instansi: str) -> str:
     """Table 2: recipients per program and their coverage (``stats.cakupan``) per kecamatan."""
-    cak = stats.cakupan(rekap)
+    cak = stats.cakupan(rekap, "")  # the kabupaten row's code is not shown
     pct = {f"persen_{p}": cak[f"persen_{p}"] / 100 for p in PROGRAMS}
     cols = [c for p in PROGRAMS for c in (f"rt_{p}", f"persen_{p}")]
     out = pd.DataFrame({"kecamatan": rekap["kecamatan"].to_numpy()})
@@ -259,10 +266,11 @@ def program_table_html(rekap: pd.DataFrame, month: str) -> str:
         pct_cols=[f"persen_{p}" for p in PROGRAMS],
         total=total,
         note="Cakupan: persentase terhadap seluruh rumah tangga DTKS di kecamatan tersebut.",
+        instansi=instansi,
     )
 
 
-def kombinasi_html(komb: pd.DataFrame, month: str) -> str:
+def kombinasi_html(komb: pd.DataFrame, month: str, instansi: str) -> str:
     df = komb.copy()
     yes = {1: "Ya", 0: "Tidak"}
     for key in PROGRAMS:
@@ -276,10 +284,11 @@ def kombinasi_html(komb: pd.DataFrame, month: str) -> str:
         month=month,
         int_cols=["rumah_tangga"],
         pct_cols=["persen"],
+        instansi=instansi,
     )
 
 
-def arus_html(arus: pd.DataFrame, month: str, previous_month: str | None) -> str:
+def arus_html(arus: pd.DataFrame, month: str, previous_month: str | None, instansi: str) -> str:
     df = arus.copy()
     df["program"] = df["program"].map(PROGRAM_LABELS)
     note = None
@@ -291,10 +300,11 @@ def arus_html(arus: pd.DataFrame, month: str, previous_month: str | None) -> str
         month=month,
         int_cols=["bulan_lalu", "baru", "keluar", "bertahan", "bulan_ini"],
         note=note,
+        instansi=instansi,
     )
 
 
-def karakteristik_html(extra: dict, month: str) -> str:
+def karakteristik_html(extra: dict, month: str, instansi: str) -> str:
     """Tables 5-6: household size and head's sex (shares: stats gives percent 0-100)."""
     parts = []
     for name, caption in (
@@ -312,6 +322,7 @@ def karakteristik_html(extra: dict, month: str) -> str:
                 pct_cols=["persen"],
                 table=name,
                 total={df.columns[0]: "Jumlah", "rumah_tangga": int(df["rumah_tangga"].sum())},
+                instansi=instansi,
             )
         )
     return "".join(parts)
@@ -337,14 +348,16 @@ def quality_section_html(t, settings: Settings) -> str:
             int_cols=FILES_COLUMNS,
             note="Jumlah baris per berkas tidak diterbitkan: berkas kiriman satu desa memuat "
             "jiwa desa itu.",
+            instansi=settings.instansi,
         ),
-        _trend_quality_html(t.extra["tren_kualitas"], month),
+        _trend_quality_html(t.extra["tren_kualitas"], month, settings.instansi),
         ingest_warnings_count_html(s.get("peringatan_ingest")),
         table_html(
             k[["kode_aturan", "tingkat", "uraian", "jumlah_catatan"]],
             caption=f"Tabel 9. Temuan validasi menurut aturan, {bulan_id(month)}",
             month=month,
             int_cols=["jumlah_catatan"],
+            instansi=settings.instansi,
         ),
     ]
     if not t.villages.empty:
@@ -355,6 +368,7 @@ def quality_section_html(t, settings: Settings) -> str:
                 caption="Tabel 10. Sepuluh desa/kelurahan dengan kesalahan terbanyak",
                 month=month,
                 int_cols=["kesalahan", "peringatan"],
+                instansi=settings.instansi,
             )
         )
     nr = t.extra["nonrespon"]
@@ -367,6 +381,7 @@ def quality_section_html(t, settings: Settings) -> str:
                 int_cols=["rumah_tangga"],
                 note=f"–: disembunyikan, seperti pada tabel desa/kelurahan (nilai 1–"
                 f"{settings.min_cell} atau sel pelindungnya).",
+                instansi=settings.instansi,
             )
         )
     else:
@@ -382,7 +397,7 @@ def quality_section_html(t, settings: Settings) -> str:
     return "".join(parts)
 
 
-def _trend_quality_html(tren: pd.DataFrame, month: str) -> str:
+def _trend_quality_html(tren: pd.DataFrame, month: str, instansi: str) -> str:
     df = tren.copy()
     df["bulan"] = df["bulan"].map(bulan_id)
     df["persen_error"] = df["persen_error"] / 100
@@ -392,6 +407,7 @@ def _trend_quality_html(tren: pd.DataFrame, month: str) -> str:
         month=month,
         int_cols=["catatan", "catatan_error"],
         pct_cols=["persen_error"],
+        instansi=instansi,
     )
 
 
@@ -468,6 +484,7 @@ def annex_html(rekap_desa: pd.DataFrame, month: str, settings: Settings) -> str:
                 int_cols=cols[1:],
                 note=note,
                 total=False,
+                instansi=settings.instansi,
             )
         )
     parts.append(

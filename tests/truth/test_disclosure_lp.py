@@ -60,7 +60,7 @@ def _run(root: Path, min_cell: int):
     adjusted = pipeline.adjusted_households(data)
     villages: dict = {}  # month -> lists of groups protected only weakly / not at all
     for m in MONTHS:
-        protection.published_villages(adjusted, m, min_cell, villages)
+        protection.published_villages(adjusted, m, min_cell, "12.11", villages)
     villages = {
         m: villages[m].mask.attrs if m in villages else {"model_lemah": [], "tidak_terlindungi": []}
         for m in MONTHS
@@ -196,7 +196,7 @@ def test_nonrespon_publishes_no_hidden_village_cell(removed):
     assert set(nr.loc[nr["kode_desa"] == "", "kode_kecamatan"]) >= {c[:8] for c in REMOVED}
     assert nr.loc[nr["kode_desa"] == "", "rumah_tangga"].isna().all()
     html = sections.quality_section_html(t, settings)
-    text = " ".join(sections.highlights(t))
+    text = " ".join(sections.highlights(t, settings))
     tabel11 = html[html.index("Tabel 11") :]
     assert d.LAIN in tabel11
     for code in REMOVED:
@@ -221,7 +221,9 @@ def test_no_row_counts_per_file_are_published(plain):
     got = t.extra["berkas_masuk"]
     assert len(got) == 1 and "berkas" in got and got["baris"].iloc[0] == files["rows"].sum()
     assert got["berkas"].iloc[0] == files["_file"].nunique()
-    html = sections.quality_section_html(t, settings) + sections.files_html(data[month])
+    html = sections.quality_section_html(t, settings) + sections.files_html(
+        data[month], settings.instansi
+    )
     for name in files["_file"]:
         assert Path(name).name not in html
         assert Path(name).stem.replace("_", " ") not in html

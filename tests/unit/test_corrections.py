@@ -46,7 +46,7 @@ def checked():
 
 def test_files_for_villages_with_problems_only(checked, tmp_path: Path) -> None:
     df, res = checked
-    paths = write_worklists(res.findings, df, MONTH, tmp_path)
+    paths = write_worklists(res.findings, df, MONTH, tmp_path, Settings())
     rel = sorted(p.relative_to(tmp_path).as_posix() for p in paths)
     assert rel == [
         "2023-12/Sidikalang/Kuta Gambir.xlsx",
@@ -59,7 +59,7 @@ def test_files_for_villages_with_problems_only(checked, tmp_path: Path) -> None:
 
 def test_rows_match_findings_and_ids_are_text(checked, tmp_path: Path) -> None:
     df, res = checked
-    write_worklists(res.findings, df, MONTH, tmp_path)
+    write_worklists(res.findings, df, MONTH, tmp_path, Settings())
     wb = openpyxl.load_workbook(tmp_path / MONTH / "Sidikalang" / "Kuta Gambir.xlsx")
     ws = wb.active
     assert "RAHASIA" in ws["A1"].value
@@ -90,7 +90,7 @@ def test_rows_match_findings_and_ids_are_text(checked, tmp_path: Path) -> None:
 
 def test_summary_counts_per_rule(checked, tmp_path: Path) -> None:
     df, res = checked
-    write_worklists(res.findings, df, MONTH, tmp_path)
+    write_worklists(res.findings, df, MONTH, tmp_path, Settings())
     ws = openpyxl.load_workbook(
         tmp_path / MONTH / "Sidikalang" / "_ringkasan_Sidikalang.xlsx"
     ).active
@@ -106,8 +106,8 @@ def test_summary_counts_per_rule(checked, tmp_path: Path) -> None:
 
 def test_deterministic(checked, tmp_path: Path) -> None:
     df, res = checked
-    a = write_worklists(res.findings, df, MONTH, tmp_path / "a")
-    b = write_worklists(res.findings, df, MONTH, tmp_path / "b")
+    a = write_worklists(res.findings, df, MONTH, tmp_path / "a", Settings())
+    b = write_worklists(res.findings, df, MONTH, tmp_path / "b", Settings())
     digest = [hashlib.sha256(p.read_bytes()).hexdigest() for p in a]
     assert digest == [hashlib.sha256(p.read_bytes()).hexdigest() for p in b]
 
@@ -115,7 +115,7 @@ def test_deterministic(checked, tmp_path: Path) -> None:
 def test_no_problems_no_files(tmp_path: Path) -> None:
     df = frame(person(), wife())
     res = validate(df, Settings(), reference_date=REF)
-    assert write_worklists(res.findings, df, MONTH, tmp_path) == []
+    assert write_worklists(res.findings, df, MONTH, tmp_path, Settings()) == []
 
 
 def test_safe_names() -> None:

@@ -252,7 +252,7 @@ def test_on_rekap_desa_table():
     from dtks_analysis.counting import stats
 
     rng = np.random.default_rng(7)
-    villages = stats.desa_reference()["kode_desa"].to_numpy()
+    villages = stats.desa_reference("12.11")["kode_desa"].to_numpy()
     n = 3000
     desa = villages[rng.integers(0, len(villages), n)].astype(object)
     desa[:5] = None  # unknown village
@@ -270,7 +270,7 @@ def test_on_rekap_desa_table():
             "imputasi": rng.random(n) < 0.01,
         }
     )
-    rd = stats.rekap_desa(hh)
+    rd = stats.rekap_desa(hh, "12.11")
     cols = list(stats.MEASURES)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", d.DisclosureWarning)

@@ -129,7 +129,7 @@ class TestDates:
         assert tanggal_id("2024-03-01") == "1 Maret 2024"
 
     def test_source_line(self) -> None:
-        assert source_line("2023-12") == (
+        assert source_line("2023-12", "Dinas Sosial Kabupaten Dairi") == (
             "Sumber: DTKS Dinas Sosial Kabupaten Dairi, Desember 2023, diolah"
         )
 

@@ -73,7 +73,7 @@ def one(hh: pd.DataFrame, key: str) -> pd.Series:
 
 def test_columns_dtypes_and_sorted_keys():
     p = make_persons([{"kunci": "K2", "hub": 1}, {"kunci": "K1", "hub": 1}])
-    hh = build_households(p, REF)
+    hh = build_households(p, REF, umur_maks=110, kunci_rumah_tangga="no_kk")
     assert list(hh.columns) == list(HOUSEHOLD_COLUMNS)
     assert hh["kunci"].tolist() == ["K1", "K2"]
     assert str(hh["jiwa"].dtype) == "int64"
@@ -85,7 +85,7 @@ def test_columns_dtypes_and_sorted_keys():
 
 def test_empty_input_gives_empty_table_with_columns():
     p = make_persons([{"kunci": "K1"}]).iloc[:0]
-    hh = build_households(p, REF)
+    hh = build_households(p, REF, umur_maks=110, kunci_rumah_tangga="no_kk")
     assert len(hh) == 0 and list(hh.columns) == list(HOUSEHOLD_COLUMNS)
 
 
@@ -101,7 +101,9 @@ def test_kecamatan_decided_first_then_village_within_it():
         {"kunci": "K", "kec": "12.11.02", "desa": None, "row": 6},
         {"kunci": "K", "kec": "12.11.02", "desa": None, "row": 7},
     ]
-    h = one(build_households(make_persons(rows), REF), "K")
+    h = one(
+        build_households(make_persons(rows), REF, umur_maks=110, kunci_rumah_tangga="no_kk"), "K"
+    )
     assert h["kode_kecamatan"] == "12.11.02" and h["kecamatan"] == "Sumbul"
     assert h["kode_desa"] == "12.11.02.2002" and h["desa"] == "Pegagan Julu IX"
     assert h["n_desa"] == 3
@@ -116,14 +118,18 @@ def test_tie_goes_to_first_row_in_file_order_not_frame_order():
     ]
     # kecamatan tie 2-2: first row in file order is a.xlsx/S1/10 (12.11.02); village tie within
     # 12.11.02: 2002 (a.xlsx/S1/10) before 2001 (a.xlsx/S2/2)
-    h = one(build_households(make_persons(rows), REF), "K")
+    h = one(
+        build_households(make_persons(rows), REF, umur_maks=110, kunci_rumah_tangga="no_kk"), "K"
+    )
     assert (h["kode_kecamatan"], h["kode_desa"]) == ("12.11.02", "12.11.02.2002")
     # numeric row order, not text order: row 9 comes before row 10
     rows2 = [
         {"kunci": "K", "desa": "12.11.01.2008", "row": 10},
         {"kunci": "K", "desa": "12.11.02.2001", "row": 9},
     ]
-    h2 = one(build_households(make_persons(rows2), REF), "K")
+    h2 = one(
+        build_households(make_persons(rows2), REF, umur_maks=110, kunci_rumah_tangga="no_kk"), "K"
+    )
     assert h2["kode_desa"] == "12.11.02.2001"
 
 
@@ -135,7 +141,9 @@ def test_unknown_region_is_ignored_unless_nothing_is_known():
         {"kunci": "B", "desa": None},
         {"kunci": "C", "kec": "12.11.01", "desa": None},
     ]
-    hh = build_households(make_persons(rows), REF).set_index("kunci")
+    hh = build_households(
+        make_persons(rows), REF, umur_maks=110, kunci_rumah_tangga="no_kk"
+    ).set_index("kunci")
     assert hh.loc["A", "kode_desa"] == "12.11.01.2012"
     assert hh.loc["B", ["kode_kecamatan", "kecamatan", "kode_desa", "desa"]].isna().all()
     assert hh.loc["C", "kode_kecamatan"] == "12.11.01"
@@ -152,7 +160,9 @@ def test_head_first_in_file_order_and_missing_head():
         {"kunci": "B", "hub": None, "jk": "L", "row": 7},
         {"kunci": "C", "hub": 1, "jk": None, "lahir": None, "row": 8},
     ]
-    hh = build_households(make_persons(rows), REF).set_index("kunci")
+    hh = build_households(
+        make_persons(rows), REF, umur_maks=110, kunci_rumah_tangga="no_kk"
+    ).set_index("kunci")
     assert hh.loc["A", "jk_kepala"] == "L" and hh.loc["A", "umur_kepala"] == 63
     assert hh.loc["B", "jk_kepala"] is None and pd.isna(hh.loc["B", "umur_kepala"])
     assert hh.loc["C", "jk_kepala"] is None and pd.isna(hh.loc["C", "umur_kepala"])
@@ -170,7 +180,9 @@ def test_age_boundaries_children_and_elderly():
         {"kunci": "K", "lahir": "1900-01-01"},  # 123 > umur_maks -> unknown
         {"kunci": "K", "lahir": None},
     ]
-    h = one(build_households(make_persons(rows), REF), "K")
+    h = one(
+        build_households(make_persons(rows), REF, umur_maks=110, kunci_rumah_tangga="no_kk"), "K"
+    )
     assert (h["n_anak"], h["n_lansia"], h["jiwa"]) == (2, 1, 8)
     ages = umur_tahun(pd.to_datetime(pd.Series(["2000-02-29", "2000-03-01"])), date(2023, 2, 28))
     assert ages.tolist() == [22, 22]
@@ -183,7 +195,9 @@ def test_programs_any_member_and_unrecognised_counts_as_not_receiving():
         {"kunci": "A", "bpnt": False, "pbi": None, "pkh": None},
         {"kunci": "B", "bpnt": None, "pbi": None, "pkh": True},
     ]
-    hh = build_households(make_persons(rows), REF).set_index("kunci")
+    hh = build_households(
+        make_persons(rows), REF, umur_maks=110, kunci_rumah_tangga="no_kk"
+    ).set_index("kunci")
     assert hh.loc["A", ["bpnt", "pbi_jkn", "pkh"]].tolist() == [False, True, False]
     assert hh.loc["B", ["bpnt", "pbi_jkn", "pkh"]].tolist() == [False, False, True]
 
@@ -198,12 +212,16 @@ def test_disability_counts_truthy_values_and_na_without_data():
         {"kunci": "C", "dis": None, "file": "b.csv"},  # file b has no disability data -> NA
         {"kunci": "D", "dis": " tidak ada ", "file": "c.csv"},
     ]
-    hh = build_households(make_persons(rows), REF).set_index("kunci")
+    hh = build_households(
+        make_persons(rows), REF, umur_maks=110, kunci_rumah_tangga="no_kk"
+    ).set_index("kunci")
     assert hh.loc["A", "n_disabilitas"] == 2
     assert hh.loc["B", "n_disabilitas"] == 0
     assert pd.isna(hh.loc["C", "n_disabilitas"])
     assert hh.loc["D", "n_disabilitas"] == 0
-    no_col = build_households(make_persons(rows, disabilitas=False), REF)
+    no_col = build_households(
+        make_persons(rows, disabilitas=False), REF, umur_maks=110, kunci_rumah_tangga="no_kk"
+    )
     assert no_col["n_disabilitas"].isna().all()
 
 
@@ -211,7 +229,7 @@ def test_key_missing_raises():
     p = make_persons([{"kunci": "A"}, {"kunci": "B"}])
     p.loc[1, "kunci"] = None
     with pytest.raises(ValueError, match="kunci"):
-        build_households(p, REF)
+        build_households(p, REF, umur_maks=110, kunci_rumah_tangga="no_kk")
 
 
 # -- property: the vectorised build equals a plain per-household reference ------------------
@@ -280,7 +298,7 @@ person_rows = st.lists(
 @given(person_rows)
 def test_matches_plain_reference(rows):
     p = make_persons(rows)
-    got = build_households(p, REF)
+    got = build_households(p, REF, umur_maks=110, kunci_rumah_tangga="no_kk")
     want = _reference(p)
     assert got["kunci"].tolist() == want["kunci"].tolist()
     for col in want.columns:
@@ -317,7 +335,7 @@ def test_large_frame_is_vectorised_enough():
     import time
 
     t0 = time.perf_counter()
-    hh = build_households(p, REF)
+    hh = build_households(p, REF, umur_maks=110, kunci_rumah_tangga="no_kk")
     assert time.perf_counter() - t0 < 20
     assert hh["jiwa"].sum() == n and len(hh) == len(set(keys))
 
@@ -326,7 +344,9 @@ def test_key_chosen_when_persons_have_none():
     p = make_persons([{"kunci": "K1", "hub": 1}, {"kunci": "K1"}, {"kunci": "K2", "hub": 1}])
     p = p.drop(columns="kunci")
     p["id_dtks"] = [" D1 ", None, "D1"]
-    assert build_households(p, REF)["kunci"].tolist() == ["K1", "K2"]
-    by_id = build_households(p, REF, kunci_rumah_tangga="id_dtks")
+    assert build_households(p, REF, umur_maks=110, kunci_rumah_tangga="no_kk")[
+        "kunci"
+    ].tolist() == ["K1", "K2"]
+    by_id = build_households(p, REF, kunci_rumah_tangga="id_dtks", umur_maks=110)
     assert by_id["kunci"].tolist() == ["D1", "K1"]  # "D1" trimmed; no id_dtks: the No KK
     assert by_id["jiwa"].tolist() == [2, 1]

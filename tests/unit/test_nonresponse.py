@@ -24,7 +24,7 @@ def _prev() -> pd.DataFrame:
         {"kunci": "C1", "desa": "12.11.02.2001", "hub": 1},
         {"kunci": "U1", "desa": None, "hub": 1},  # unknown village: never a non-respondent
     ]
-    return build_households(make_persons(rows), REF_PREV)
+    return build_households(make_persons(rows), REF_PREV, umur_maks=110, kunci_rumah_tangga="no_kk")
 
 
 def _cur_persons() -> pd.DataFrame:
@@ -43,7 +43,7 @@ def _cur_persons() -> pd.DataFrame:
 
 def test_carry_forward_of_non_respondent_village():
     persons = _cur_persons()
-    cur = build_households(persons, REF_CUR)
+    cur = build_households(persons, REF_CUR, umur_maks=110, kunci_rumah_tangga="no_kk")
     adjusted, table = adjust(cur, _prev(), set(persons["kode_desa"].dropna()))
     assert adjusted["kunci"].tolist() == ["A1", "A2", "A3", "B1", "B2", "C9"]
     imp = adjusted.set_index("kunci")["imputasi"]
@@ -68,7 +68,7 @@ def test_carry_forward_of_non_respondent_village():
 
 def test_villages_as_series_with_missing_values():
     persons = _cur_persons()
-    cur = build_households(persons, REF_CUR)
+    cur = build_households(persons, REF_CUR, umur_maks=110, kunci_rumah_tangga="no_kk")
     villages = pd.concat([persons["kode_desa"], pd.Series([None])])
     adjusted, table = adjust(cur, _prev(), villages)
     assert table["kode_desa"].tolist() == ["12.11.01.2008"]
@@ -79,16 +79,21 @@ def test_imputed_households_are_not_carried_twice():
     prev = _prev()
     prev.loc[prev["kunci"].isin(["A1", "A2", "A3"]), "imputasi"] = True
     persons = _cur_persons()
-    cur = build_households(persons, REF_CUR)
+    cur = build_households(persons, REF_CUR, umur_maks=110, kunci_rumah_tangga="no_kk")
     adjusted, table = adjust(cur, prev, set(persons["kode_desa"].dropna()))
     assert table.empty and list(table.columns) == list(NONRESPON_COLUMNS)
     assert not adjusted["imputasi"].any() and len(adjusted) == len(cur)
 
 
 def test_village_with_all_keys_present_is_listed_with_zero():
-    prev = build_households(make_persons([{"kunci": "X", "desa": "12.11.02.2001"}]), REF_PREV)
+    prev = build_households(
+        make_persons([{"kunci": "X", "desa": "12.11.02.2001"}]),
+        REF_PREV,
+        umur_maks=110,
+        kunci_rumah_tangga="no_kk",
+    )
     persons = make_persons([{"kunci": "X", "desa": "12.11.02.2002"}])
-    cur = build_households(persons, REF_CUR)
+    cur = build_households(persons, REF_CUR, umur_maks=110, kunci_rumah_tangga="no_kk")
     adjusted, table = adjust(cur, prev, set(persons["kode_desa"]))
     assert table[["kode_desa", "rumah_tangga"]].values.tolist() == [["12.11.02.2001", 0]]
     assert len(adjusted) == 1 and not adjusted["imputasi"].any()
@@ -96,7 +101,7 @@ def test_village_with_all_keys_present_is_listed_with_zero():
 
 def test_no_previous_month_leaves_households_unchanged():
     persons = _cur_persons()
-    cur = build_households(persons, REF_CUR)
+    cur = build_households(persons, REF_CUR, umur_maks=110, kunci_rumah_tangga="no_kk")
     for prev in (None, cur.iloc[:0]):
         adjusted, table = adjust(cur, prev, set(persons["kode_desa"]))
         pd.testing.assert_frame_equal(adjusted, cur)
@@ -105,7 +110,9 @@ def test_no_previous_month_leaves_households_unchanged():
 
 def test_empty_current_month_carries_everything_known():
     prev = _prev()
-    cur = build_households(make_persons([{"kunci": "Z"}]), REF_CUR).iloc[:0]
+    cur = build_households(
+        make_persons([{"kunci": "Z"}]), REF_CUR, umur_maks=110, kunci_rumah_tangga="no_kk"
+    ).iloc[:0]
     adjusted, table = adjust(cur, prev, set())
     assert adjusted["kunci"].tolist() == ["A1", "A2", "A3", "B1", "C1"]
     assert adjusted["imputasi"].all()

@@ -36,7 +36,7 @@ def clean(tmp_path):
 
 
 def test_clean_tree_passes(clean):
-    assert privacy.check_outputs(clean, PERSONS) == []
+    assert privacy.check_outputs(clean, PERSONS, "12.11") == []
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_clean_tree_passes(clean):
 )
 def test_planted_text_leaks_are_caught(clean, name, content, kind):
     (clean / name).write_text(content)
-    leaks = privacy.check_outputs(clean, PERSONS)
+    leaks = privacy.check_outputs(clean, PERSONS, "12.11")
     assert [leak.kind for leak in leaks] == [kind]
     assert leaks[0].path.name == name
     assert NIK not in str(leaks[0])  # the message itself is masked
@@ -66,11 +66,11 @@ def test_leak_in_xlsx_cell_and_comment(clean):
     ws["A1"] = "tabel"
     ws["B2"].comment = openpyxl.comments.Comment(f"cek {NIK}", "x")
     wb.save(clean / "t.xlsx")
-    assert [x.kind for x in privacy.check_outputs(clean, PERSONS)] == ["id16"]
+    assert [x.kind for x in privacy.check_outputs(clean, PERSONS, "12.11")] == ["id16"]
     ws["B2"].comment = None
     ws["C3"] = "ROSMAULI BR SINAGA"
     wb.save(clean / "t.xlsx")
-    assert [x.kind for x in privacy.check_outputs(clean, PERSONS)] == ["nama"]
+    assert [x.kind for x in privacy.check_outputs(clean, PERSONS, "12.11")] == ["nama"]
 
 
 def test_leak_in_executed_notebook(clean):
@@ -82,7 +82,7 @@ def test_leak_in_executed_notebook(clean):
     }
     (clean / "review").mkdir()
     (clean / "review" / "01.ipynb").write_text(json.dumps(nb))
-    assert [x.kind for x in privacy.check_outputs(clean, PERSONS)] == ["id16"]
+    assert [x.kind for x in privacy.check_outputs(clean, PERSONS, "12.11")] == ["id16"]
 
 
 def test_leak_in_pdf(clean, tmp_path_factory):
@@ -95,7 +95,7 @@ def test_leak_in_pdf(clean, tmp_path_factory):
     w.add_metadata({NameObject("/Subject"): f"kk {NIK}"})
     with open(clean / "r.pdf", "wb") as fh:
         w.write(fh)
-    assert [x.kind for x in privacy.check_outputs(clean, PERSONS)] == ["id16"]
+    assert [x.kind for x in privacy.check_outputs(clean, PERSONS, "12.11")] == ["id16"]
 
 
 def test_leak_in_pdf_text(clean):
@@ -108,11 +108,14 @@ def test_leak_in_pdf_text(clean):
         fig = plt.figure(figsize=(8.27, 11.69))
         fig.text(0.1, 0.5, "Rumah tangga 35.412")
         fig.savefig(clean / "laporan.pdf")
-        assert privacy.check_outputs(clean, PERSONS) == []
+        assert privacy.check_outputs(clean, PERSONS, "12.11") == []
         fig.text(0.1, 0.4, f"NIK {NIK}  Rosmauli br Sinaga")
         fig.savefig(clean / "laporan.pdf")
         plt.close(fig)
-    assert sorted(x.kind for x in privacy.check_outputs(clean, PERSONS)) == ["id16", "nama"]
+    assert sorted(x.kind for x in privacy.check_outputs(clean, PERSONS, "12.11")) == [
+        "id16",
+        "nama",
+    ]
 
 
 def test_cli_exit_codes(clean, tmp_path):

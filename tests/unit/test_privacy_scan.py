@@ -71,7 +71,7 @@ def clean(tmp_path):
 
 def test_real_looking_clean_tree_passes(clean):
     """Place names, digests, SVG coordinates, dates and numbers in tables are not leaks."""
-    assert [str(x) for x in privacy.check_outputs(clean, PERSONS)] == []
+    assert [str(x) for x in privacy.check_outputs(clean, PERSONS, "12.11")] == []
 
 
 # -- item 5: blind spots -------------------------------------------------------------------
@@ -105,7 +105,7 @@ def test_blind_spot_is_caught(clean, case):
         path.write_bytes(content)
     else:
         path.write_text(content, encoding="utf-8")
-    leaks = privacy.check_outputs(clean, PERSONS)
+    leaks = privacy.check_outputs(clean, PERSONS, "12.11")
     assert [x.kind for x in leaks] == ["id16"], case
     assert leaks[0].path.name == name
     assert NIK not in str(leaks[0])
@@ -115,7 +115,7 @@ def test_id_in_file_name_is_caught(clean):
     (clean / "tabel" / f"KK{KK}.csv").write_text("a,b\n1,2\n")
     (clean / "1211" / "0211" / "0710").mkdir(parents=True)
     (clean / "1211" / "0211" / "0710" / "0013.txt").write_text("-")
-    leaks = privacy.check_outputs(clean, PERSONS)
+    leaks = privacy.check_outputs(clean, PERSONS, "12.11")
     assert {(x.path.name, x.kind, x.lokasi) for x in leaks} == {
         (f"KK{KK}.csv", "id16", "nama berkas"),
         ("0013.txt", "id16", "nama berkas"),
@@ -141,9 +141,9 @@ def _png_with_text(text: str) -> bytes:
 
 def test_png_text_chunk_is_caught(clean):
     (clean / "grafik.png").write_bytes(_png_with_text("Rumah tangga"))
-    assert privacy.check_outputs(clean, PERSONS) == []
+    assert privacy.check_outputs(clean, PERSONS, "12.11") == []
     (clean / "grafik.png").write_bytes(_png_with_text(f"sumber {NIK}"))
-    assert [x.kind for x in privacy.check_outputs(clean, PERSONS)] == ["id16"]
+    assert [x.kind for x in privacy.check_outputs(clean, PERSONS, "12.11")] == ["id16"]
 
 
 XLSX_CASES = ["nama_lembar", "nama_terdefinisi", "kepala_genap", "kaki_halaman_pertama", "validasi"]
@@ -173,25 +173,25 @@ def test_blind_spot_in_xlsx_is_caught(clean, case):
         ws.add_data_validation(dv)
         dv.add("B2")
     wb.save(clean / "t.xlsx")
-    leaks = privacy.check_outputs(clean, PERSONS)
+    leaks = privacy.check_outputs(clean, PERSONS, "12.11")
     assert {x.kind for x in leaks} == {"id16"}, case
     assert all(x.path.name == "t.xlsx" for x in leaks)
 
 
 # -- item 6: place names, and where a hit comes from ------------------------------------------
 def test_place_names_are_not_personal_data():
-    terms = privacy.personal_terms(PERSONS)
+    terms = privacy.personal_terms(PERSONS, "12.11")
     assert ("TANAH", "PINEM") not in terms["nama"]
     assert ("DESA", "PEGAGAN", "JULU", "V") not in terms["alamat"]
     assert ("ROSMAULI", "BR", "SINAGA") in terms["nama"]
     more = pd.DataFrame({"nama": ["NEMPU HILIR", "Kec. Tiga Lingga", "PAGAGAN JULU II"]})
-    assert privacy.personal_terms(more)["nama"] == {}
+    assert privacy.personal_terms(more, "12.11")["nama"] == {}
 
 
 def test_leak_message_says_where_in_input_and_output(clean):
     (clean / "tabel" / "x.csv").write_text("a,b\n1,2\n3,Rosmauli br Sinaga\n")
     (clean / "y.txt").write_text(f"kk {KK[:8]} {KK[8:]}")
-    leaks = privacy.check_outputs(clean, PERSONS)
+    leaks = privacy.check_outputs(clean, PERSONS, "12.11")
     text = privacy.leak_report(leaks)
     assert "x.csv (baris 3): nama RO" in text
     assert "berkas masukan 2023-12/kiriman/Sidikalang.xlsx baris 7" in text

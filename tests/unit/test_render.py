@@ -35,7 +35,8 @@ df = pd.DataFrame({{"kecamatan": ["Sidikalang", "Sumbul", "Parbuluan"],
 """
 TITLE_CELL = """\
 blocks.judul_html("Laporan Bulanan Data Terpadu Kesejahteraan Sosial (DTKS)", "Desember 2023",
-                  tanggal_rilis="5 Januari 2024", sementara=True)
+                  tanggal_rilis="5 Januari 2024", sementara=True,
+                  instansi="Dinas Sosial Kabupaten Dairi", wilayah="Kabupaten Dairi")
 """
 TABLE_CELL = f"""\
 print("{STDERR_MARKER}", file=sys.stderr)
@@ -268,7 +269,13 @@ class TestHtmlBlocks:
             blocks.tabel_html(pd.DataFrame({"a": [1]}), "T", sumber="S", int_cols=["jiwa"])
 
     def test_judul_and_key_figures(self) -> None:
-        judul = blocks.judul_html("Laporan", "Desember 2023", tanggal_rilis="5 Januari 2024")
+        judul = blocks.judul_html(
+            "Laporan",
+            "Desember 2023",
+            tanggal_rilis="5 Januari 2024",
+            instansi="Dinsos",
+            wilayah="Kab",
+        )
         assert 'class="dtks-judul"' in judul and "Data sementara" not in judul
         tiles = blocks.angka_kunci_html([("Rumah tangga", 35412, "+120"), ("Cakupan", "34,9%")])
         assert tiles.count('class="item"') == 2 and "35.412" in tiles and "+120" in tiles

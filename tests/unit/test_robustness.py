@@ -383,7 +383,6 @@ def test_browser_dies_with_a_killed_run(tmp_path):
         ("bulan_tren: 1\n", ["bulan_tren harus antara 2 dan 24"]),
         ("kabupaten_kode: '1211'\n", ["kabupaten_kode harus berbentuk NN.NN"]),
         ("kabupaten_kode: '99.99'\n", ["'99.99' tidak ada dalam daftar kode wilayah"]),
-        ("kabupaten_kode: '12.12'\n", ["Kabupaten Toba", "daftar desa", "belum tersedia"]),
     ],
 )
 def test_parameter_ranges(tmp_path, text, words):

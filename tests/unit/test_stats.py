@@ -49,7 +49,7 @@ HH = make_hh(
 
 
 def test_rekap_kecamatan_all_kecamatan_and_unknown_row():
-    rk = stats.rekap_kecamatan(HH)
+    rk = stats.rekap_kecamatan(HH, "12.11")
     assert list(rk.columns) == ["kode_kecamatan", "kecamatan", *stats.MEASURES]
     assert len(rk) == 16
     assert rk["kode_kecamatan"].iloc[:15].tolist() == [f"12.11.{i:02d}" for i in range(1, 16)]
@@ -65,14 +65,14 @@ def test_rekap_kecamatan_all_kecamatan_and_unknown_row():
 
 
 def test_rekap_kecamatan_without_unknown_has_15_rows():
-    rk = stats.rekap_kecamatan(HH[HH["kode_kecamatan"].notna()])
+    rk = stats.rekap_kecamatan(HH[HH["kode_kecamatan"].notna()], "12.11")
     assert len(rk) == 15 and "" not in rk["kode_kecamatan"].tolist()
-    empty = stats.rekap_kecamatan(HH.iloc[:0])
+    empty = stats.rekap_kecamatan(HH.iloc[:0], "12.11")
     assert len(empty) == 15 and empty["rumah_tangga"].sum() == 0
 
 
 def test_rekap_desa_layout_and_values():
-    rd = stats.rekap_desa(HH)
+    rd = stats.rekap_desa(HH, "12.11")
     assert list(rd.columns[:4]) == ["kode_kecamatan", "kecamatan", "kode_desa", "desa"]
     assert len(rd) == 169 + 2  # one unknown village in 12.11.01 + unknown kecamatan
     known = rd[rd["kode_desa"] != ""]
@@ -93,7 +93,7 @@ def test_rekap_desa_layout_and_values():
     assert bm["desa"] == "Belang Malum"
     assert bm[list(stats.MEASURES)].tolist() == [2, 5, 1, 1, 0, 1, 1]
     # villages add up to their kecamatan
-    rk = stats.rekap_kecamatan(HH)
+    rk = stats.rekap_kecamatan(HH, "12.11")
     by_kec = rd.groupby("kode_kecamatan", sort=True)[list(stats.MEASURES)].sum()
     pd.testing.assert_frame_equal(
         by_kec, rk.set_index("kode_kecamatan")[list(stats.MEASURES)].sort_index()
@@ -101,21 +101,21 @@ def test_rekap_desa_layout_and_values():
 
 
 def test_rekap_desa_without_unknowns_is_exactly_169_villages():
-    rd = stats.rekap_desa(HH.iloc[[0, 1, 3]])
+    rd = stats.rekap_desa(HH.iloc[[0, 1, 3]], "12.11")
     assert len(rd) == 169 and (rd["kode_desa"] != "").all()
 
 
 def test_unknown_code_raises():
     bad = make_hh([("12.11.99.2001", 1, False, False, False, False, "L")])
     with pytest.raises(ValueError, match="12.11.99"):
-        stats.rekap_kecamatan(bad)
+        stats.rekap_kecamatan(bad, "12.11")
 
 
 def test_village_outside_its_kecamatan_raises():
     bad = make_hh([("12.11.01.2008", 1, False, False, False, False, "L")])
     bad["kode_kecamatan"] = "12.11.02"
     with pytest.raises(ValueError, match="12.11.01.2008"):
-        stats.rekap_desa(bad)
+        stats.rekap_desa(bad, "12.11")
 
 
 def test_kombinasi_program_eight_rows_fixed_order():
@@ -136,7 +136,7 @@ def test_kombinasi_program_eight_rows_fixed_order():
 
 
 def test_cakupan_program_percentages_and_total():
-    c = stats.cakupan_program(HH)
+    c = stats.cakupan_program(HH, "12.11")
     tot = c.iloc[-1]
     assert (tot["kode_kecamatan"], tot["kecamatan"], tot["rumah_tangga"]) == ("12.11", "Jumlah", 5)
     assert tot["persen_bpnt"] == pytest.approx(40.0)
@@ -168,7 +168,7 @@ def test_struktur_umur_groups_by_sex():
             {"kunci": "A", "jk": "L", "lahir": None},
         ]
     )
-    s = stats.struktur_umur(p, date(2023, 12, 31))
+    s = stats.struktur_umur(p, date(2023, 12, 31), umur_maks=110)
     assert len(s) == 17 and s["kelompok_umur"].iloc[[0, 1, 15, 16]].tolist() == [
         "0-4",
         "5-9",

@@ -20,7 +20,9 @@ from tests.unit.test_households import make_persons
 
 def _month(month: str, rows: list[dict], villages: list[str]) -> pipeline.MonthData:
     persons = make_persons(rows)
-    hh = households.build_households(persons, reference_date=date(2023, 12, 31))
+    hh = households.build_households(
+        persons, reference_date=date(2023, 12, 31), umur_maks=110, kunci_rumah_tangga="no_kk"
+    )
     findings = pd.DataFrame(
         {
             "record": [0, 1],

@@ -533,12 +533,16 @@ class TestFamilyRegionMatchesHouseholds:
         df = frame(*rows)
         df["_row"] = [9, 3, 2, 5, 4]
         res = run(df, kunci_rumah_tangga=key)
-        hh = build_households(res.persons, REF).set_index("kunci")
+        hh = build_households(
+            res.persons, REF, umur_maks=110, kunci_rumah_tangga="no_kk"
+        ).set_index("kunci")
         f = res.findings[res.findings["kode_aturan"].str.startswith("kk_")]
         assert len(f)
         kunci = res.persons["kunci"]
         for rec, kec, desa in zip(f["record"], f["kode_kecamatan"], f["kode_desa"], strict=True):
             assert (kec, desa) == tuple(hh.loc[kunci[rec], ["kode_kecamatan", "kode_desa"]])
         # the same key when households choose it themselves
-        again = build_households(res.persons.drop(columns="kunci"), REF, kunci_rumah_tangga=key)
+        again = build_households(
+            res.persons.drop(columns="kunci"), REF, kunci_rumah_tangga=key, umur_maks=110
+        )
         pd.testing.assert_frame_equal(again, hh.reset_index())

@@ -29,7 +29,7 @@ def check_region(records: pd.DataFrame, rel: str, settings: Settings) -> list[st
         if not ok.any():
             shown = shorten(", ".join(shorten(str(v), 60) for v in uniq[:5]))
             raise IngestError(
-                f"{rel}: data untuk kabupaten lain: kolom KABUPATEN/KOTA berisi {shown}, bukan "
+                f"{rel}: data untuk kabupaten lain: {_other(records, settings)}kolom KABUPATEN/KOTA berisi {shown}, bukan "
                 f"{target}. Keluarkan file ini dari folder bulan (atau periksa isinya). "
                 f"(file is for another kabupaten: remove it from the month folder)"
             )
@@ -42,16 +42,31 @@ def check_region(records: pd.DataFrame, rel: str, settings: Settings) -> list[st
                 f"(rows naming another kabupaten)"
             )
     kec = records["kecamatan"].dropna()
-    if len(kec) and settings.kabupaten_kode == regions.kabupaten_kode():
+    kode = settings.kabupaten_kode
+    if len(kec):
         uk = pd.Series(kec.unique(), dtype=object)
-        if not regions.is_kecamatan(uk).any():
+        if not regions.is_kecamatan(kode, uk).any():
             desa = pd.Series(records["desa"].dropna().unique(), dtype=object)
-            if not len(desa) or not regions.is_desa(desa).any():
+            if not len(desa) or not regions.is_desa(kode, desa).any():
                 shown = shorten(", ".join(shorten(str(v), 60) for v in uk[:5]))
                 raise IngestError(
-                    f"{rel}: data untuk wilayah lain: tidak satu pun nama KECAMATAN ({shown}) "
+                    f"{rel}: data untuk wilayah lain: {_other(records, settings)}tidak satu pun nama KECAMATAN ({shown}) "
                     f"maupun DESA/KELURAHAN di file ini ada di {target}. Keluarkan file ini dari "
                     f"folder bulan (atau periksa isinya). (file is for another kabupaten: none of "
                     f"its kecamatan or village names belongs to {target})"
                 )
     return warnings
+
+
+def _other(records: pd.DataFrame, settings: Settings) -> str:
+    """ "berkas ini berisi data Kabupaten Karo (12.06), bukan Kabupaten Dairi; " when the
+    records name another kabupaten of the national reference, else "" (nothing fits)."""
+    kab = records["kabupaten"].dropna() if "kabupaten" in records else pd.Series([], dtype=object)
+    kec = records["kecamatan"].dropna() if "kecamatan" in records else pd.Series([], dtype=object)
+    other = regions.guess_kabupaten(kab, kec)
+    if other is None or other == settings.kabupaten_kode:
+        return ""
+    return (
+        f"berkas ini berisi data {regions.kabupaten_nama(other)} ({other}), bukan "
+        f"{settings.kabupaten_nama}; "
+    )
