@@ -357,7 +357,7 @@ def test_openpyxl_written_file_and_read_file_api(tmp_path: Path) -> None:
                "DESA/KELURAHAN", "BPNT", "PBI-JKN", "PKH"])  # fmt: skip
     ws.append(["D1", KK1, int(NIK1), "BUDI", 1, "Kuta Gambir", "Y", "N", None])
     wb.save(path)
-    records, files = read_file(path, "o.xlsx", "dtks")
+    records, files = read_file(path, "o.xlsx", "dtks", "12.11")
     assert records.loc[0, "nik"] == NIK1 and records.loc[0, "_nik_type"] == "number"
     assert records.loc[0, "id_dtks"] == "D1" and records.loc[0, "_row"] == 3
     assert files.loc[0, "header_row"] == 2

@@ -56,7 +56,7 @@ def _write(tmp_path: Path, header: list[str], rows: list[list], sheet: str = "Da
 def test_new_spellings_no_longer_stop_the_run(tmp_path: Path) -> None:
     header = ["No KTP", "NO KK", "NAMA", "Hub. Dgn KRT", "Nama Kelurahan", "BPNT", "PBI JK", "PKH"]
     path = _write(tmp_path, header, [[NIK1, KK1, "BUDI", "1", "Kuta Gambir", "1", "0", "0"]])
-    records, _ = read_file(path, "a.xlsx", "dtks")
+    records, _ = read_file(path, "a.xlsx", "dtks", "12.11")
     row = records.iloc[0]
     assert (row["nik"], row["hubungan"], row["desa"], row["pbi_jkn"]) == (
         NIK1,
@@ -86,7 +86,7 @@ def test_birth_place_date_and_rt_rw_are_split(tmp_path: Path) -> None:
         [NIK1, KK1, "BUDI", *base, "SIDIKALANG, 12-03-1985", "002/003"],
         [NIK2, KK1, "SITI", *base, "Sidikalang / 12 Maret 1985", "1 / 4"],
     ]
-    records, _ = read_file(_write(tmp_path, header, rows), "a.xlsx", "dtks")
+    records, _ = read_file(_write(tmp_path, header, rows), "a.xlsx", "dtks", "12.11")
     assert records["tempat_lahir"].tolist() == ["SIDIKALANG", "Sidikalang"]
     assert records["tanggal_lahir"].tolist() == ["12-03-1985", "12 Maret 1985"]
     assert records["rt"].tolist() == ["002", "1"]
@@ -103,7 +103,7 @@ def test_village_from_the_sheet_tab(tmp_path: Path) -> None:
         tmp_path / "a.xlsx",
         {"Kuta Gambir": [HEADER_NO_DESA, ROW_NO_DESA], "Sidikalang": [HEADER_NO_DESA, ROW_NO_DESA]},
     )
-    records, _ = read_file(path, "a.xlsx", "dtks")
+    records, _ = read_file(path, "a.xlsx", "dtks", "12.11")
     # "Sidikalang" is a kecamatan (and kelurahan) name: the tab names the village first
     assert records["desa"].tolist() == ["Kuta Gambir", "Sidikalang"]
 
@@ -111,7 +111,7 @@ def test_village_from_the_sheet_tab(tmp_path: Path) -> None:
 def test_village_and_kecamatan_from_a_title_row(tmp_path: Path) -> None:
     title = ["DATA DTKS DESA SUKARAMAI KEC. SIDIKALANG BULAN JULI 2023"]
     path = write_xlsx(tmp_path / "a.xlsx", {"Lembar1": [title, HEADER_NO_DESA, ROW_NO_DESA]})
-    records, files = read_file(path, "a.xlsx", "dtks")
+    records, files = read_file(path, "a.xlsx", "dtks", "12.11")
     assert (records["desa"].iloc[0], records["kecamatan"].iloc[0]) == ("SUKARAMAI", "SIDIKALANG")
     assert any("judul atau nama sheet" in w for w in files.attrs["warnings"])
 
@@ -121,7 +121,7 @@ def test_no_village_anywhere_is_still_an_error(tmp_path: Path) -> None:
         tmp_path / "a.xlsx", {"Lembar1": [["DATA DTKS"], HEADER_NO_DESA, ROW_NO_DESA]}
     )
     with pytest.raises(IngestError, match=r"a\.xlsx.*Lembar1.*DESA/KELURAHAN"):
-        read_file(path, "a.xlsx", "dtks")
+        read_file(path, "a.xlsx", "dtks", "12.11")
 
 
 def test_namakec_is_used_when_the_village_is_unknown(tmp_path: Path, settings) -> None:
@@ -141,5 +141,5 @@ def test_title_kecamatan_is_not_used_when_the_sheet_has_a_desa_column(tmp_path: 
     path = write_xlsx(
         tmp_path / "a.xlsx", {"Lembar1": [title, header, [*ROW_NO_DESA, "Kuta Gambr"]]}
     )
-    records, _ = read_file(path, "a.xlsx", "dtks")
+    records, _ = read_file(path, "a.xlsx", "dtks", "12.11")
     assert records["kecamatan"].tolist() == [None]

@@ -128,7 +128,7 @@ def _pick_delimiter(text: str, rel: str) -> tuple[str, str]:
     return best[2], text
 
 
-def read_csv(data: bytes, rel: str, scheme: str) -> tuple[list[Table], list[str]]:
+def read_csv(data: bytes, rel: str, scheme: str, kode: str) -> tuple[list[Table], list[str]]:
     """A CSV file as one table ("" sheet); warnings about its encoding."""
     if data.startswith(ZIP_MAGIC) or data.startswith(OLE2_MAGIC):
         raise IngestError(
@@ -170,5 +170,5 @@ def read_csv(data: bytes, rel: str, scheme: str) -> tuple[list[Table], list[str]
             f"baris tersebut atau ekspor ulang file CSV. (line {int(nums[i])} has {len(r)} "
             f"field(s) but the header has {width}: mixed delimiters or unbalanced quotes)"
         )
-    t = table_from_rows(rows, nums, rel, "", scheme)
+    t = table_from_rows(rows, nums, rel, "", scheme, kode)
     return [t], warnings

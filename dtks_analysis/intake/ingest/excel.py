@@ -130,7 +130,7 @@ def _xml_unescape(s: str) -> str:
     )
 
 
-def read_excel(data: bytes, rel: str, scheme: str) -> list[Table]:
+def read_excel(data: bytes, rel: str, scheme: str, kode: str) -> list[Table]:
     """Every worksheet of a workbook as a table (records or a status)."""
     wb = _open_workbook(data, rel)
     tables: list[Table] = []
@@ -154,7 +154,7 @@ def read_excel(data: bytes, rel: str, scheme: str) -> list[Table]:
             rows = [raw[i] for i in keep]
             del raw
             nums = np.asarray(keep, dtype=np.int64) + 1
-            t = table_from_rows(rows, nums, rel, meta.name, scheme, merged)
+            t = table_from_rows(rows, nums, rel, meta.name, scheme, kode, merged)
             if meta.visible != pcal.SheetVisibleEnum.Visible and t.status == "ok":
                 t.warnings.append(
                     f"{place(rel, meta.name)}: sheet tersembunyi (hidden) ikut dibaca; periksa "

@@ -50,7 +50,9 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _read_file(path: Path, rel: str, scheme: str) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+def _read_file(
+    path: Path, rel: str, scheme: str, kode: str
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """One extract file -> (records, files rows, warnings)."""
     check_file_size(path, rel)
     try:
@@ -70,10 +72,10 @@ def _read_file(path: Path, rel: str, scheme: str) -> tuple[pd.DataFrame, pd.Data
     warnings: list[str] = []
     try:
         if suffix in CSV_SUFFIXES:
-            tables, warnings = read_csv(data, rel, scheme)
+            tables, warnings = read_csv(data, rel, scheme, kode)
             kind = "CSV"
         else:
-            tables = read_excel(data, rel, scheme)
+            tables = read_excel(data, rel, scheme, kode)
             kind = "Excel"
     except MemoryError:
         raise IngestError(
@@ -148,12 +150,12 @@ def _formula_error(rel: str, sheet: str, n: int) -> IngestError:
     )
 
 
-def read_file(path: Path, rel: str, scheme: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_file(path: Path, rel: str, scheme: str, kode: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read one extract file: (records, one ``files`` row per sheet read).
 
     The file's warnings are in ``files.attrs["warnings"]``. Raises IngestError.
     """
-    records, files, warnings = _read_file(Path(path), rel, scheme)
+    records, files, warnings = _read_file(Path(path), rel, scheme, kode)
     files.attrs["warnings"] = warnings
     return records, files
 
@@ -205,7 +207,7 @@ def read_month(
     by_hash: dict[str, str] = {}
     for path, rel in tqdm(files, desc="Membaca ekstrak", unit="file", disable=not progress):
         scheme = schemes.get(rel, settings.skema_hubungan)
-        records, frows, warns = _read_file(path, rel, scheme)
+        records, frows, warns = _read_file(path, rel, scheme, settings.kabupaten_kode)
         digest = frows["sha256"].iloc[0]
         if digest in by_hash:
             raise IngestError(

@@ -23,19 +23,22 @@ _TITLE = re.compile(
 )
 
 
-def _known(level: str, name: str) -> bool:
+def _known(level: str, name: str, kode: str) -> bool:
     check = regions.is_desa if level == "desa" else regions.is_kecamatan
-    return bool(check(pd.Series([name], dtype=object)).iloc[0])
+    return bool(check(kode, pd.Series([name], dtype=object)).iloc[0])
 
 
-def region_from_context(sheet: str, title_rows: Sequence[Sequence[Any]]) -> dict[str, str]:
+def region_from_context(
+    sheet: str, title_rows: Sequence[Sequence[Any]], kode: str
+) -> dict[str, str]:
     """``{"desa": ..., "kecamatan": ...}`` named by the title rows or the sheet tab.
 
     A title row's name is taken as written (``DESA X`` names the village even when the name is
-    not recognised); the sheet tab only when it is a Dairi village (or kecamatan) name. A
+    not recognised); the sheet tab only when it is a village (or kecamatan) name of kabupaten
+    ``kode``. A
     recognised title name wins over the tab, the tab over an unrecognised title name.
 
-    >>> region_from_context("Lembar1", [["DATA DTKS DESA LAU PAKPAK KEC. SIDIKALANG"]])
+    >>> region_from_context("Lembar1", [["DATA DTKS DESA LAU PAKPAK KEC. SIDIKALANG"]], "12.11")
     {'desa': 'LAU PAKPAK', 'kecamatan': 'SIDIKALANG'}
     """
     titled: dict[str, str] = {}
@@ -52,9 +55,9 @@ def region_from_context(sheet: str, title_rows: Sequence[Sequence[Any]]) -> dict
     for level in ("desa", "kecamatan"):
         title = titled.get(level)
         tab = sheet.strip() if sheet and sheet.strip() else None
-        if title is not None and _known(level, title):
+        if title is not None and _known(level, title, kode):
             found[level] = title
-        elif tab is not None and _known(level, tab) and tab not in found.values():
+        elif tab is not None and _known(level, tab, kode) and tab not in found.values():
             found[level] = tab
         elif title is not None:
             found[level] = title

@@ -161,9 +161,11 @@ def table_from_rows(
     rel: str,
     sheet: str,
     scheme: str,
+    kode: str,
     merged: Iterable[tuple[tuple[int, int], tuple[int, int]]] | None = None,
 ) -> Table:
-    """Header detection + records of one sheet (rows already without blank rows)."""
+    """Header detection + records of one sheet (rows already without blank rows); ``kode``:
+    the kabupaten whose village names a sheet tab may carry."""
     where = place(rel, sheet or None)
     if not rows:
         return Table(sheet, status="empty")
@@ -178,7 +180,7 @@ def table_from_rows(
         # village stays "Tidak diketahui" unless the rows name their kecamatan)
         context = {
             c: v
-            for c, v in region_from_context(sheet, rows[: hdr.index]).items()
+            for c, v in region_from_context(sheet, rows[: hdr.index], kode).items()
             if c not in hdr.names
         }
     missing_required(rel, sheet or None, hdr, header_row, set(context))
