@@ -246,12 +246,6 @@ CASES: list[tuple[str, Callable[[Path], None] | None, list[str], list[str]]] = [
     ("params-bulan-tren", "params:bulan_tren: 0\n", [], ["bulan_tren", "2 dan 24"]),
     ("params-kabupaten-format", "params:kabupaten_kode: '1211'\n", [], ["NN.NN"]),
     ("params-kabupaten-unknown", "params:kabupaten_kode: '99.99'\n", [], ["99.99"]),
-    (
-        "params-other-kabupaten",
-        "params:kabupaten_kode: '12.12'\n",
-        [],
-        ["Kabupaten Dairi (12.11), bukan Kabupaten Toba"],
-    ),
     ("zip-bomb", _zip_bomb, [], ["Bom.xlsx", "zip bomb"]),
     ("ten-mb-field", _huge_field, [], ["Panjang.csv", "baris 3", "131072"]),
     ("nul-after-64k", _nul_late, [], ["Nul.csv", "NUL", "baris 1002"]),
