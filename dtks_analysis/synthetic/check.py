@@ -114,14 +114,20 @@ def check_month(
     # region
     u = pd.unique(df["desa"])
     dkey = df["desa"].map(dict(zip(u, [desa_key(x) for x in u], strict=True)))
-    off = dkey.map(ref.desa_by_key)
-    alt = dkey.map(ref.desa_by_bps_key)
-    desa_pos = off.fillna(alt)
     uk = pd.unique(df["kecamatan"])
     kec_from_col = df["kecamatan"].map(dict(zip(uk, [kec_key(x) for x in uk], strict=True)))
     kec_from_col = kec_from_col.map(ref.kec_by_key)
     kec_from_col = kec_from_col.where(has_kec[df["file_idx"].to_numpy()])
     kec_codes = dict(enumerate(ref.kecamatan["kode"]))
+    # the village named in the row's own kecamatan first (names repeat across kecamatan), then
+    # a name used by one village only
+    pair = kec_from_col.map(kec_codes) + "|" + dkey
+    off = pair.map(ref.desa_by_pair)
+    alt = pair.map(ref.desa_by_pair_bps).where(off.isna())
+    in_kec = off.notna() | alt.notna()
+    off = off.where(in_kec, dkey.map(ref.desa_by_key))
+    alt = alt.where(in_kec, dkey.map(ref.desa_by_bps_key))
+    desa_pos = off.fillna(alt)
     desa_kec = desa_pos.map(dict(enumerate(ref.desa["kode_kec"])))
     kode_kec = kec_from_col.map(kec_codes).fillna(desa_kec)
     kode_desa = desa_pos.map(dict(enumerate(ref.desa["kode"])))

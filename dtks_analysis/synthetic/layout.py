@@ -155,6 +155,7 @@ def plan_files(
     )
     files.append(siks)
     desa = ref.desa
+    shared = desa["key"].duplicated(keep=False).to_numpy()
     for kec in ref.kecamatan.itertuples():
         vil = [int(i) for i in np.flatnonzero(desa["kode_kec"].to_numpy() == kec.kode)]
         vil = [i for i in vil if desa_present[i]]
@@ -182,7 +183,9 @@ def plan_files(
                 if fmt == "mixed" and rng.random() < 0.3:
                     ffmt = "csv"
                 path = f"kiriman/{slug(kec.nama)}/Desa_{slug(str(desa.at[i, 'nama']))}.{ffmt}"
-                st = _kiriman_style(rng, path, "desa", ffmt, bool(rng.random() < 0.6))
+                # a village name used in two kecamatan needs the row's kecamatan to be told apart
+                with_kec = bool(rng.random() < 0.6) or bool(shared[i])
+                st = _kiriman_style(rng, path, "desa", ffmt, with_kec)
                 sheet = ""
                 if ffmt == "xlsx":
                     sheet = ("Sheet1", "DATA", str(desa.at[i, "nama"]).upper()[:31])[

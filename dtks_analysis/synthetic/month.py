@@ -317,7 +317,7 @@ def inject_written(
     for code in ("kk_tanpa_kepala", "kk_kepala_ganda"):
         _mark(w, np.flatnonzero((w["fam_defect"] == code).to_numpy()), code)
     unk = np.flatnonzero((w["fam_defect"] == "desa_tidak_dikenal").to_numpy())
-    known = set(ref.desa_by_key) | set(ref.desa_by_bps_key) | set(ref.desa["key_bps"])
+    known = set(ref.desa["key"]) | set(ref.desa["key_bps"])
     names = [
         n for n in N.UNKNOWN_DESA if desa_key(n) not in known and kec_key(n) not in ref.kec_by_key
     ]

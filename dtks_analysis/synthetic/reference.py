@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
@@ -52,10 +52,14 @@ class Reference:
     provinces: frozenset[str]  # 2-digit
     kabupaten: frozenset[str]  # 4-digit
     other_kec6: tuple[str, ...]  # 6-digit kecamatan prefixes outside Dairi (for migrants)
-    desa_by_key: dict[str, int]  # official name key -> desa row position
+    desa_by_key: dict[str, int]  # official name key -> desa row position (names used once)
     desa_by_bps_key: dict[str, int]  # BPS key (only where it differs from the official key)
     kec_by_key: dict[str, int]
     names: Pool
+    # "<kode_kec>|<key>" -> position: a name repeated across kecamatan is told apart by the
+    # kecamatan the row names
+    desa_by_pair: dict[str, int] = field(default_factory=dict)
+    desa_by_pair_bps: dict[str, int] = field(default_factory=dict)
     kode: str = DAIRI  # the kabupaten, dotted (12.11)
     nik4: str = "1211"
     nama: str = "Kabupaten Dairi"  # Kemendagri spelling
@@ -105,11 +109,20 @@ def load_reference(kabupaten: str = DAIRI) -> Reference:
     kec6 = k.loc[k["tingkat"] == "kecamatan", "kode"].str.replace(".", "", regex=False)
     nik4 = kabupaten.replace(".", "")
     other = tuple(sorted(c for c in kec6 if not c.startswith(nik4)))
-    by_key = {key: i for i, key in enumerate(desa["key"])}
+    official = set(desa["key"])
+    once = desa["key"].map(desa["key"].value_counts()) == 1
+    by_key = {key: i for i, key in enumerate(desa["key"]) if once.iat[i]}
+    bps_once = desa["key_bps"].map(desa["key_bps"].value_counts()) == 1
     by_bps = {
         kb: i
         for i, (kb, ko) in enumerate(zip(desa["key_bps"], desa["key"], strict=True))
-        if kb != ko and kb not in by_key
+        if kb != ko and kb not in official and bps_once.iat[i]
+    }
+    by_pair = {f"{kk}|{key}": i for i, (kk, key) in enumerate(zip(desa["kode_kec"], desa["key"]))}
+    by_pair_bps = {
+        f"{kk}|{kb}": i
+        for i, (kk, kb, ko) in enumerate(zip(desa["kode_kec"], desa["key_bps"], desa["key"]))
+        if kb != ko and f"{kk}|{kb}" not in by_pair
     }
     kec_by_key = {kec_key(n): i for i, n in enumerate(kec["nama"])}
     nama = str(pop.loc[kabupaten, "nama"])
@@ -129,6 +142,8 @@ def load_reference(kabupaten: str = DAIRI) -> Reference:
         by_key,
         by_bps,
         kec_by_key,
+        desa_by_pair=by_pair,
+        desa_by_pair_bps=by_pair_bps,
         names=pool_for(kabupaten, singkat, tuple(kec["nama"])),
         kode=kabupaten,
         nik4=nik4,
