@@ -100,7 +100,7 @@ def run(path: Path) -> dict[str, Any]:
         stats.ukuran_rumah_tangga(adj)
         stats.jk_kepala(adj)
         stats.struktur_umur(checked.persons, ref, umur_maks=110)
-        stats.kualitas_data(checked.findings, rules.rules_table())
+        stats.kualitas_data(checked.findings, rules.rules_table(settings.kabupaten_nama))
         desa = stats.rekap_desa(adj, "12.11")
         disclosure.suppress(desa, list(stats.MEASURES), min_cell=settings.min_cell)
         return adj

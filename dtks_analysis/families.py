@@ -43,7 +43,7 @@ def _trimmed(frame: pd.DataFrame, name: str) -> np.ndarray:
     return out
 
 
-def household_key(frame: pd.DataFrame, kunci_rumah_tangga: str = "no_kk") -> pd.Series:
+def household_key(frame: pd.DataFrame, kunci_rumah_tangga: str) -> pd.Series:
     """The household key of every row (object Series with a RangeIndex, "" when missing)."""
     if kunci_rumah_tangga not in KUNCI_RUMAH_TANGGA:
         raise ValueError(f"kunci_rumah_tangga: {kunci_rumah_tangga!r}")

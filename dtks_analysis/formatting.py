@@ -30,7 +30,6 @@ from babel.numbers import format_decimal
 LOCALE = "id_ID"
 KOSONG = "–"  # en dash: value missing or suppressed
 MINUS = "−"  # U+2212, the typographic minus sign
-INSTANSI = "Dinas Sosial Kabupaten Dairi"
 
 __all__ = [
     "KOSONG",

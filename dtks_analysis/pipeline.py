@@ -432,7 +432,9 @@ def build_tables(
         "kombinasi_program": stats.kombinasi_program(hh),
         "arus_program": flows.arus_program(prev_hh, hh),
         "tren_bulanan": tren,
-        "kualitas_data": stats.kualitas_data(cur.findings, rules.rules_table()),
+        "kualitas_data": stats.kualitas_data(
+            cur.findings, rules.rules_table(settings.kabupaten_nama)
+        ),
     }
     extra = {
         "cakupan_program": stats.cakupan_program(hh, settings.kabupaten_kode),

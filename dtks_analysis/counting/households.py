@@ -88,7 +88,7 @@ DISABILITAS_TIDAK: frozenset[str] = frozenset(
 
 
 def umur_tahun(
-    tanggal_lahir: pd.Series, reference_date: date | pd.Timestamp, umur_maks: int = 110
+    tanggal_lahir: pd.Series, reference_date: date | pd.Timestamp, umur_maks: int
 ) -> pd.Series:
     """Age in whole years at ``reference_date`` (Int64); ``<NA>`` when unknown or implausible."""
     ref = pd.Timestamp(reference_date)

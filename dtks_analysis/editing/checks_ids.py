@@ -119,7 +119,9 @@ def check_ids(df: pd.DataFrame, settings: Settings, ref: pd.Timestamp, out: Coll
     usable = ~pd.Series(kk_reason).isin(KK_UNUSABLE).to_numpy()  # hashing, not object sort
 
     kab = pn["kabupaten"].to_numpy(dtype=object)
-    out.add(pn["valid"].to_numpy(dtype=bool) & (kab != settings.kabupaten_nik4), "nik_luar_dairi")
+    out.add(
+        pn["valid"].to_numpy(dtype=bool) & (kab != settings.kabupaten_nik4), "nik_luar_kabupaten"
+    )
     nik_sex = pn["sex"].to_numpy(dtype=object)
     jk = col(df, "jenis_kelamin").to_numpy(dtype=object)
     decodes = pn["is16"].to_numpy(dtype=bool) & pn["birth_date"].notna().to_numpy()

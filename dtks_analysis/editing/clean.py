@@ -407,7 +407,7 @@ def _column(records: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(None, index=records.index, dtype=object, name=name)
 
 
-def clean_records(records: pd.DataFrame, settings: Settings | None = None) -> pd.DataFrame:
+def clean_records(records: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Edited person rows (docs/architecture.md section 2): same index, all input columns,
     normalised ``nik, no_kk, nama, jenis_kelamin, tanggal_lahir, hubungan, bpnt, pbi_jkn, pkh``,
     official ``kode_kecamatan, kecamatan, kode_desa, desa`` and ``wilayah_ejaan_lain``, with the
@@ -420,7 +420,6 @@ def clean_records(records: pd.DataFrame, settings: Settings | None = None) -> pd
     its kecamatan code or name, else
     from its village; the village is looked up within that kecamatan when it is known.
     """
-    settings = settings if settings is not None else Settings()
     out = records.copy(deep=False)  # columns are replaced, never written in place
     for col in ID_COLUMNS:
         raw = _column(records, col)

@@ -20,7 +20,7 @@ import xlsxwriter
 
 from dtks_analysis import regions
 from dtks_analysis.config import Settings, check_month, month_end
-from dtks_analysis.editing.rules import RULE_ORDER, RULES
+from dtks_analysis.editing.rules import RULE_ORDER, RULES, uraian
 from dtks_analysis.formatting import bulan_id
 from dtks_analysis.vocab import TIDAK_DIKETAHUI
 
@@ -222,7 +222,13 @@ def _write_village(
 
 
 def _write_summary(
-    path: Path, table: pd.DataFrame, kecamatan: str, bulan: str, created: datetime, author: str
+    path: Path,
+    table: pd.DataFrame,
+    kecamatan: str,
+    bulan: str,
+    created: datetime,
+    author: str,
+    wilayah: str,
 ) -> None:
     title = f"Ringkasan perbaikan DTKS {bulan} - Kecamatan {kecamatan}"
     wb = _workbook(path, f"RAHASIA - {title}", created, author)
@@ -267,7 +273,7 @@ def _write_summary(
         rule = RULES[code]
         legend.write_string(i, 0, code, cell)
         legend.write_string(i, 1, TINGKAT_LABEL[rule.tingkat], cell)
-        legend.write_string(i, 2, rule.uraian, cell)
+        legend.write_string(i, 2, uraian(code, wilayah), cell)
         legend.write_string(i, 3, rule.tindakan, cell)
     legend.freeze_panes(1, 0)
     _print_setup(legend, 0, title)
@@ -305,7 +311,7 @@ def write_worklists(
         written.append(path)
     for kec, rows in table.groupby("kecamatan", sort=True):
         path = base / kec / f"_ringkasan_{kec}.xlsx"
-        _write_summary(path, rows, kec, bulan, created, settings.instansi)
+        _write_summary(path, rows, kec, bulan, created, settings.instansi, settings.kabupaten_nama)
         written.append(path)
     return sorted(written)
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dtks_analysis.editing.rules import RULE_ORDER, RULES
+from dtks_analysis.editing.rules import RULE_ORDER, RULES, uraian
 from dtks_analysis.vocab import PROGRAMS  # noqa: F401  (re-exported for the checks)
 
 FINDING_COLUMNS: tuple[str, ...] = (
@@ -103,8 +103,9 @@ def is_na(s: pd.Series) -> np.ndarray:
 class Collector:
     """Accumulates (position, rule, kolom, pesan) findings as arrays."""
 
-    def __init__(self) -> None:
+    def __init__(self, wilayah: str) -> None:
         self.parts: list[pd.DataFrame] = []
+        self.wilayah = wilayah  # the kabupaten/kota named by rule descriptions
 
     def add(
         self,
@@ -119,7 +120,7 @@ class Collector:
             return
         rule = RULES[code]
         if pesan is None:
-            msg = np.full(len(pos), rule.uraian, dtype=object)
+            msg = np.full(len(pos), uraian(code, self.wilayah), dtype=object)
         elif isinstance(pesan, str):
             msg = np.full(len(pos), pesan, dtype=object)
         else:

@@ -1,7 +1,9 @@
 """Catalogue of validation rules: stable code, severity, plain-Indonesian description and action.
 
 The codes are part of the contract (``docs/architecture.md`` section 4): the synthetic
-generator's truth and the correction worklists use them. Add rules at the end; never rename.
+generator's truth and the correction worklists use them. Add rules at the end; never rename
+(``nik_luar_dairi`` became ``nik_luar_kabupaten`` once, when any kabupaten could be run).
+A description may name the kabupaten/kota as ``{wilayah}``: read it through :func:`uraian`.
 """
 
 from __future__ import annotations
@@ -104,9 +106,9 @@ _KK = _id_rules("kk", "No KK", "Kartu Keluarga", "no_kk")
 _ALL: list[Rule] = [
     *_NIK,
     Rule(
-        "nik_luar_dairi",
+        "nik_luar_kabupaten",
         "note",
-        "NIK pertama kali terdaftar di luar Kabupaten Dairi (pendatang; bukan kesalahan)",
+        "NIK pertama kali terdaftar di luar {wilayah} (pendatang; bukan kesalahan)",
         "Tidak perlu tindakan; pastikan penduduk memang tinggal di desa ini",
         "nik",
     ),
@@ -163,14 +165,14 @@ _ALL: list[Rule] = [
     Rule(
         "desa_tidak_dikenal",
         "error",
-        "Nama desa/kelurahan kosong atau tidak ada dalam daftar resmi Kabupaten Dairi",
+        "Nama desa/kelurahan kosong atau tidak ada dalam daftar resmi {wilayah}",
         "Tulis nama desa/kelurahan sesuai daftar resmi Kemendagri",
         "desa",
     ),
     Rule(
         "kecamatan_tidak_dikenal",
         "warning",
-        "Nama kecamatan tidak ada dalam daftar resmi Kabupaten Dairi",
+        "Nama kecamatan tidak ada dalam daftar resmi {wilayah}",
         "Tulis nama kecamatan sesuai daftar resmi Kemendagri",
         "kecamatan",
     ),
@@ -228,14 +230,24 @@ RULE_ORDER: dict[str, int] = {k: i for i, k in enumerate(RULES)}
 """Position of each code in the catalogue (for stable sorting)."""
 
 
-def rules_table() -> pd.DataFrame:
-    """The catalogue as a table: ``kode_aturan, tingkat, uraian, tindakan, kolom``.
+def uraian(kode: str, wilayah: str) -> str:
+    """The description of rule ``kode`` for the kabupaten/kota ``wilayah`` ("Kabupaten Samosir").
 
-    >>> t = rules_table()
+    >>> uraian("kecamatan_tidak_dikenal", "Kota Medan")
+    'Nama kecamatan tidak ada dalam daftar resmi Kota Medan'
+    """
+    return RULES[kode].uraian.replace("{wilayah}", wilayah)
+
+
+def rules_table(wilayah: str) -> pd.DataFrame:
+    """The catalogue as a table: ``kode_aturan, tingkat, uraian, tindakan, kolom``;
+    descriptions for the kabupaten/kota ``wilayah``.
+
+    >>> t = rules_table("Kabupaten Dairi")
     >>> t.loc[t.kode_aturan == "nik_excel", "tingkat"].item()
     'error'
     """
     return pd.DataFrame(
-        [(r.kode, r.tingkat, r.uraian, r.tindakan, r.kolom) for r in RULES.values()],
+        [(r.kode, r.tingkat, uraian(r.kode, wilayah), r.tindakan, r.kolom) for r in RULES.values()],
         columns=["kode_aturan", "tingkat", "uraian", "tindakan", "kolom"],
     )

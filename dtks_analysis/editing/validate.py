@@ -47,7 +47,7 @@ from dtks_analysis.editing.checks_fields import (
 )
 from dtks_analysis.editing.checks_ids import check_ids, excluded_codes
 from dtks_analysis.editing.findings import FINDING_COLUMNS, Collector, assemble, col
-from dtks_analysis.editing.rules import RULES, TINGKAT
+from dtks_analysis.editing.rules import RULES, TINGKAT, uraian
 from dtks_analysis.families import household_key
 from dtks_analysis.vocab import TIDAK_DIKETAHUI
 
@@ -69,6 +69,7 @@ class ValidationResult:
     n_duplicates: int
     n_rows: int
     villages: pd.DataFrame = field(repr=False)  # rows received per village, with names
+    wilayah: str = field(default="", repr=False)  # the kabupaten/kota rule descriptions name
 
     def summary_by_rule(self) -> pd.DataFrame:
         """``kode_aturan, tingkat, uraian, jumlah_catatan`` for every rule (zeros included)."""
@@ -77,7 +78,7 @@ class ValidationResult:
             {
                 "kode_aturan": list(RULES),
                 "tingkat": [r.tingkat for r in RULES.values()],
-                "uraian": [r.uraian for r in RULES.values()],
+                "uraian": [uraian(k, self.wilayah) for k in RULES],
                 "jumlah_catatan": [int(counts.get(k, 0)) for k in RULES],
             }
         )
@@ -184,7 +185,7 @@ def _reference(settings: Settings, reference_date: object) -> pd.Timestamp:
 # --------------------------------------------------------------------------- main entry
 def validate(
     cleaned: pd.DataFrame,
-    settings: Settings | None = None,
+    settings: Settings,
     reference_date: object = None,
 ) -> ValidationResult:
     """Check every cleaned row against every rule of :data:`dtks_analysis.editing.rules.RULES`.
@@ -195,11 +196,10 @@ def validate(
     :func:`dtks_analysis.families.household_key`), the ``excluded`` rows (with
     ``kode_aturan`` and ``alasan``) and the number of collapsed duplicates.
     """
-    settings = settings or Settings()
     ref = _reference(settings, reference_date)
     df = cleaned
     n = len(df)
-    out = Collector()
+    out = Collector(settings.kabupaten_nama)
 
     ids = check_ids(df, settings, ref, out)
     is_copy = check_duplicates(df, _file_order(df), ids.usable, ids.nik_valid, out)
@@ -220,11 +220,13 @@ def validate(
     excluded = df.take(np.flatnonzero(ex_mask))
     ex_code = excluded_codes(ids, ex_mask)
     excluded["kode_aturan"] = ex_code
-    excluded["alasan"] = [RULES[c].uraian for c in ex_code]
+    excluded["alasan"] = [uraian(c, settings.kabupaten_nama) for c in ex_code]
     n_dup = int((is_copy & ids.usable).sum())
 
     villages = _villages(df, col(df, "kode_desa"))
-    return ValidationResult(findings, persons, excluded, n_dup, n, villages)
+    return ValidationResult(
+        findings, persons, excluded, n_dup, n, villages, settings.kabupaten_nama
+    )
 
 
 def _villages(df: pd.DataFrame, kode_desa: pd.Series) -> pd.DataFrame:

@@ -97,7 +97,7 @@ def write_tables(
     tables: Mapping[str, pd.DataFrame],
     month_dir: str | Path,
     month: str,
-    meta: Mapping[str, Any] | None = None,
+    meta: Mapping[str, Any],
 ) -> dict[str, Path]:
     """Write a month's published tables: ``month_dir/tabel/<name>.csv`` and
     ``month_dir/tabel_dtks_<month>.xlsx`` (see :func:`write_csvs`, :func:`write_workbook`).

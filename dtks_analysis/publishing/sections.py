@@ -126,14 +126,15 @@ def ingest_warnings_count_html(warnings: list[str] | None) -> str:
     )
 
 
-def rule_counts(findings: pd.DataFrame) -> pd.DataFrame:
+def rule_counts(findings: pd.DataFrame, wilayah: str) -> pd.DataFrame:
+    """Findings per rule, descriptions naming the kabupaten/kota ``wilayah``."""
     from dtks_analysis.editing import rules
 
-    return stats.kualitas_data(findings, rules.rules_table())
+    return stats.kualitas_data(findings, rules.rules_table(wilayah))
 
 
-def rules_html(md, instansi: str) -> str:
-    k = rule_counts(md.findings)
+def rules_html(md, instansi: str, wilayah: str) -> str:
+    k = rule_counts(md.findings, wilayah)
     k = k[k["jumlah_catatan"] > 0].copy()
     k["tingkat"] = k["tingkat"].map(TINGKAT_LABELS).fillna(k["tingkat"])
     return table_html(

@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dtks_analysis.formatting import INSTANSI, KOSONG, bulan_id, is_missing, source_line, teks_sel
+from dtks_analysis.formatting import KOSONG, bulan_id, is_missing, source_line, teks_sel
 from dtks_analysis.publishing import tables as registry
 from dtks_analysis.publishing.cells import check_name, plain
 from dtks_analysis.vocab import PROGRAMS
@@ -338,11 +338,11 @@ def _link(cell: Any, sheet: str) -> None:
 def _write_contents(
     ws: Worksheet, names: list[str], month: str, meta: Mapping[str, Any], source: str
 ) -> None:
-    instansi = meta.get("instansi", INSTANSI)
+    instansi = meta["instansi"]
     ws.cell(
         1,
         1,
-        f"Tabel Data Terpadu Kesejahteraan Sosial (DTKS) {meta.get('kabupaten', 'Kabupaten Dairi')}",
+        f"Tabel Data Terpadu Kesejahteraan Sosial (DTKS) {meta['kabupaten']}",
     ).font = _TITLE_FONT
     ws.cell(2, 1, f"Keadaan {bulan_id(month)}").font = Font(bold=True, size=11)
     ws.cell(3, 1, instansi).font = _NOTE
@@ -416,7 +416,7 @@ def write_workbook(
     tables: Mapping[str, pd.DataFrame],
     path: str | Path,
     month: str,
-    meta: Mapping[str, Any] | None = None,
+    meta: Mapping[str, Any],
 ) -> Path:
     """Write the formatted workbook ``tabel_dtks_<month>.xlsx``; return its path.
 
@@ -428,6 +428,7 @@ def write_workbook(
         ``YYYY-MM``: the reference month in titles and the source line; also fixes the file's
         creation date (the month's last day), so two runs give identical bytes.
     meta
+        Required keys: ``instansi`` (source lines, author) and ``kabupaten`` (title).
         Optional keys: ``definisi`` (list of dicts: nama, jenis, definisi, konsep,
         interpretasi, metode_perhitungan, ukuran, satuan, klasifikasi_penyajian, ...) for the
         "Definisi" sheet; ``instansi``; ``kabupaten``; ``tanggal_rilis`` (display string);
@@ -444,9 +445,12 @@ def write_workbook(
     "–" with a note; a totals column that includes a suppressed cell is shown as "–" unless
     ``total`` supplies it.
     """
-    meta = dict(meta or {})
+    meta = dict(meta)
+    missing = [k for k in ("instansi", "kabupaten") if not meta.get(k)]
+    if missing:
+        raise ValueError(f"write_workbook: meta tanpa {', '.join(missing)} (required keys)")
     path = Path(path)
-    source = source_line(month, meta.get("instansi", INSTANSI))
+    source = source_line(month, meta["instansi"])
     names = list(tables)
     for name in names:
         check_name(name)
@@ -476,7 +480,7 @@ def write_workbook(
     when = _reference_datetime(month)
     wb.properties.created = when
     wb.properties.modified = when
-    wb.properties.creator = meta.get("instansi", INSTANSI)
+    wb.properties.creator = meta["instansi"]
     wb.properties.lastModifiedBy = None
     wb.properties.title = f"Tabel DTKS {bulan_id(month)}"
     wb.properties.language = "id-ID"

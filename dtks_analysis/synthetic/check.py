@@ -216,7 +216,7 @@ def check_month(
     f = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     f["tingkat"] = f["kode_aturan"].map(SEVERITY)
     f = f.sort_values(["file", "sheet", "row", "kode_aturan", "kolom"]).reset_index(drop=True)
-    facts["nik_luar_dairi"] = (
+    facts["nik_luar_kabupaten"] = (
         nik["valid"].to_numpy() & ~nik["digits"].fillna("").str.startswith(ref.nik4).to_numpy()
     )
     return f, facts

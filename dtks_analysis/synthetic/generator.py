@@ -186,7 +186,7 @@ def generate(
                         "bpnt",
                         "pbi_jkn",
                         "pkh",
-                        "nik_luar_dairi",
+                        "nik_luar_kabupaten",
                     ]
                 ].add_prefix("t_"),
             ],
@@ -211,7 +211,7 @@ def generate(
             "baris_tidak_dapat_diolah": int((~facts["usable"]).sum()),
             "baris_ganda": int(facts["dup"].sum()),
             "baris_dihitung": int(facts["counted"].sum()),
-            "nik_luar_dairi": int((facts["nik_luar_dairi"] & facts["counted"]).sum()),
+            "nik_luar_kabupaten": int((facts["nik_luar_kabupaten"] & facts["counted"]).sum()),
             "desa_nonrespon": [str(x) for x in nr["kode_desa"]],
             "cacat": int(len(defects)),
             "cacat_per_aturan": {

@@ -118,10 +118,15 @@ def load_reference(kabupaten: str = DAIRI) -> Reference:
         for i, (kb, ko) in enumerate(zip(desa["key_bps"], desa["key"], strict=True))
         if kb != ko and kb not in official and bps_once.iat[i]
     }
-    by_pair = {f"{kk}|{key}": i for i, (kk, key) in enumerate(zip(desa["kode_kec"], desa["key"]))}
+    by_pair = {
+        f"{kk}|{key}": i
+        for i, (kk, key) in enumerate(zip(desa["kode_kec"], desa["key"], strict=True))
+    }
     by_pair_bps = {
         f"{kk}|{kb}": i
-        for i, (kk, kb, ko) in enumerate(zip(desa["kode_kec"], desa["key_bps"], desa["key"]))
+        for i, (kk, kb, ko) in enumerate(
+            zip(desa["kode_kec"], desa["key_bps"], desa["key"], strict=True)
+        )
         if kb != ko and f"{kk}|{kb}" not in by_pair
     }
     kec_by_key = {kec_key(n): i for i, n in enumerate(kec["nama"])}

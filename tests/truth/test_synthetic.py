@@ -422,4 +422,4 @@ def test_defect_rate_is_the_share_of_rows_affected(sample: Path) -> None:
         d = _csv(sample / "truth" / m / "defects.csv")
         share = len(d[["file", "sheet", "row"]].drop_duplicates()) / s["baris"]
         assert 0.5 * 0.03 < share < 1.5 * 0.03
-        assert 0.01 < s["nik_luar_dairi"] / s["baris_dihitung"] < 0.05
+        assert 0.01 < s["nik_luar_kabupaten"] / s["baris_dihitung"] < 0.05

@@ -113,7 +113,7 @@ def test_truth_is_consistent(samosir: Path) -> None:
         nr = _csv(t / "nonrespon.csv")
         assert (len(nr) > 0) == (i > 0)
         assert nr["rumah_tangga"].astype(int).sum() == s["rt_imputasi"] == hh["imputasi"].sum()
-        assert 0.005 < s["nik_luar_dairi"] / s["baris_dihitung"] < 0.06  # other kabupaten
+        assert 0.005 < s["nik_luar_kabupaten"] / s["baris_dihitung"] < 0.06  # other kabupaten
         a = _csv(t / "arus_program.csv").set_index("program")
         for prog in ("bpnt", "pbi_jkn", "pkh"):
             assert int(a.at[prog, "bulan_ini"]) == rk[f"rt_{prog}"].astype(int).sum()
@@ -170,9 +170,9 @@ def test_nothing_mentions_dairi(samosir: Path) -> None:
     texts = _texts(samosir)
     assert len(texts) > 20
     for rel, text in texts:
-        # `nik_luar_dairi` is the pipeline's rule code (its meaning: outside the configured
+        # `nik_luar_kabupaten` is the pipeline's rule code (its meaning: outside the configured
         # kabupaten); every other mention of Dairi would be a leak from the default sample
-        t = text.replace("nik_luar_dairi", "")
+        t = text.replace("nik_luar_kabupaten", "")
         assert "dairi" not in t.lower(), rel
     siks = next(t for r, t in texts if "siks_ng_2023-08.xlsx:xl/worksheets/sheet1.xml" in r)
     assert "KAB. SAMOSIR" in siks and "SUMATERA UTARA" in siks

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dtks_analysis.config import Settings
 from dtks_analysis.editing.clean import (
     normalise_flag,
     normalise_header,
@@ -286,7 +287,7 @@ def test_clean_records_contract_columns_and_index():
     from dtks_analysis.editing.clean import clean_records
 
     rec = _records()
-    out = clean_records(rec)
+    out = clean_records(rec, Settings())
     assert out.index.equals(rec.index)
     assert set(rec.columns) <= set(out.columns)
     for col, dtype in CONTRACT_COLUMNS.items():
@@ -299,7 +300,7 @@ def test_clean_records_contract_columns_and_index():
 def test_clean_records_values():
     from dtks_analysis.editing.clean import clean_records
 
-    out = clean_records(_records())
+    out = clean_records(_records(), Settings())
     assert out["nik_raw"].tolist()[:2] == ["'1211 0145 0785 0001", "1.21101E+15"]
     assert out["nik"].tolist() == [
         "1211014507850001",
@@ -326,7 +327,7 @@ def test_clean_records_values():
 def test_clean_records_regions():
     from dtks_analysis.editing.clean import clean_records
 
-    out = clean_records(_records())
+    out = clean_records(_records(), Settings())
     assert out["kecamatan_raw"].tolist() == [
         "Kota Sidikalang",
         None,
@@ -371,13 +372,13 @@ def test_clean_records_uses_settings_scheme_and_tolerates_missing_columns():
     assert clean_records(rec, Settings(skema_hubungan="dukcapil"))["hubungan"].tolist() == [2]
     blank = rec.assign(_skema_hubungan=[None])
     assert clean_records(blank, Settings(skema_hubungan="dukcapil"))["hubungan"].tolist() == [2]
-    out = clean_records(rec)  # default settings: dtks
+    out = clean_records(rec, Settings())  # default settings: dtks
     assert out["hubungan"].tolist() == [3]
     assert out["no_kk"].tolist() == [None]
     assert out["bpnt"].tolist() == [False]  # absent column = blank = False
     assert out["kode_desa"].tolist() == ["12.11.01.2012"]
     assert out["kode_kecamatan"].tolist() == ["12.11.01"]
-    assert len(clean_records(rec.iloc[:0])) == 0
+    assert len(clean_records(rec.iloc[:0], Settings())) == 0
 
 
 # --------------------------------------------------------------------------- codings villages send

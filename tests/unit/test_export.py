@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from dtks_analysis.publishing import export
 from dtks_analysis.publishing import tables as registry
 
-SRC = "Sumber: DTKS Dinas Sosial Kabupaten Dairi, Desember 2023, diolah"
+SRC = "Sumber: DTKS Dinas Sosial Kabupaten Samosir, Desember 2023, diolah"
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def tables() -> dict[str, pd.DataFrame]:
     tren = pd.DataFrame({"bulan": ["2023-11", "2023-12"], "rumah_tangga": [35300, 36203]})
     kualitas = pd.DataFrame(
         {
-            "kode_aturan": ["nik_kosong", "nik_luar_dairi"],
+            "kode_aturan": ["nik_kosong", "nik_luar_kabupaten"],
             "tingkat": ["error", "note"],
             "uraian": ["NIK kosong", "NIK dari luar Dairi"],
             "jumlah_catatan": [12, 3],
@@ -79,6 +79,8 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 META = {
+    "instansi": "Dinas Sosial Kabupaten Samosir",
+    "kabupaten": "Kabupaten Samosir",
     "definisi": [
         {
             "nama": "Cakupan BPNT",
@@ -190,7 +192,7 @@ class TestWorkbook:
         assert any("disembunyikan untuk melindungi kerahasiaan" in n for n in notes)
 
     def test_explicit_totals_used(self, tables, tmp_path: Path) -> None:
-        meta = {"total": {"rekap_desa": {"rumah_tangga": 172, "jiwa": 561}}}
+        meta = {**META, "total": {"rekap_desa": {"rumah_tangga": 172, "jiwa": 561}}}
         path = export.write_workbook(tables, tmp_path / "t.xlsx", "2023-12", meta)
         ws = load_workbook(path)["Desa"]
         assert ws.cell(8, 5).value == 172 and ws.cell(8, 6).value == 561
@@ -255,7 +257,9 @@ def test_floats_rounded_and_percent_columns(tmp_path: Path) -> None:
     ].read_text(encoding="utf-8")
     assert "1,1,14.285714,0.142857" in text
     assert not any(len(run) >= 16 for run in re.findall(r"\d+", text))  # no NIK-like runs
-    path = export.write_workbook({"ukuran_rumah_tangga": share}, tmp_path / "u.xlsx", "2023-12")
+    path = export.write_workbook(
+        {"ukuran_rumah_tangga": share}, tmp_path / "u.xlsx", "2023-12", META
+    )
     ws = load_workbook(path)["Ukuran rumah tangga"]
     assert ws["C4"].value == "Persentase (%)"
     assert ws["C5"].value == 14.285714 and ws["C5"].number_format == "0.0"

@@ -184,9 +184,13 @@ def test_age_boundaries_children_and_elderly():
         build_households(make_persons(rows), REF, umur_maks=110, kunci_rumah_tangga="no_kk"), "K"
     )
     assert (h["n_anak"], h["n_lansia"], h["jiwa"]) == (2, 1, 8)
-    ages = umur_tahun(pd.to_datetime(pd.Series(["2000-02-29", "2000-03-01"])), date(2023, 2, 28))
+    ages = umur_tahun(
+        pd.to_datetime(pd.Series(["2000-02-29", "2000-03-01"])), date(2023, 2, 28), 110
+    )
     assert ages.tolist() == [22, 22]
-    assert umur_tahun(pd.to_datetime(pd.Series(["2000-02-29"])), date(2024, 2, 29)).tolist() == [24]
+    assert umur_tahun(
+        pd.to_datetime(pd.Series(["2000-02-29"])), date(2024, 2, 29), 110
+    ).tolist() == [24]
 
 
 def test_programs_any_member_and_unrecognised_counts_as_not_receiving():
@@ -237,7 +241,7 @@ def test_key_missing_raises():
 
 def _reference(p: pd.DataFrame) -> pd.DataFrame:
     p = p.sort_values(["_file", "_sheet", "_row"], kind="stable").reset_index(drop=True)
-    age = umur_tahun(p["tanggal_lahir"], REF)
+    age = umur_tahun(p["tanggal_lahir"], REF, 110)
     out = []
     for key in sorted(p["kunci"].unique()):
         m = p[p["kunci"] == key]

@@ -246,7 +246,12 @@ DANGEROUS = ['=HYPERLINK("http://x","klik")', "+1+2", "-3+4", "@SUM(A1)", "\tx",
 
 def test_text_cells_are_neutralised_in_csv_and_xlsx(tmp_path):
     df = pd.DataFrame({"berkas": [*DANGEROUS, f"KK{KK}.csv"], "n": [-1, 2, 3, 4, 5, 6, 7]})
-    paths = export.write_tables({"berkas_uji": df}, tmp_path, "2023-12")
+    paths = export.write_tables(
+        {"berkas_uji": df},
+        tmp_path,
+        "2023-12",
+        {"instansi": "Dinas Uji", "kabupaten": "Kabupaten Uji"},
+    )
     text = paths["berkas_uji"].read_text()
     cells = pd.read_csv(paths["berkas_uji"], dtype=str, keep_default_na=False)
     assert all(v.startswith("'") for v in cells["berkas"][:6]), cells["berkas"].tolist()

@@ -101,9 +101,10 @@ def test_alias_bomb_in_sumber_yaml_is_refused_quickly(month):
     proc = _python(
         f"""
         from pathlib import Path
+        from dtks_analysis.config import Settings
         from dtks_analysis.intake import ingest
         try:
-            ingest.read_month(Path({str(month)!r}))
+            ingest.read_month(Path({str(month)!r}), Settings())
         except ingest.IngestError as exc:
             print(exc)
         """

@@ -85,7 +85,9 @@ def test_every_table_round_trips_through_csv_and_workbook(report_tables, tmp_pat
     written = _all(report_tables)
     paths = export.write_csvs(written, tmp_path / "tabel")
     assert {p.stem for p in paths.values()} == set(tables.TABLES)
-    path = write_workbook(written, tmp_path / "t.xlsx", "2023-12")
+    path = write_workbook(
+        written, tmp_path / "t.xlsx", "2023-12", {"instansi": "Dinas Uji", "kabupaten": "Kota Uji"}
+    )
     for name, df in written.items():
         back = read_workbook_table(path, name)
         assert list(back.columns) == list(df.columns), name

@@ -116,14 +116,14 @@ def all_codes(res: ValidationResult) -> set[str]:
 # --------------------------------------------------------------------------- rules catalogue
 class TestRules:
     def test_catalogue_complete_and_valid(self) -> None:
-        t = rules_table()
+        t = rules_table("Kabupaten Dairi")
         assert list(t.columns[:4]) == ["kode_aturan", "tingkat", "uraian", "tindakan"]
         assert t["kode_aturan"].is_unique
         assert set(t["tingkat"]) <= {"error", "warning", "note"}
         assert (t["uraian"].str.len() > 5).all() and (t["tindakan"].str.len() > 5).all()
         expected = {
             "nik_kosong", "nik_excel", "nik_panjang", "nik_bukan_angka", "nik_provinsi",
-            "nik_kabupaten", "nik_tanggal", "nik_nomor_urut", "nik_tanda_baca", "nik_luar_dairi",
+            "nik_kabupaten", "nik_tanggal", "nik_nomor_urut", "nik_tanda_baca", "nik_luar_kabupaten",
             "nik_beda_jk", "nik_beda_tgl_lahir", "nik_ganda_kk", "kk_kosong", "kk_excel",
             "kk_panjang", "kk_bukan_angka", "kk_provinsi", "kk_kabupaten", "kk_tanggal",
             "kk_nomor_urut", "kk_tanda_baca", "baris_ganda", "kk_tanpa_kepala", "kk_kepala_ganda",
@@ -259,14 +259,14 @@ class TestNikVsRecord:
     def test_outside_dairi_is_a_note(self) -> None:
         res = run(frame(person(nik="1271010507850001"), wife()))
         f = res.findings
-        assert f["kode_aturan"].tolist() == ["nik_luar_dairi"]
+        assert f["kode_aturan"].tolist() == ["nik_luar_kabupaten"]
         assert f["tingkat"].tolist() == ["note"]
 
     def test_outside_dairi_only_for_valid_nik(self) -> None:
         res = run(frame(person(nik="1271010507850000"), wife()))
         assert codes_at(res, 100) == {"nik_nomor_urut"}
         res = run(frame(person(nik_raw="1271010507850010", _nik_type="number"), wife()))
-        assert codes_at(res, 100) == {"nik_excel", "nik_luar_dairi"}
+        assert codes_at(res, 100) == {"nik_excel", "nik_luar_kabupaten"}
 
     def test_sex_mismatch(self) -> None:
         res = run(frame(person(jenis_kelamin="P"), wife()))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from dtks_analysis.config import Settings, load_settings
+from dtks_analysis.config import Settings
 from dtks_analysis.intake.ingest.csvfile import read_csv
 from dtks_analysis.intake.ingest.excel import read_excel, sheet_formula_count
 from dtks_analysis.intake.ingest.folder import (
@@ -160,16 +160,13 @@ def read_file(path: Path, rel: str, scheme: str, kode: str) -> tuple[pd.DataFram
     return records, files
 
 
-def read_month(
-    month_dir: Path, settings: Settings | None = None, progress: bool = False
-) -> IngestResult:
+def read_month(month_dir: Path, settings: Settings, progress: bool = False) -> IngestResult:
     """Read every extract of a month folder into one records table (contract section 1).
 
     Raises IngestError for a missing or empty folder, an unreadable file, a file without a
     recognisable header or a required column, a file for another kabupaten, two identical
     files, or a month without any record.
     """
-    settings = settings if settings is not None else load_settings()
     month_dir = Path(month_dir)
     if not month_dir.is_dir():
         raise IngestError(
