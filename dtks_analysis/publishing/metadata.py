@@ -55,11 +55,20 @@ def definitions_table() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["jenis", *FIELDS])
 
 
+def kegiatan(settings: Settings) -> dict:
+    """The activity's metadata, ``{instansi}`` replaced by ``settings.instansi``."""
+    return {
+        k: v.replace("{instansi}", settings.instansi) if isinstance(v, str) else v
+        for k, v in load_metadata()["kegiatan"].items()
+    }
+
+
 def workbook_meta(settings: Settings) -> dict:
     """What the workbook writer needs besides the tables."""
     return {
         "instansi": settings.instansi,
         "kabupaten": settings.kabupaten_nama,
+        "data_sementara": settings.data_sementara,
         "definisi": definitions_table().to_dict("records"),
-        "kegiatan": load_metadata()["kegiatan"],
+        "kegiatan": kegiatan(settings),
     }
