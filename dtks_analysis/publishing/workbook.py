@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dtks_analysis.formatting import INSTANSI, KOSONG, bulan_id, is_missing, source_line, teks_sel
 from dtks_analysis.publishing import tables as registry
-from dtks_analysis.publishing.cells import check_name, plain
+from dtks_analysis.publishing.cells import FLOAT_DIGITS, check_name, plain
 from dtks_analysis.publishing.workbook_layout import (
     BOLD,
     CONTENTS_SHEET,
@@ -298,6 +298,18 @@ def _shown(v: Any, col: str, kind: str) -> Any:
     return value
 
 
+#: a number openpyxl wrote with 16 significant digits ("%.16g": 73.71249400000001)
+_LONG_FLOAT = re.compile(rb"<v>(-?\d+\.\d{6,})</v>")
+
+
+def _short_float(m: re.Match[bytes]) -> bytes:
+    """The value as the CSV writes it: cells hold numbers rounded to ``FLOAT_DIGITS`` decimals
+    (``cells.plain``), so rounding the 16-digit text again gives back that number, written in
+    its shortest form (``73.712494``): the same value as the CSV, and no 16-digit run that reads
+    like a NIK."""
+    return b"<v>" + repr(round(float(m.group(1)), FLOAT_DIGITS)).encode() + b"</v>"
+
+
 def _deterministic_zip(data: bytes, when: dt.datetime) -> bytes:
     """Rewrite an xlsx (zip) with a fixed timestamp on every entry, order kept.
 
@@ -313,6 +325,8 @@ def _deterministic_zip(data: bytes, when: dt.datetime) -> bytes:
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o600 << 16
             body = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                body = _LONG_FLOAT.sub(_short_float, body)
             if info.filename == "docProps/core.xml":
                 body = re.sub(
                     rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
@@ -411,14 +425,15 @@ def read_workbook_table(path: str | Path, name: str) -> pd.DataFrame:
     rows = list(ws.iter_rows(min_row=HEADER_ROW, values_only=True))
     wb.close()
     header = [h for h in rows[0] if h is not None]
+    additive = name in registry.additive_tables()
     own = registry.TABLES[name].fields if name in registry.TABLES else ()
     inverse = {registry.long_label(c, name): c for c in (*registry.FIELDS, *own)}
     cols = [inverse.get(h, h) for h in header]
     data = []
     for row in rows[1:]:
         cells = list(row[: len(cols)])
-        if all(c is None for c in cells) or TOTAL_LABEL in cells:
-            break
+        if all(c is None for c in cells) or (additive and TOTAL_LABEL in cells):
+            break  # the totals row the writer adds (a table's own "Jumlah" row is data)
         data.append([None if c == KOSONG else c for c in cells])
     df = pd.DataFrame(data, columns=cols, dtype=object)
     for col in df.columns:

@@ -200,6 +200,7 @@ def write_contents(
         ws.cell(r, 1, registry.sheet_name(name))
         ws.cell(r, 2, f"Tabel {registry.number(name, k)}. {registry.title(name)}")
         ws.cell(r, 2).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[r].height = LINE_HEIGHT * text_lines(ws.cell(r, 2).value, 75) + 2
         _link(ws.cell(r, 1), registry.sheet_name(name))
         ws.cell(r, 1).font = Font(color="1F4E79", underline="single")
         r += 1
@@ -223,7 +224,7 @@ def write_contents(
         if kegiatan.get(key):
             lines.append(f"{label}: {kegiatan[key]}")
     ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 75
+    ws.column_dimensions["B"].width = 75  # the row heights above assume this width
     for line in lines:
         wide_text(ws, r, line, 2, NOTE_FONT, NOTE_LINE_HEIGHT)
         r += 1
