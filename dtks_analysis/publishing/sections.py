@@ -238,12 +238,13 @@ def highlights(t, settings: Settings) -> list[str]:
 
 
 def rumah_tangga_html(rekap: pd.DataFrame, month: str, instansi: str) -> str:
-    """Table 1: households and persons per kecamatan, with the kabupaten total."""
+    """Households, persons and recipients of any program per kecamatan, with the kabupaten
+    total (the programs one by one: :func:`program_table_html`)."""
     return table_html(
-        rekap[["kecamatan", "rumah_tangga", "jiwa", "rt_imputasi"]],
+        rekap[["kecamatan", "rumah_tangga", "jiwa", "rt_bansos", "rt_imputasi"]],
         caption=tables.caption("rekap_kecamatan", month),
         month=month,
-        int_cols=["rumah_tangga", "jiwa", "rt_imputasi"],
+        int_cols=["rumah_tangga", "jiwa", "rt_bansos", "rt_imputasi"],
         total=True,
         note="RT imputasi: rumah tangga desa yang tidak melapor, dibawa dari bulan lalu.",
         instansi=instansi,
