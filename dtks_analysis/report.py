@@ -300,9 +300,13 @@ def run_report(
                 full = tables.rekap_desa_lengkap
                 value_cols = full.select_dtypes("number").columns
                 meta["total"] = {"rekap_desa": {c: int(full[c].sum()) for c in value_cols}}
-                export.write_workbook(
-                    tables.published, staging / f"tabel_dtks_{month}.xlsx", month, meta
-                )
+                # every published table, and the report's list of villages with findings
+                from dtks_analysis.publishing.sections import desa_temuan
+
+                book = {**tables.published, **tables.extra}
+                if not tables.villages.empty:
+                    book["desa_temuan"] = desa_temuan(tables.villages)
+                export.write_workbook(book, staging / f"tabel_dtks_{month}.xlsx", month, meta)
             review = staging / "review"
             review.mkdir()
             params = {

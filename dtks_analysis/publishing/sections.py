@@ -156,6 +156,12 @@ def village_counts(villages: pd.DataFrame) -> pd.DataFrame:
     return v[["kecamatan", "desa", "kesalahan", "peringatan"]].reset_index(drop=True)
 
 
+def desa_temuan(villages: pd.DataFrame, top: int = 10) -> pd.DataFrame:
+    """The report's (and the workbook's) table ``desa_temuan``: the ``top`` villages with the
+    most errors."""
+    return village_counts(villages).head(top).reset_index(drop=True)
+
+
 def villages_html(md, instansi: str, top: int = 20) -> str:
     v = village_counts(md.villages).head(top)
     return table_html(
@@ -233,12 +239,13 @@ def highlights(t, settings: Settings) -> list[str]:
 
 
 def rumah_tangga_html(rekap: pd.DataFrame, month: str, instansi: str) -> str:
-    """Table 1: households and persons per kecamatan, with the kabupaten total."""
+    """Households, persons and recipients of any program per kecamatan, with the kabupaten
+    total (the programs one by one: :func:`program_table_html`)."""
     return table_html(
-        rekap[["kecamatan", "rumah_tangga", "jiwa", "rt_imputasi"]],
-        caption=f"Tabel 1. Rumah tangga dan jiwa DTKS menurut kecamatan, {bulan_id(month)}",
+        rekap[["kecamatan", "rumah_tangga", "jiwa", "rt_bansos", "rt_imputasi"]],
+        caption=tables.caption("rekap_kecamatan", month),
         month=month,
-        int_cols=["rumah_tangga", "jiwa", "rt_imputasi"],
+        int_cols=["rumah_tangga", "jiwa", "rt_bansos", "rt_imputasi"],
         total=True,
         note="RT imputasi: rumah tangga desa yang tidak melapor, dibawa dari bulan lalu.",
         instansi=instansi,
@@ -261,7 +268,7 @@ def program_table_html(rekap: pd.DataFrame, month: str, instansi: str) -> str:
         total[f"persen_{p}"] = pct[f"persen_{p}"].iloc[-1]
     return table_html(
         out[["kecamatan", *cols]],
-        caption=f"Tabel 2. Rumah tangga penerima program dan cakupannya menurut kecamatan, {bulan_id(month)}",
+        caption=tables.caption("cakupan_program", month),
         month=month,
         int_cols=[f"rt_{p}" for p in PROGRAMS],
         pct_cols=[f"persen_{p}" for p in PROGRAMS],
@@ -281,7 +288,7 @@ def kombinasi_html(komb: pd.DataFrame, month: str, instansi: str) -> str:
     df = df[[*PROGRAMS, "rumah_tangga", "persen"]]
     return table_html(
         df,
-        caption=f"Tabel 3. Rumah tangga menurut kombinasi program, {bulan_id(month)}",
+        caption=tables.caption("kombinasi_program", month),
         month=month,
         int_cols=["rumah_tangga"],
         pct_cols=["persen"],
@@ -297,7 +304,7 @@ def arus_html(arus: pd.DataFrame, month: str, previous_month: str | None, instan
         note = "Bulan lalu tidak tersedia: arus tidak dapat dihitung untuk bulan ini."
     return table_html(
         df,
-        caption=f"Tabel 4. Arus rumah tangga penerima program, {bulan_id(month)}",
+        caption=tables.caption("arus_program", month),
         month=month,
         int_cols=["bulan_lalu", "baru", "keluar", "bertahan", "bulan_ini"],
         note=note,
@@ -306,18 +313,15 @@ def arus_html(arus: pd.DataFrame, month: str, previous_month: str | None, instan
 
 
 def karakteristik_html(extra: dict, month: str, instansi: str) -> str:
-    """Tables 5-6: household size and head's sex (shares: stats gives percent 0-100)."""
+    """Household size, head's sex (shares: stats gives percent 0-100) and age structure."""
     parts = []
-    for name, caption in (
-        ("ukuran_rumah_tangga", "Tabel 5. Rumah tangga menurut banyaknya anggota"),
-        ("jk_kepala", "Tabel 6. Rumah tangga menurut jenis kelamin kepala keluarga"),
-    ):
+    for name in ("ukuran_rumah_tangga", "jk_kepala"):
         df = extra[name].copy()
         df["persen"] = df["persen"] / 100
         parts.append(
             table_html(
                 df,
-                caption=f"{caption}, {bulan_id(month)}",
+                caption=tables.caption(name, month),
                 month=month,
                 int_cols=["rumah_tangga"],
                 pct_cols=["persen"],
@@ -326,7 +330,34 @@ def karakteristik_html(extra: dict, month: str, instansi: str) -> str:
                 instansi=instansi,
             )
         )
+    if "struktur_umur" in extra:
+        umur = extra["struktur_umur"]
+        parts.append(
+            table_html(
+                umur,
+                caption=tables.caption("struktur_umur", month),
+                month=month,
+                int_cols=list(umur.columns[1:]),
+                table="struktur_umur",
+                total=True,
+                instansi=instansi,
+            )
+        )
     return "".join(parts)
+
+
+def tren_html(tren: pd.DataFrame, month: str, instansi: str) -> str:
+    """Households and recipients per month (the months of the trend chart), months in words."""
+    df = tren.copy()
+    df["bulan"] = df["bulan"].map(bulan_id)
+    return table_html(
+        df,
+        caption=tables.caption("tren_bulanan", month),
+        month=month,
+        int_cols=list(df.columns[1:]),
+        table="tren_bulanan",
+        instansi=instansi,
+    )
 
 
 def quality_section_html(t, settings: Settings) -> str:
@@ -344,7 +375,7 @@ def quality_section_html(t, settings: Settings) -> str:
         ),
         table_html(
             t.extra["berkas_masuk"],
-            caption=f"Tabel 7. Berkas, lembar kerja dan baris data yang diterima, {bulan_id(month)}",
+            caption=tables.caption("berkas_masuk", month),
             month=month,
             int_cols=FILES_COLUMNS,
             note="Jumlah baris per berkas tidak diterbitkan: berkas kiriman satu desa memuat "
@@ -355,38 +386,37 @@ def quality_section_html(t, settings: Settings) -> str:
         ingest_warnings_count_html(s.get("peringatan_ingest")),
         table_html(
             k[["kode_aturan", "tingkat", "uraian", "jumlah_catatan"]],
-            caption=f"Tabel 9. Temuan validasi menurut aturan, {bulan_id(month)}",
+            caption=tables.caption("kualitas_data", month),
             month=month,
             int_cols=["jumlah_catatan"],
             instansi=settings.instansi,
         ),
     ]
     if not t.villages.empty:
-        v = village_counts(t.villages).head(10)
+        v = desa_temuan(t.villages)
         parts.append(
             table_html(
                 v,
-                caption="Tabel 10. Sepuluh desa/kelurahan dengan kesalahan terbanyak",
+                caption=tables.caption("desa_temuan", month),
                 month=month,
                 int_cols=["kesalahan", "peringatan"],
                 instansi=settings.instansi,
             )
         )
     nr = t.extra["nonrespon"]
-    if len(nr):
-        parts.append(
-            table_html(
-                nr[["kecamatan", "desa", "rumah_tangga"]],
-                caption="Tabel 11. Desa/kelurahan yang tidak mengirim data (rumah tangga dibawa dari bulan lalu)",
-                month=month,
-                int_cols=["rumah_tangga"],
-                note=f"–: disembunyikan, seperti pada tabel desa/kelurahan (nilai 1–"
-                f"{settings.min_cell} atau sel pelindungnya).",
-                instansi=settings.instansi,
-            )
+    parts.append(  # an empty table keeps its number, with the reason
+        table_html(
+            nr[["kecamatan", "desa", "rumah_tangga"]],
+            caption=tables.caption("nonrespon", month),
+            month=month,
+            int_cols=["rumah_tangga"],
+            note=f"–: disembunyikan, seperti pada tabel desa/kelurahan (nilai 1–"
+            f"{settings.min_cell} atau sel pelindungnya)."
+            if len(nr)
+            else "Tidak ada desa/kelurahan yang tidak melapor bulan ini.",
+            instansi=settings.instansi,
         )
-    else:
-        parts.append(_p("Tidak ada desa/kelurahan yang tidak melapor bulan ini."))
+    )
     parts.append(
         _p(
             "Dinas Sosial meminta operator desa/kelurahan memperbaiki setiap baris pada daftar "
@@ -404,7 +434,7 @@ def _trend_quality_html(tren: pd.DataFrame, month: str, instansi: str) -> str:
     df["persen_error"] = df["persen_error"] / 100
     return table_html(
         df[["bulan", "catatan", "catatan_error", "persen_error"]],
-        caption="Tabel 8. Baris dengan kesalahan menurut bulan",
+        caption=tables.caption("tren_kualitas", month),
         month=month,
         int_cols=["catatan", "catatan_error"],
         pct_cols=["persen_error"],
@@ -480,7 +510,7 @@ def annex_html(rekap_desa: pd.DataFrame, month: str, settings: Settings) -> str:
         parts.append(
             table_html(
                 df[cols].reset_index(drop=True),
-                caption=f"Lampiran. Kecamatan {label}: rumah tangga menurut desa/kelurahan, {bulan_id(month)}",
+                caption=tables.caption("rekap_desa", month, f"Kecamatan {label}"),
                 month=month,
                 int_cols=cols[1:],
                 note=note,
@@ -498,6 +528,7 @@ __all__ = [
     "annex_html",
     "arus_html",
     "error_rows",
+    "desa_temuan",
     "examples_html",
     "files_html",
     "highlights",
@@ -512,6 +543,7 @@ __all__ = [
     "quality_section_html",
     "rules_html",
     "title_block_html",
+    "tren_html",
     "village_counts",
     "villages_html",
 ]

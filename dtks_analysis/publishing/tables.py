@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dtks_analysis.formatting import bulan_id
 from dtks_analysis.vocab import PROGRAM_LABELS, PROGRAMS
 
 #: severity of a validation finding as shown to readers (codes: ``editing.rules.TINGKAT``)
@@ -40,7 +41,7 @@ class Field:
 class Table:
     """A published table: ``tabel/<key>.csv``, and a workbook sheet when in the workbook."""
 
-    number: int  # "Tabel <number>" in the workbook (1..6: the sheets, in this order)
+    number: int  # "Tabel <number>" in the report and the workbook (sheets in this order)
     title: str
     sheet: str  # at most 31 characters (Excel)
     unit: str  # the unit line under the title
@@ -48,6 +49,7 @@ class Table:
     sums: bool = False  # additive: the workbook adds a "Jumlah" row
     suppressed: bool = False  # empty cells are hidden for confidentiality, not unavailable
     labels: dict[str, str] = field(default_factory=dict)  # field -> label within this table
+    csv: bool = True  # written as ``tabel/<key>.csv`` (False: report and workbook only)
 
 
 _RT = "rumah tangga"
@@ -137,6 +139,7 @@ _VILLAGE = (*_REGION, "kode_desa", "desa")
 _MEASURES = ("rumah_tangga", "jiwa", *(f"rt_{p}" for p in PROGRAMS), "rt_bansos", "rt_imputasi")
 _PENERIMA = "Rumah Tangga DTKS, Jiwa dan Penerima Program Bantuan menurut"
 TABLES: dict[str, Table] = {
+    # in the order of the report (HTML/PDF) and of the workbook's sheets: "Tabel <number>"
     "rekap_kecamatan": Table(
         1,
         f"{_PENERIMA} Kecamatan",
@@ -145,20 +148,18 @@ TABLES: dict[str, Table] = {
         (*_REGION, *_MEASURES),
         sums=True,
     ),
-    "rekap_desa": Table(
+    "cakupan_program": Table(
         2,
-        f"{_PENERIMA} Desa/Kelurahan",
-        "Desa",
-        "Satuan: rumah tangga (kolom Jiwa: orang)",
-        (*_VILLAGE, *_MEASURES),
-        sums=True,
-        suppressed=True,
+        "Cakupan Program Bantuan menurut Kecamatan",
+        "Cakupan program",
+        "Satuan: persen (kolom Rumah tangga: rumah tangga)",
+        (*_REGION, "rumah_tangga", *(f"persen_{p}" for p in (*PROGRAMS, "bansos"))),
     ),
     "kombinasi_program": Table(
         3,
         "Rumah Tangga DTKS menurut Kombinasi Program Bantuan yang Diterima",
         "Kombinasi program",
-        "Satuan: rumah tangga; 1 = menerima, 0 = tidak menerima",
+        "Satuan: rumah tangga; Ya = menerima, Tidak = tidak menerima",
         (*PROGRAMS, "rumah_tangga"),
         sums=True,
     ),
@@ -176,48 +177,63 @@ TABLES: dict[str, Table] = {
         "Satuan: rumah tangga",
         ("bulan", "rumah_tangga", *(f"rt_{p}" for p in PROGRAMS)),
     ),
-    "kualitas_data": Table(
-        6,
-        "Catatan Data yang Perlu Diperbaiki menurut Aturan Pemeriksaan",
-        "Kualitas data",
-        "Satuan: catatan (baris data)",
-        ("kode_aturan", "tingkat", "uraian", "jumlah_catatan"),
-    ),
-    # CSV only (ReportTables.extra); shown in the report's own layout
-    "cakupan_program": Table(
-        7,
-        "Cakupan Program Bantuan menurut Kecamatan",
-        "Cakupan program",
-        "Satuan: persen (kolom Rumah tangga: rumah tangga)",
-        (*_REGION, "rumah_tangga", *(f"persen_{p}" for p in (*PROGRAMS, "bansos"))),
-    ),
     "ukuran_rumah_tangga": Table(
-        8,
+        6,
         "Rumah Tangga DTKS menurut Jumlah Anggota Rumah Tangga",
         "Ukuran rumah tangga",
-        "Satuan: rumah tangga",
+        "Satuan: rumah tangga (kolom Persentase: persen)",
         ("ukuran", "rumah_tangga", "persen"),
         sums=True,
     ),
     "jk_kepala": Table(
-        9,
+        7,
         "Rumah Tangga DTKS menurut Jenis Kelamin Kepala Rumah Tangga",
         "Jenis kelamin kepala",
-        "Satuan: rumah tangga",
+        "Satuan: rumah tangga (kolom Persentase: persen)",
         ("jenis_kelamin", "rumah_tangga", "persen"),
         sums=True,
         labels={"jenis_kelamin": "Jenis kelamin kepala keluarga"},
     ),
     "struktur_umur": Table(
-        10,
+        8,
         "Anggota Rumah Tangga DTKS menurut Kelompok Umur dan Jenis Kelamin",
         "Struktur umur",
         "Satuan: orang (jiwa)",
         ("kelompok_umur", "laki_laki", "perempuan", "jk_tidak_diketahui", "jumlah"),
         sums=True,
     ),
-    "nonrespon": Table(
+    "berkas_masuk": Table(
+        9,
+        "Berkas, Lembar Kerja dan Baris Data yang Diterima",
+        "Berkas masuk",
+        "Satuan: berkas, lembar kerja, baris data",
+        ("berkas", "lembar", "baris"),
+    ),
+    "tren_kualitas": Table(
+        10,
+        "Baris Data yang Diterima dan Baris dengan Kesalahan per Bulan",
+        "Tren kualitas",
+        "Satuan: baris data (kolom Persentase: persen)",
+        ("bulan", "catatan", "catatan_error", "persen_error"),
+    ),
+    "kualitas_data": Table(
         11,
+        "Catatan Data yang Perlu Diperbaiki menurut Aturan Pemeriksaan",
+        "Kualitas data",
+        "Satuan: catatan (baris data)",
+        ("kode_aturan", "tingkat", "uraian", "jumlah_catatan"),
+    ),
+    # the report's list of villages with the most findings: no CSV (``csv=False``)
+    "desa_temuan": Table(
+        12,
+        "Sepuluh Desa/Kelurahan dengan Kesalahan Terbanyak",
+        "Desa dengan temuan",
+        "Satuan: baris data",
+        ("kecamatan", "desa", "kesalahan", "peringatan"),
+        csv=False,
+    ),
+    "nonrespon": Table(
+        13,
         "Desa/Kelurahan yang Tidak Mengirim Data dan Rumah Tangga yang Dibawa dari Bulan Lalu",
         "Nonrespon",
         "Satuan: rumah tangga",
@@ -225,19 +241,14 @@ TABLES: dict[str, Table] = {
         sums=True,
         suppressed=True,
     ),
-    "tren_kualitas": Table(
-        12,
-        "Baris Data yang Diterima dan Baris dengan Kesalahan per Bulan",
-        "Tren kualitas",
-        "Satuan: baris data (kolom Persentase: persen)",
-        ("bulan", "catatan", "catatan_error", "persen_error"),
-    ),
-    "berkas_masuk": Table(
-        13,
-        "Berkas, Lembar Kerja dan Baris Data yang Diterima",
-        "Berkas masuk",
-        "Satuan: berkas, lembar kerja, baris data",
-        ("berkas", "lembar", "baris"),
+    "rekap_desa": Table(
+        14,
+        f"{_PENERIMA} Desa/Kelurahan",
+        "Desa",
+        "Satuan: rumah tangga (kolom Jiwa: orang)",
+        (*_VILLAGE, *_MEASURES),
+        sums=True,
+        suppressed=True,
     ),
 }
 
@@ -298,6 +309,28 @@ def number(table: str, position: int) -> int:
     return t.number if t else position
 
 
+def caption(table: str, month: str | None = None, where: str | None = None) -> str:
+    """The caption of a registered table, the same in the report (HTML/PDF) and the workbook:
+    ``"Tabel <n>. <title>[, <where>][, <Bulan YYYY>]"`` (``where``: e.g. "Kecamatan Sumbul")."""
+    parts = [f"Tabel {TABLES[table].number}. {TABLES[table].title}"]
+    if where:
+        parts.append(where)
+    if month:
+        parts.append(bulan_id(month))
+    return ", ".join(parts)
+
+
+def csv_tables() -> frozenset[str]:
+    """Tables written as ``tabel/<key>.csv``."""
+    return frozenset(k for k, t in TABLES.items() if t.csv)
+
+
+def in_report_order(names: list[str] | tuple[str, ...]) -> list[str]:
+    """``names`` sorted by table number (unregistered names last, in the order given)."""
+    big = len(TABLES) + 1
+    return sorted(names, key=lambda n: TABLES[n].number if n in TABLES else big)
+
+
 def additive_tables() -> frozenset[str]:
     return frozenset(k for k, t in TABLES.items() if t.sums)
 
@@ -314,6 +347,9 @@ __all__ = [
     "Field",
     "Table",
     "additive_tables",
+    "caption",
+    "csv_tables",
+    "in_report_order",
     "definition",
     "long_label",
     "number",

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import numbers
 import os
 import re
@@ -25,14 +24,40 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dtks_analysis.formatting import KOSONG, bulan_id, is_missing, source_line, teks_sel
 from dtks_analysis.publishing import tables as registry
-from dtks_analysis.publishing.cells import check_name, plain
+from dtks_analysis.publishing.cells import FLOAT_DIGITS, check_name, plain
+from dtks_analysis.publishing.workbook_layout import (
+    BOLD,
+    CONTENTS_SHEET,
+    DEFINISI_SHEET,
+    FIRST_DATA_ROW,
+    HAIR,
+    HEADER_FILL,
+    HEADER_ROW,
+    LINE_HEIGHT,
+    MAX_WIDTH,
+    MUTED,
+    NOTE_FONT,
+    NOTE_LINE_HEIGHT,
+    PORTRAIT_WIDTH,
+    THIN,
+    TITLE_FONT,
+    TITLE_ROW,
+    TOTAL_FILL,
+    UNIT_ROW,
+    YA_TIDAK,
+    month_iso,
+    print_setup,
+    text_lines,
+    wide_text,
+    write_contents,
+    write_definisi,
+)
 from dtks_analysis.vocab import PROGRAMS
 
 FLAG_COLUMNS = frozenset(PROGRAMS)
@@ -40,32 +65,6 @@ FLAG_COLUMNS = frozenset(PROGRAMS)
 CATEGORY_COLUMNS = frozenset({"ukuran", "kelompok_umur", "tahun"})
 # tables whose empty cells are suppressed for confidentiality (not merely unavailable)
 TOTAL_LABEL = "Jumlah"
-TITLE_ROW, UNIT_ROW, HEADER_ROW = 1, 2, 4
-FIRST_DATA_ROW = HEADER_ROW + 1
-DEFINISI_SHEET = "Definisi"
-CONTENTS_SHEET = "Daftar isi"
-DEFINISI_FIELDS: dict[str, str] = {
-    "nama": "Nama",
-    "jenis": "Jenis",
-    "alias": "Alias",
-    "definisi": "Definisi",
-    "konsep": "Konsep",
-    "interpretasi": "Interpretasi",
-    "metode_perhitungan": "Metode perhitungan",
-    "ukuran": "Ukuran",
-    "satuan": "Satuan",
-    "klasifikasi_penyajian": "Klasifikasi penyajian",
-    "referensi_waktu": "Referensi waktu",
-    "tipe_data": "Tipe data",
-}
-# activity metadata (meta["kegiatan"]) shown on the contents sheet
-KEGIATAN_FIELDS: dict[str, str] = {
-    "judul": "Kegiatan",
-    "penyelenggara": "Penyelenggara",
-    "frekuensi": "Frekuensi",
-    "unit_analisis": "Unit analisis",
-    "tingkat_penyajian": "Tingkat penyajian",
-}
 NOTE_SUPPRESSED = (
     "– : nilai disembunyikan untuk melindungi kerahasiaan rumah tangga (sel bernilai kecil "
     "dan sel pelindungnya)."
@@ -78,15 +77,6 @@ NOTE_UNAVAILABLE = "– : data tidak tersedia (mis. bulan pertama, tanpa pemband
 # fractions (0..1) shown as 0.0%; "persen" columns already hold percentages (0..100)
 _PCT_NAME = re.compile(r"(^|_)(cakupan|pct|proporsi|porsi|pangsa)(_|$)")
 _PERSEN_NAME = re.compile(r"(^|_)persen(_|$)")
-
-_BOLD = Font(bold=True)
-_TITLE_FONT = Font(bold=True, size=12, color="1F4E79")
-_MUTED = Font(italic=True, size=9, color="52606D")
-_NOTE = Font(size=9, color="52606D")
-_HEADER_FILL = PatternFill("solid", fgColor="E8EEF4")
-_TOTAL_FILL = PatternFill("solid", fgColor="F2F5F8")
-_THIN = Side(style="thin", color="1F2933")
-_HAIR = Side(style="hair", color="9AA5B1")
 
 
 def _safe_workbook(wb: Workbook) -> None:
@@ -123,11 +113,11 @@ def _kind(df: pd.DataFrame, col: str, pct_cols: set[str]) -> str:
     vals = [v for v in s if not is_missing(v)]
     if not vals:
         return "int"  # an all-missing column (e.g. first-month flows): shown as "–"
-    if col in FLAG_COLUMNS and all(plain(v) in (0, 1) for v in vals):
-        return "flag"
+    if pd.api.types.is_bool_dtype(s) or (
+        col in FLAG_COLUMNS and all(plain(v) in (0, 1) for v in vals)
+    ):
+        return "yatidak"
     if col in CATEGORY_COLUMNS and vals and all(isinstance(plain(v), int) for v in vals):
-        return "flag"
-    if pd.api.types.is_bool_dtype(s):
         return "flag"
     if pd.api.types.is_numeric_dtype(s) or (
         vals and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in vals)
@@ -143,6 +133,7 @@ _FORMATS = {
     "pct": "0.0%",
     "persen": "0.0",
     "flag": "0",
+    "yatidak": "@",
     "text": "@",
 }
 
@@ -162,7 +153,7 @@ def _width(values: Iterable[Any], header: str, kind: str) -> float:
     words = header.split()
     head = max((len(w) for w in words), default=4)
     head = max(head, min(len(header), 16))
-    return float(min(max(longest, head, 6) + 2, 48))
+    return float(min(max(longest, head, 6) + 2, MAX_WIDTH))
 
 
 def _write_table_sheet(
@@ -180,15 +171,17 @@ def _write_table_sheet(
 ) -> None:
     cols = list(df.columns)
     kinds = {c: _kind(df, c, pct_cols) for c in cols}
-    title = f"Tabel {number}. {registry.title(name)}, {bulan_id(month)}"
-    ws.cell(TITLE_ROW, 1, title).font = _TITLE_FONT
-    ws.cell(UNIT_ROW, 1, registry.unit_line(name)).font = _MUTED
+    title = (
+        registry.caption(name, month)
+        if name in registry.TABLES
+        else f"Tabel {number}. {registry.title(name)}, {bulan_id(month)}"
+    )
 
     for j, col in enumerate(cols, start=1):
         c = ws.cell(HEADER_ROW, j, registry.long_label(col, name))
-        c.font = _BOLD
-        c.fill = _HEADER_FILL
-        c.border = Border(top=_THIN, bottom=_THIN)
+        c.font = BOLD
+        c.fill = HEADER_FILL
+        c.border = Border(top=THIN, bottom=THIN)
         c.alignment = Alignment(
             horizontal="left" if kinds[col] == "text" else "center",
             vertical="center",
@@ -208,15 +201,22 @@ def _write_table_sheet(
                     has_suppressed = True
                 continue
             if kind == "text":
-                value = registry.VALUE_LABELS.get(col, {}).get(str(value), str(value))
+                if col == "bulan":
+                    value = bulan_id(value)
+                else:
+                    value = registry.VALUE_LABELS.get(col, {}).get(str(value), str(value))
+            elif kind == "yatidak":
+                value = YA_TIDAK[int(value)]
             cell = ws.cell(r, j, value)
             cell.number_format = _FORMATS[kind]
-            if kind == "flag":
-                cell.alignment = Alignment(horizontal="center")
+            if kind in ("flag", "yatidak"):
+                cell.alignment = Alignment(horizontal="center", vertical="top")
+            elif kind == "text":
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
     last = FIRST_DATA_ROW + len(df) - 1
     if len(df):
         for j in range(1, len(cols) + 1):
-            ws.cell(last, j).border = Border(bottom=_HAIR)
+            ws.cell(last, j).border = Border(bottom=HAIR)
 
     total_hidden = False
     if additive and len(df):
@@ -226,7 +226,7 @@ def _write_table_sheet(
             if col not in sums and kinds[col] == "int" and col not in FLAG_COLUMNS:
                 s = df[col]
                 sums[col] = None if s.isna().any() else int(pd.to_numeric(s).sum())
-        label_col = next((c for c in cols if kinds[c] in ("text", "flag")), cols[0])
+        label_col = next((c for c in cols if kinds[c] in ("text", "flag", "yatidak")), cols[0])
         for j, col in enumerate(cols, start=1):
             cell = ws.cell(r, j)
             if col == label_col:
@@ -237,13 +237,11 @@ def _write_table_sheet(
                 total_hidden = total_hidden or value is None
                 cell.number_format = _FORMATS.get(kinds[col], "#,##0")
                 cell.alignment = right
-            cell.font = _BOLD
-            cell.fill = _TOTAL_FILL
-            cell.border = Border(top=_THIN, bottom=_THIN)
+            cell.font = BOLD
+            cell.fill = TOTAL_FILL
+            cell.border = Border(top=THIN, bottom=THIN)
         last = r
 
-    r = last + 2
-    ws.cell(r, 1, source).font = _NOTE
     all_notes = list(notes)
     if has_suppressed and name in registry.suppressed_tables():
         all_notes[:0] = [
@@ -253,138 +251,63 @@ def _write_table_sheet(
         ]
     elif has_suppressed:
         all_notes.insert(0, NOTE_UNAVAILABLE)
-    for k, note in enumerate(all_notes, start=1):
-        ws.cell(
-            r + k, 1, f"Catatan: {note}" if not note.startswith("Catatan") else note
-        ).font = _NOTE
 
+    widths = {}
     for j, col in enumerate(cols, start=1):
-        values = [plain(v) for v in df[col]]
-        ws.column_dimensions[get_column_letter(j)].width = _width(
-            values, registry.long_label(col, name), kinds[col]
-        )
+        values = [_shown(v, col, kinds[col]) for v in df[col]]
+        widths[col] = _width(values, registry.long_label(col, name), kinds[col])
+        ws.column_dimensions[get_column_letter(j)].width = widths[col]
     lines = 1
-    for j, col in enumerate(cols, start=1):
-        room = max(ws.column_dimensions[get_column_letter(j)].width - 1, 1)
-        lines = max(lines, math.ceil(len(registry.long_label(col, name)) / room))
-    ws.row_dimensions[HEADER_ROW].height = 13 * lines + 2
+    for col in cols:
+        lines = max(lines, text_lines(registry.long_label(col, name), widths[col]))
+    ws.row_dimensions[HEADER_ROW].height = LINE_HEIGHT * lines + 2
+    wrapped = [c for c in cols if kinds[c] == "text"]
+    if wrapped:
+        for i in range(len(df)):
+            n = max(text_lines(_shown(df[c].iat[i], c, "text"), widths[c]) for c in wrapped)
+            if n > 1:
+                ws.row_dimensions[FIRST_DATA_ROW + i].height = LINE_HEIGHT * n + 2
+
+    wide_text(ws, TITLE_ROW, title, len(cols), TITLE_FONT, 16.0)
+    wide_text(ws, UNIT_ROW, registry.unit_line(name), len(cols), MUTED, NOTE_LINE_HEIGHT)
+    r = last + 2
+    wide_text(ws, r, source, len(cols), NOTE_FONT, NOTE_LINE_HEIGHT)
+    for k, note in enumerate(all_notes, start=1):
+        text = f"Catatan: {note}" if not note.startswith("Catatan") else note
+        wide_text(ws, r + k, text, len(cols), NOTE_FONT, NOTE_LINE_HEIGHT)
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1)
-    _print_setup(ws, title, landscape=len(cols) > 7, repeat=f"{HEADER_ROW}:{HEADER_ROW}")
-
-
-def _print_setup(ws: Worksheet, title: str, *, landscape: bool, repeat: str | None) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.7
-    ws.page_margins.top = ws.page_margins.bottom = 0.75
-    ws.print_options.horizontalCentered = False
-    if repeat:
-        ws.print_title_rows = repeat
-    ws.oddFooter.left.text = title[:200].replace("&", "&&")
-    ws.oddFooter.left.size = 8
-    ws.oddFooter.right.text = "Halaman &P dari &N"
-    ws.oddFooter.right.size = 8
-
-
-def _write_definisi(
-    ws: Worksheet, definisi: list[Mapping[str, Any]], month: str, source: str
-) -> None:
-    keys = [k for k in DEFINISI_FIELDS if any(k in d and d[k] not in (None, "") for d in definisi)]
-    extra = sorted({k for d in definisi for k in d} - set(DEFINISI_FIELDS))
-    keys += extra
-    ws.cell(TITLE_ROW, 1, f"Definisi Variabel dan Indikator, {bulan_id(month)}").font = _TITLE_FONT
-    ws.cell(
-        UNIT_ROW, 1, "Mengikuti standar metadata statistik (variabel dan indikator)"
-    ).font = _MUTED
-    headers = ["No", *(DEFINISI_FIELDS.get(k, k.replace("_", " ").capitalize()) for k in keys)]
-    for j, h in enumerate(headers, start=1):
-        c = ws.cell(HEADER_ROW, j, h)
-        c.font = _BOLD
-        c.fill = _HEADER_FILL
-        c.border = Border(top=_THIN, bottom=_THIN)
-        c.alignment = Alignment(vertical="center", wrap_text=True)
-    top_wrap = Alignment(vertical="top", wrap_text=True)
-    for i, d in enumerate(definisi):
-        r = FIRST_DATA_ROW + i
-        ws.cell(r, 1, i + 1).alignment = Alignment(vertical="top", horizontal="center")
-        for j, k in enumerate(keys, start=2):
-            v = d.get(k)
-            if isinstance(v, list | tuple):
-                v = "; ".join(str(x) for x in v)
-            cell = ws.cell(r, j, None if is_missing(v) else str(v))
-            cell.alignment = top_wrap
-            cell.border = Border(bottom=_HAIR)
-    long_fields = {"definisi", "konsep", "interpretasi", "metode_perhitungan"}
-    ws.column_dimensions["A"].width = 5
-    for j, k in enumerate(keys, start=2):
-        ws.column_dimensions[get_column_letter(j)].width = (
-            45 if k in long_fields else 26 if k in ("nama", "klasifikasi_penyajian") else 14
-        )
-    ws.cell(FIRST_DATA_ROW + len(definisi) + 1, 1, source).font = _NOTE
-    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 2)
-    _print_setup(
-        ws, "Definisi variabel dan indikator", landscape=True, repeat=f"{HEADER_ROW}:{HEADER_ROW}"
+    print_setup(
+        ws,
+        title,
+        landscape=sum(widths.values()) > PORTRAIT_WIDTH,
+        repeat=f"{HEADER_ROW}:{HEADER_ROW}",
     )
 
 
-def _link(cell: Any, sheet: str) -> None:
-    """An internal hyperlink to cell A1 of ``sheet``."""
-    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet}'!A1")
+def _shown(v: Any, col: str, kind: str) -> Any:
+    """What a cell shows (for widths and heights)."""
+    value = plain(v)
+    if value is None:
+        return None
+    if kind == "yatidak":
+        return YA_TIDAK.get(int(value), str(value))
+    if kind == "text":
+        if col == "bulan":
+            return bulan_id(value)
+        return registry.VALUE_LABELS.get(col, {}).get(str(value), str(value))
+    return value
 
 
-def _write_contents(
-    ws: Worksheet, names: list[str], month: str, meta: Mapping[str, Any], source: str
-) -> None:
-    instansi = meta["instansi"]
-    ws.cell(
-        1,
-        1,
-        f"Tabel Data Terpadu Kesejahteraan Sosial (DTKS) {meta['kabupaten']}",
-    ).font = _TITLE_FONT
-    ws.cell(2, 1, f"Keadaan {bulan_id(month)}").font = Font(bold=True, size=11)
-    ws.cell(3, 1, instansi).font = _NOTE
-    if meta.get("data_sementara"):
-        ws.cell(3, 2, "Data sementara").font = Font(bold=True, color="9B2C2C")
-    ws.cell(HEADER_ROW + 1, 1, "Lembar").font = _BOLD
-    ws.cell(HEADER_ROW + 1, 2, "Isi").font = _BOLD
-    for c in (ws.cell(HEADER_ROW + 1, 1), ws.cell(HEADER_ROW + 1, 2)):
-        c.fill = _HEADER_FILL
-        c.border = Border(top=_THIN, bottom=_THIN)
-    r = HEADER_ROW + 2
-    for k, name in enumerate(names, start=1):
-        ws.cell(r, 1, registry.sheet_name(name))
-        ws.cell(r, 2, f"Tabel {registry.number(name, k)}. {registry.title(name)}")
-        _link(ws.cell(r, 1), registry.sheet_name(name))
-        ws.cell(r, 1).font = Font(color="1F4E79", underline="single")
-        r += 1
-    if meta.get("definisi"):
-        ws.cell(r, 1, DEFINISI_SHEET)
-        _link(ws.cell(r, 1), DEFINISI_SHEET)
-        ws.cell(r, 1).font = Font(color="1F4E79", underline="single")
-        ws.cell(r, 2, "Definisi variabel dan indikator")
-        r += 1
-    r += 1
-    lines = [
-        source,
-        "Tanda – : nilai disembunyikan untuk melindungi kerahasiaan atau tidak tersedia.",
-        "Tabel yang sama tersedia sebagai berkas CSV (UTF-8) di folder tabel/.",
-        *(str(x) for x in meta.get("catatan_umum", [])),
-    ]
-    if meta.get("tanggal_rilis"):
-        lines.insert(0, f"Tanggal rilis: {meta['tanggal_rilis']}")
-    kegiatan = meta.get("kegiatan") or {}
-    for key, label in KEGIATAN_FIELDS.items():
-        if kegiatan.get(key):
-            lines.append(f"{label}: {kegiatan[key]}")
-    for line in lines:
-        ws.cell(r, 1, line).font = _NOTE
-        r += 1
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 95
-    _print_setup(ws, "Daftar isi", landscape=False, repeat=None)
+#: a number openpyxl wrote with 16 significant digits ("%.16g": 73.71249400000001)
+_LONG_FLOAT = re.compile(rb"<v>(-?\d+\.\d{6,})</v>")
+
+
+def _short_float(m: re.Match[bytes]) -> bytes:
+    """The value as the CSV writes it: cells hold numbers rounded to ``FLOAT_DIGITS`` decimals
+    (``cells.plain``), so rounding the 16-digit text again gives back that number, written in
+    its shortest form (``73.712494``): the same value as the CSV, and no 16-digit run that reads
+    like a NIK."""
+    return b"<v>" + repr(round(float(m.group(1)), FLOAT_DIGITS)).encode() + b"</v>"
 
 
 def _deterministic_zip(data: bytes, when: dt.datetime) -> bytes:
@@ -402,6 +325,8 @@ def _deterministic_zip(data: bytes, when: dt.datetime) -> bytes:
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o600 << 16
             body = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                body = _LONG_FLOAT.sub(_short_float, body)
             if info.filename == "docProps/core.xml":
                 body = re.sub(
                     rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
@@ -451,14 +376,14 @@ def write_workbook(
         raise ValueError(f"write_workbook: meta tanpa {', '.join(missing)} (required keys)")
     path = Path(path)
     source = source_line(month, meta["instansi"])
-    names = list(tables)
+    names = registry.in_report_order(list(tables))
     for name in names:
         check_name(name)
     additive = set(meta.get("aditif", registry.additive_tables()))
     wb = Workbook()
     contents = wb.active
     contents.title = CONTENTS_SHEET
-    _write_contents(contents, names, month, meta, source)
+    write_contents(contents, names, month, meta, source)
     for k, name in enumerate(names, start=1):
         ws = wb.create_sheet(registry.sheet_name(name))
         _write_table_sheet(
@@ -474,7 +399,7 @@ def write_workbook(
             additive=name in additive,
         )
     if meta.get("definisi"):
-        _write_definisi(wb.create_sheet(DEFINISI_SHEET), list(meta["definisi"]), month, source)
+        write_definisi(wb.create_sheet(DEFINISI_SHEET), list(meta["definisi"]), month, source)
 
     _safe_workbook(wb)
     when = _reference_datetime(month)
@@ -504,14 +429,15 @@ def read_workbook_table(path: str | Path, name: str) -> pd.DataFrame:
     rows = list(ws.iter_rows(min_row=HEADER_ROW, values_only=True))
     wb.close()
     header = [h for h in rows[0] if h is not None]
+    additive = name in registry.additive_tables()
     own = registry.TABLES[name].fields if name in registry.TABLES else ()
     inverse = {registry.long_label(c, name): c for c in (*registry.FIELDS, *own)}
     cols = [inverse.get(h, h) for h in header]
     data = []
     for row in rows[1:]:
         cells = list(row[: len(cols)])
-        if all(c is None for c in cells) or TOTAL_LABEL in cells:
-            break
+        if all(c is None for c in cells) or (additive and TOTAL_LABEL in cells):
+            break  # the totals row the writer adds (a table's own "Jumlah" row is data)
         data.append([None if c == KOSONG else c for c in cells])
     df = pd.DataFrame(data, columns=cols, dtype=object)
     for col in df.columns:
@@ -522,4 +448,11 @@ def read_workbook_table(path: str | Path, name: str) -> pd.DataFrame:
         if col in df.columns:
             back = {v: k for k, v in labels.items()}
             df[col] = df[col].map(lambda v, b=back: b.get(v, v))
+    if "bulan" in df.columns:
+        df["bulan"] = df["bulan"].map(month_iso)
+    ya_tidak = {v: k for k, v in YA_TIDAK.items()}
+    for col in FLAG_COLUMNS & set(df.columns):
+        vals = [v for v in df[col] if v is not None]
+        if vals and all(v in ya_tidak for v in vals):
+            df[col] = df[col].map(lambda v: None if v is None else ya_tidak[v]).astype("Int64")
     return df

@@ -156,3 +156,161 @@ def test_bad_month_string(report, capsys):
     root, _d = report
     assert main(["report", "--month", "Desember", "--raw-dir", str(root / "raw"), "-q"]) == 2
     assert "YYYY-MM" in capsys.readouterr().err
+
+
+# -- issue 12: the workbook holds every table as the report numbers it; worklists --------------
+_CAPTION = re.compile(r'<figcaption class="judul-tabel">(.*?)</figcaption>', re.S)
+_NUMBERED = re.compile(r"^Tabel (\d+)\. ")
+
+
+def _captions(d) -> list[str]:
+    import html as html_mod
+
+    text = (d / f"laporan_dtks_{MONTH}.html").read_text()
+    return [html_mod.unescape(c).strip() for c in _CAPTION.findall(text)]
+
+
+def test_every_csv_table_has_its_sheet_numbered_and_titled_as_in_the_report(report):
+    """Each tabel/*.csv: a workbook sheet holding its data, whose title ("Tabel n. <judul>") is
+    the caption of a table of the HTML report (the PDF prints that HTML); numbers run 1, 2, ...
+    in the report's order and each number has one title."""
+    from dtks_analysis.formatting import bulan_id
+    from dtks_analysis.publishing import tables as registry
+    from dtks_analysis.publishing.workbook import read_workbook_table
+
+    _root, d = report
+    captions = [c for c in _captions(d) if _NUMBERED.match(c)]
+    numbers = [int(_NUMBERED.match(c).group(1)) for c in captions]
+    assert numbers == sorted(numbers), "tables numbered in the report's order"
+    assert sorted(set(numbers)) == list(range(1, max(numbers) + 1)), "no gaps"
+    wb = openpyxl.load_workbook(d / f"tabel_dtks_{MONTH}.xlsx")
+    month_suffix = f", {bulan_id(MONTH)}"
+    sheet_titles = {ws.title: ws["A1"].value for ws in wb.worksheets}
+    csvs = sorted((d / "tabel").glob("*.csv"))
+    assert len(csvs) >= 13
+    for path in csvs:
+        sheet = registry.sheet_name(path.stem)
+        assert sheet in sheet_titles, f"{path.name}: no sheet in the workbook"
+        title = sheet_titles[sheet]
+        assert _NUMBERED.match(title) and title.endswith(month_suffix), title
+        head = title[: -len(month_suffix)]
+        assert any(c == title or c.startswith(head + ", ") for c in captions), (
+            f"{path.name}: the workbook's '{head}' is no caption of the report"
+        )
+        # the sheet holds the CSV's numbers
+        csv = pd.read_csv(path, dtype=str, keep_default_na=False)
+        back = read_workbook_table(d / f"tabel_dtks_{MONTH}.xlsx", path.stem)
+        assert list(back.columns) == list(csv.columns), path.name
+        assert len(back) == len(csv), path.name
+    # one title per number, in the report and the workbook alike
+    by_number: dict[int, set[str]] = {}
+    for c in captions:
+        by_number.setdefault(int(_NUMBERED.match(c).group(1)), set()).add(c.split(", ")[0])
+    assert all(len(v) == 1 for v in by_number.values()), by_number
+
+
+def test_workbook_speaks_in_words_and_prints(report):
+    _root, d = report
+    wb = openpyxl.load_workbook(d / f"tabel_dtks_{MONTH}.xlsx")
+    months = re.compile(
+        r"^(Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|"
+        r"Oktober|November|Desember) \d{4}$"
+    )
+    for sheet in ("Tren bulanan", "Tren kualitas"):
+        col = [r[0] for r in wb[sheet].iter_rows(min_row=5, values_only=True) if r[1] is not None]
+        col = [v for v in col if v != "Jumlah"]
+        assert col and all(months.match(v) for v in col), (sheet, col)
+    komb = [r[:3] for r in wb["Kombinasi program"].iter_rows(min_row=5, values_only=True)]
+    flags = {v for row in komb[:8] for v in row}
+    assert flags == {"Ya", "Tidak"}, flags
+    # the three programs each have their own concept
+    ws = wb["Definisi"]
+    konsep, current = {}, None
+    for row in ws.iter_rows(min_row=5, values_only=True):
+        if row[0] is not None:
+            current = row[1]
+        elif row[1] == "Konsep":
+            konsep[current] = row[2]
+    program = {k: v for k, v in konsep.items() if k and re.search(r"BPNT|PBI-JKN|PKH", k)}
+    assert len(program) >= 3 and len(set(program.values())) == len(program), program
+    # printing: A4, fitted to the page width, header repeated, long texts wrapped in rows high
+    # enough, wide tables landscape
+    for ws in wb.worksheets:
+        assert int(ws.page_setup.paperSize) == 9, ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        widths = {
+            c: ws.column_dimensions[c].width or 8.43 for c in "ABCDEFGHIJKLMN"[: ws.max_column]
+        }
+        if ws.title != "Daftar isi":
+            assert ws.print_title_rows == "$4:$4", ws.title
+        if sum(widths.values()) > 110:
+            assert ws.page_setup.orientation == "landscape", ws.title
+        merged = {r.min_row for r in ws.merged_cells.ranges if r.min_col == 1}
+        for row in ws.iter_rows(min_row=1):
+            for cell in row:
+                if not isinstance(cell.value, str) or cell.row in merged:
+                    continue
+                width = widths.get(cell.column_letter, 8.43)
+                room = sum(list(widths.values())[cell.column - 1 :])  # it may run into empty cells
+                if len(cell.value) > room * 1.1:
+                    assert cell.alignment.wrap_text, (ws.title, cell.coordinate)
+                    height = ws.row_dimensions[cell.row].height
+                    assert height and height >= 13 * len(cell.value) / width, (
+                        ws.title,
+                        cell.coordinate,
+                    )
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _expected_village(path: str, sheet: str) -> str | None:
+    """The village the sending file names (ground truth from the generator's file layout):
+    ``kiriman/<kec>/Desa_<village>.*`` or a sheet of ``kiriman/Kec_<kec>_<month>.xlsx``;
+    None for the kabupaten-wide SIKS-NG extract (several villages)."""
+    m = re.search(r"(?:Desa|Kelurahan)_([^/]+)\.\w+$", path)
+    if m:
+        return m.group(1).replace("_", " ")
+    if re.search(r"/Kec_[^/]+\.xlsx$", path):
+        return sheet
+    return None
+
+
+def _worklist_rows(folder) -> dict[tuple[str, str, int], set[str]]:
+    """(file, sheet, row) -> the village worklists (file stems) that list it."""
+    where: dict[tuple[str, str, int], set[str]] = {}
+    for path in folder.glob("*/*.xlsx"):
+        if path.name.startswith("_"):
+            continue
+        ws = openpyxl.load_workbook(path, read_only=True).active
+        rows = ws.iter_rows(min_row=4, values_only=True)
+        header = list(next(rows))
+        assert not any(re.search(r"[a-z]_[a-z]", str(h)) for h in header if h), header
+        i, j, k = header.index("Berkas"), header.index("Lembar"), header.index("Baris")
+        for r in rows:
+            where.setdefault((r[i], r[j] or "", int(r[k])), set()).add(path.stem)
+    return where
+
+
+def test_unrecognised_village_rows_land_in_the_worklist_of_their_files_village(report):
+    """Every injected ``desa_tidak_dikenal`` row of every month the run prepared is in the
+    worklist of the village its file belongs to (kabupaten-wide files: "Tidak diketahui")."""
+    root, d = report
+    checked = unknown = 0
+    for folder in sorted((root / "truth").glob("20*-*")):
+        truth = pd.read_csv(folder / "defects.csv", dtype=str, keep_default_na=False)
+        truth = truth[truth["kode_aturan"] == "desa_tidak_dikenal"]
+        where = _worklist_rows(root / "corrections" / folder.name)
+        for t in truth.itertuples():
+            got = where.get((t.file, t.sheet, int(t.row)))
+            assert got, f"{folder.name} {t.file}/{t.sheet} row {t.row}: in no worklist"
+            want = _expected_village(t.file, t.sheet)
+            if want is None:
+                assert got == {"Tidak diketahui"}, (t.file, t.row, got)
+                unknown += 1
+            else:
+                assert _key(want) in {_key(g) for g in got}, (t.file, t.sheet, t.row, got)
+                checked += 1
+    assert checked > 0 and unknown > 0, "the sample must hold both kinds"
+    assert not list(d.rglob("Tidak diketahui.xlsx")), "worklists never under outputs/"

@@ -197,8 +197,10 @@ def test_nonrespon_publishes_no_hidden_village_cell(removed):
     assert nr.loc[nr["kode_desa"] == "", "rumah_tangga"].isna().all()
     html = sections.quality_section_html(t, settings)
     text = " ".join(sections.highlights(t, settings))
-    tabel11 = html[html.index("Tabel 11") :]
-    assert d.LAIN in tabel11
+    from dtks_analysis.publishing import tables as registry
+
+    nonrespon = html[html.index(f"Tabel {registry.TABLES['nonrespon'].number}.") :]
+    assert d.LAIN in nonrespon
     for code in REMOVED:
         name = str(prev.loc[code, "desa"])
         assert name not in named["desa"].tolist()

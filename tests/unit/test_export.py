@@ -137,13 +137,13 @@ class TestWorkbook:
         assert wb.sheetnames == [
             "Daftar isi",
             "Kecamatan",
-            "Desa",
             "Kombinasi program",
             "Arus program",
             "Tren bulanan",
             "Kualitas data",
+            "Desa",
             "Definisi",
-        ]
+        ]  # in the order of the table numbers (the report's order)
         assert wb["Kualitas data"]["B5"].value == "Kesalahan"  # readable severity
         ws = wb["Kecamatan"]
         assert ws["A1"].value == (
@@ -202,17 +202,41 @@ class TestWorkbook:
     def test_kombinasi_totals(self, book: Path) -> None:
         ws = load_workbook(book)["Kombinasi program"]
         assert ws.cell(13, 1).value == "Jumlah" and ws.cell(13, 4).value == 35160
-        assert ws["A6"].value == 0 and ws["C6"].value == 1
+        assert ws["A6"].value == "Tidak" and ws["C6"].value == "Ya"  # as the report says
+
+    def test_months_in_words(self, book: Path) -> None:
+        ws = load_workbook(book)["Tren bulanan"]
+        assert [ws["A5"].value, ws["A6"].value] == ["November 2023", "Desember 2023"]
 
     def test_definisi_sheet(self, book: Path) -> None:
         ws = load_workbook(book)["Definisi"]
-        header = [c.value for c in ws[4] if c.value]
-        assert header[:4] == ["No", "Nama", "Jenis", "Definisi"]
-        assert "Metode perhitungan" in header and "Klasifikasi penyajian" in header
-        row = {h: c.value for h, c in zip(header, ws[5], strict=False)}
-        assert row["Nama"] == "Cakupan BPNT"
-        assert row["Klasifikasi penyajian"] == "Kabupaten; Kecamatan"
-        assert ws.cell(5, 4).alignment.wrap_text
+        assert [c.value for c in ws[4]][:3] == ["No", "Unsur metadata", "Isi"]
+        rows = [(r[1].value, r[2].value) for r in ws.iter_rows(min_row=5) if r[1].value]
+        assert rows[0] == ("Cakupan BPNT", None)  # one block per variable, its name first
+        fields = dict(rows[1:])
+        assert fields["Klasifikasi penyajian"] == "Kabupaten; Kecamatan"
+        assert "Metode perhitungan" in fields
+        assert ws.cell(6, 3).alignment.wrap_text
+
+    def test_definisi_prints_readable(self, book: Path) -> None:
+        """Three columns on A4 portrait: long texts wrap in rows high enough to show them."""
+        ws = load_workbook(book)["Definisi"]
+        width = sum(ws.column_dimensions[c].width for c in "ABC")
+        assert width <= 100 and ws.page_setup.orientation == "portrait"
+        assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 1
+        for row in ws.iter_rows(min_row=5):
+            text = row[2].value
+            if isinstance(text, str) and len(text) > ws.column_dimensions["C"].width:
+                assert row[2].alignment.wrap_text
+                lines = len(text) / ws.column_dimensions["C"].width
+                assert ws.row_dimensions[row[2].row].height >= 14 * lines
+
+    def test_long_titles_and_texts_wrap(self, book: Path) -> None:
+        ws = load_workbook(book)["Kualitas data"]
+        assert "A1:D1" in {str(r) for r in ws.merged_cells.ranges}  # title over the table
+        assert ws["A1"].alignment.wrap_text and ws.row_dimensions[1].height
+        assert ws["C5"].alignment.wrap_text  # text columns wrap
+        assert ws.print_title_rows == "$4:$4"
 
     def test_identical_bytes_on_rerun(self, tables, tmp_path: Path) -> None:
         a = export.write_workbook(tables, tmp_path / "a.xlsx", "2023-12", META)
