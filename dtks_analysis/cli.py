@@ -158,9 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("xlsx", "csv", "mixed"), default="mixed")
     p.add_argument(
         "--sumber",
-        choices=("dtks", "dtsen"),
+        choices=("dtks", "dtsen", "campuran"),
         default="dtks",
-        help="bentuk ekstrak: dtks (SIKS-NG + kiriman desa) atau dtsen (keluarga + anggota, desil)",
+        help="bentuk ekstrak: dtks (SIKS-NG + kiriman desa), dtsen (keluarga + anggota, desil) "
+        "atau campuran (separuh kecamatan masih DTKS)",
     )
     p.add_argument(
         "--beralih",

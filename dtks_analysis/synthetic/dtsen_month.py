@@ -164,12 +164,15 @@ def build_month(
     defect_rate: float,
     fmt: str,
     anchors: set[int],
+    villages: np.ndarray | None = None,
 ) -> DtsenMonth:
-    """Lay out, encode, damage and check one DTSEN month (every village delivers)."""
+    """Lay out, encode, damage and check one DTSEN month (``villages``: default every one)."""
     st = plan_style(lrng, ref, month, fmt)
     files = [_virtual_file(lrng, st)]
     sheet = st.sheets["anggota"]
-    where = {int(d): (0, sheet) for d in range(len(ref.desa))}
+    if villages is None:
+        villages = np.arange(len(ref.desa))
+    where = {int(d): (0, sheet) for d in villages}
     w = build_rows(snap, files, where, ref)
     inj = Injector(w, files, ref, drng)
     budget = inj.budget(defect_rate)
@@ -327,3 +330,21 @@ def _add_phantoms(
     key = np.concatenate([np.arange(len(kel), dtype=float), pos - 0.5])
     both = pd.concat([kel, ph], ignore_index=True).assign(_k=key)
     return both.sort_values("_k", kind="stable").drop(columns="_k").reset_index(drop=True)
+
+
+def join_parts(
+    df: pd.DataFrame, findings: pd.DataFrame, facts: pd.DataFrame, dm: DtsenMonth
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A month with DTKS files and DTSEN files: rows, findings and facts of both parts."""
+    facts = facts.copy()
+    for r in RANKINGS:
+        facts[r] = pd.array([pd.NA] * len(facts), dtype="Int8")
+    facts["nonaktif"] = False
+    rows = pd.concat([df, dm.df], ignore_index=True)
+    both = pd.concat([facts, dm.facts], ignore_index=True)
+    for r in RANKINGS:
+        both[r] = both[r].astype("Int8")
+    both["nonaktif"] = both["nonaktif"].astype(bool)
+    f = pd.concat([findings, dm.findings], ignore_index=True)
+    f = f.sort_values(["file", "sheet", "row", "kode_aturan", "kolom"]).reset_index(drop=True)
+    return rows, f, both

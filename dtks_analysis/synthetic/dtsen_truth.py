@@ -151,12 +151,22 @@ def write_dtsen_truth(
         _write(arus_desil(adj, prev), tdir / "arus_desil.csv")
 
 
-def dtsen_stats(adj: pd.DataFrame, dm: object) -> dict:
-    """Extra summary.json keys of a DTSEN month."""
+def desil_dtypes(adj: pd.DataFrame) -> pd.DataFrame:
+    """Desil columns Int8 and nonaktif bool after carried-forward (DTKS) households joined."""
+    adj = adj.copy()
+    for r in RANKINGS:
+        adj[r] = adj[r].astype("Int8") if r in adj else pd.array([pd.NA] * len(adj), "Int8")
+    non = adj["nonaktif"] if "nonaktif" in adj else pd.Series(False, index=adj.index)
+    adj["nonaktif"] = non.astype("boolean").fillna(False).astype(bool)
+    return adj
+
+
+def dtsen_stats(adj: pd.DataFrame, dm: object, sumber: str = "dtsen") -> dict:
+    """Extra summary.json keys of a DTSEN (or mixed) month."""
     lab = label(adj)
     style = dm.style  # type: ignore[attr-defined]
     return {
-        "sumber": "dtsen",
+        "sumber": sumber,
         "rt_belum_diperingkat": int((lab == "belum_diperingkat").sum()),
         "rt_nonaktif": int((lab == "nonaktif").sum()),
         "keluarga_tanpa_anggota": int((dm.keluarga["fid"] < 0).sum()),  # type: ignore[attr-defined]

@@ -213,3 +213,19 @@ def test_series_switching_from_dtks(tmp_path):
         found = _found(data, m)
         merged = truth[KEY].merge(found[KEY].drop_duplicates(), how="left", indicator=True)
         assert (merged["_merge"] == "both").all(), m
+
+
+def test_month_with_both_sources(tmp_path):
+    """A transition month: some kecamatan in DTKS files, the others in DTSEN files."""
+    months = ["2025-03", "2025-04"]
+    root = tmp_path / "campuran"
+    generate(root, months, scale=0.05, seed=43, defect_rate=0.02, sumber="campuran", progress=False)
+    settings = load_settings(months[-1], raw_dir=root / "raw")
+    data = pipeline.prepare_months(months[-1], settings)
+    for m in months:
+        _check_month(root, settings, data, m, True)
+        truth = _truth(root, m, "defects.csv")
+        truth["sheet"] = truth["sheet"].fillna("")
+        found = _found(data, m)
+        merged = truth[KEY].merge(found[KEY].drop_duplicates(), how="left", indicator=True)
+        assert (merged["_merge"] == "both").all(), m

@@ -369,3 +369,29 @@ def test_dtsen_sample_is_deterministic(tmp_path: Path) -> None:
             tmp_path / d, ["2025-03", "2025-04"], scale=0.01, seed=2, sumber="dtsen", progress=False
         )
     assert _hashes(tmp_path / "a") == _hashes(tmp_path / "b")
+
+
+def test_mixed_month_holds_both_sources(tmp_path: Path) -> None:
+    """``sumber="campuran"``: half the kecamatan still send DTKS files, the rest is in DTSEN."""
+    months = ["2025-03", "2025-04"]
+    generate(tmp_path, months, scale=0.03, seed=17, sumber="campuran", progress=False)
+    for m in months:
+        raw = tmp_path / "raw" / m
+        kel_p, ang_p = month_files(tmp_path, m)
+        dtks_files = [p for p in raw.rglob("*.*") if "dtsen" not in p.name and p.suffix != ".yaml"]
+        assert dtks_files
+        _, kel = read_file(kel_p)
+        codes = kel["kode_kecamatan"].str.replace(".", "", regex=False)
+        dtsen_kec = {f"{c[:2]}.{c[2:4]}.{c[4:6]}" for c in codes}
+        hh = pd.read_parquet(tmp_path / "truth" / m / "households.parquet")
+        in_dtks = hh["kode_kecamatan"].notna() & ~hh["kode_kecamatan"].isin(dtsen_kec)
+        assert in_dtks.any() and hh.loc[in_dtks, "desil_nasional"].isna().all()
+        assert not hh.loc[in_dtks, "nonaktif"].any()
+        dk = _truth(tmp_path, m, "desil_kabupaten.csv").set_index("desil")
+        rk = _truth(tmp_path, m, "rekap_kecamatan.csv")
+        assert (dk[MEASURES].sum() == rk[MEASURES].sum()).all()
+        assert dk.loc["belum_diperingkat", "rumah_tangga"] >= in_dtks.sum()
+        d = _defects(tmp_path, m)
+        assert set(d["file"]) & {kel_p.name, ang_p.name}
+        assert set(d["file"]) - {kel_p.name, ang_p.name}
+    assert (tmp_path / "truth" / months[1] / "arus_desil.csv").exists()
