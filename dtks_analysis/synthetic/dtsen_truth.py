@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .dtsen_month import DtsenMonth
 from .dtsen_welfare import RANKINGS
 from .reference import Reference
 from .truth import UNKNOWN
@@ -161,15 +162,15 @@ def desil_dtypes(adj: pd.DataFrame) -> pd.DataFrame:
     return adj
 
 
-def dtsen_stats(adj: pd.DataFrame, dm: object, sumber: str = "dtsen") -> dict:
+def dtsen_stats(adj: pd.DataFrame, dm: DtsenMonth, sumber: str = "dtsen") -> dict:
     """Extra summary.json keys of a DTSEN (or mixed) month."""
     lab = label(adj)
-    style = dm.style  # type: ignore[attr-defined]
+    style = dm.style
     return {
         "sumber": sumber,
         "rt_belum_diperingkat": int((lab == "belum_diperingkat").sum()),
         "rt_nonaktif": int((lab == "nonaktif").sum()),
-        "keluarga_tanpa_anggota": int((dm.keluarga["fid"] < 0).sum()),  # type: ignore[attr-defined]
+        "keluarga_tanpa_anggota": int((dm.keluarga["fid"] < 0).sum()),
         "gaya_berkas": {
             "format": [style.fmt_keluarga, style.fmt_anggota],
             "pemisah": [style.delimiter_keluarga, style.delimiter_anggota],
