@@ -54,6 +54,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
         fmt=args.format,
         progress=not args.quiet,
         kabupaten=args.kabupaten,
+        sumber=args.sumber,
+        beralih=args.beralih,
     )
     if not args.quiet:
         print(f"Sampel sintetis ditulis ke {out}/raw dan {out}/truth: {summary}")
@@ -154,6 +156,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=20231)
     p.add_argument("--defects", type=float, default=0.02, help="laju cacat yang disuntikkan")
     p.add_argument("--format", choices=("xlsx", "csv", "mixed"), default="mixed")
+    p.add_argument(
+        "--sumber",
+        choices=("dtks", "dtsen", "campuran"),
+        default="dtks",
+        help="bentuk ekstrak: dtks (SIKS-NG + kiriman desa), dtsen (keluarga + anggota, desil) "
+        "atau campuran (separuh kecamatan masih DTKS)",
+    )
+    p.add_argument(
+        "--beralih",
+        metavar="YYYY-MM",
+        help="bulan pertama DTSEN: bulan sebelumnya DTKS, bulan ini dan sesudahnya DTSEN",
+    )
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_sample)
 

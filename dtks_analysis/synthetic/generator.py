@@ -14,6 +14,11 @@ from tqdm import tqdm
 from dtks_analysis.config import check_month, month_end, previous_month
 
 from .check import check_month as check_rows
+from .dtsen_month import build_month as build_dtsen_month
+from .dtsen_month import join_parts
+from .dtsen_truth import desil_dtypes, dtsen_stats, household_desil, write_dtsen_truth
+from .dtsen_welfare import Ranking
+from .dtsen_writer import write_dtsen_month
 from .layout import plan_files
 from .month import Injector, build_rows, encode, finalize, inject_canonical, inject_written
 from .panel import Panel
@@ -22,6 +27,7 @@ from .truth import arus, carry_forward, households, kombinasi, rekap
 from .writer import write_month
 
 FORMATS = ("xlsx", "csv", "mixed")
+SUMBER = ("dtks", "dtsen", "campuran")
 
 
 def parse_months(spec: str) -> list[str]:
@@ -60,6 +66,37 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
     df.to_csv(path, index=False, lineterminator="\n")
 
 
+def _dtks_month(
+    raw: Path,
+    snap: pd.DataFrame,
+    ref,
+    m: str,
+    lrng: np.random.Generator,
+    drng: np.random.Generator,
+    present: np.ndarray,
+    fmt: str,
+    defect_rate: float,
+    anchors: set[int],
+) -> tuple:
+    """Lay out, damage, check and write the DTKS files of a month (villages ``present``)."""
+    files, where = plan_files(lrng, ref, m, present, fmt)
+    w = build_rows(snap, files, where, ref)
+    inj = Injector(w, files, ref, drng)
+    budget = inj.budget(defect_rate)
+    w = inject_canonical(w, inj, budget, anchors)
+    enc = encode(w, files, ref)
+    inject_written(w, enc, inj, budget)
+    df = finalize(w, enc, files, inj.dup_rows, drng)
+    findings, facts = check_rows(df, files, ref, int(m[:4]))
+    written = write_month(raw, df, files, m, ref.desa, ref.nama)
+    declared = {
+        files[fi].path: {"skema_hubungan": files[fi].skema}
+        for fi in sorted(set(df["file_idx"]))
+        if files[fi].skema != "dtks"
+    }
+    return df, files, where, findings, facts, written, declared
+
+
 def generate(
     out: Path,
     months: list[str],
@@ -69,12 +106,20 @@ def generate(
     fmt: str = "mixed",
     progress: bool = True,
     kabupaten: str = "12.11",
+    sumber: str = "dtks",
+    beralih: str | None = None,
 ) -> dict:
     """Write synthetic extracts and their truth for ``months``; return a small summary.
 
     ``kabupaten``: Kemendagri code (``"12.17"``); its villages in force, sized from its
     population (Dairi at scale 1: about 37 000 families, ~42 % of the population).
+    ``sumber``: ``dtks`` (SIKS-NG exports and village files) or ``dtsen`` (the two DTSEN files,
+    with desil); ``beralih``: first DTSEN month of a series that starts in DTKS.
     """
+    if sumber not in SUMBER:
+        raise ValueError(f"sumber harus salah satu dari {SUMBER} (got {sumber!r})")
+    if beralih is not None:
+        beralih = check_month(beralih)
     if fmt not in FORMATS:
         raise ValueError(f"format harus salah satu dari {FORMATS} (got {fmt!r})")
     if not months:
@@ -96,6 +141,12 @@ def generate(
     prev_month: str | None = None
     prev_adj: pd.DataFrame | None = None
     prev_nonresp: set[int] = set()
+    prev_sumber = "dtks"
+    ranking = Ranking(seed)
+    # campuran: a fixed random half of the kecamatan still sends DTKS files
+    kec_codes = ref.kecamatan["kode"].to_numpy()
+    still_dtks = np.random.default_rng([seed, 6]).random(len(kec_codes)) < 0.5
+    dtks_desa = ref.desa["kode_kec"].isin(kec_codes[still_dtks]).to_numpy()
     bar = tqdm(months, desc="dtks sample", unit="bulan", disable=not progress)
     for i, m in enumerate(bar):
         t0 = time.perf_counter()
@@ -111,38 +162,50 @@ def generate(
         nd = len(ref.desa)
         present = np.ones(nd, bool)
         nonresp: set[int] = set()
-        if consecutive:
+        dtsen = sumber == "dtsen" or (beralih is not None and m >= beralih)
+        mixed = sumber == "campuran"
+        if consecutive and not dtsen:
             k = int(lrng.integers(1, 4))
             cand = np.array([d for d in range(nd) if d not in prev_nonresp])
+            if mixed:  # only villages still delivering DTKS files can fail to deliver
+                cand = cand[dtks_desa[cand]]
             nonresp = {int(x) for x in lrng.choice(cand, k, replace=False)}
             present[list(nonresp)] = False
-        files, where = plan_files(lrng, ref, m, present, fmt)
         snap = panel.snapshot()
-        w = build_rows(snap, files, where, ref)
-        inj = Injector(w, files, ref, drng)
-        budget = inj.budget(defect_rate)
         anchors = set(panel.families.loc[panel.families["anchor"], "fid"])
-        w = inject_canonical(w, inj, budget, anchors)
-        enc = encode(w, files, ref)
-        inject_written(w, enc, inj, budget)
-        df = finalize(w, enc, files, inj.dup_rows, drng)
-        ref_year = int(m[:4])
-        findings, facts = check_rows(df, files, ref, ref_year)
+        raw = out / "raw" / m
+        raw.mkdir(parents=True, exist_ok=True)
+        if (dtsen or mixed) and ranking.due(m):
+            ranking.rank(panel.families, m)
+        if dtsen:
+            dm = build_dtsen_month(snap, ranking, ref, m, lrng, drng, defect_rate, fmt, anchors)
+            df, files, where, findings, facts = dm.df, dm.files, dm.where, dm.findings, dm.facts
+            written = write_dtsen_month(raw, dm, m, ref.nama)
+            declared = {}
+        else:
+            if mixed:
+                present &= dtks_desa
+            df, files, where, findings, facts, written, declared = _dtks_month(
+                raw, snap, ref, m, lrng, drng, present, fmt, defect_rate, anchors
+            )
+        if mixed:
+            villages = np.flatnonzero(~dtks_desa)
+            dm = build_dtsen_month(
+                snap, ranking, ref, m, lrng, drng, defect_rate, fmt, anchors, villages
+            )
+            df, findings, facts = join_parts(df, findings, facts, dm)
+            where = {**where, **dm.where}
+            written = sorted(written + write_dtsen_month(raw, dm, m, ref.nama))
         hh = households(facts, ref)
+        if dtsen or mixed:
+            hh = household_desil(facts, hh)
         responding = set(facts.loc[facts["counted"], "kode_desa"].dropna())
         adj, nr = carry_forward(hh, prev_adj if consecutive else None, responding)
+        if dtsen or mixed:
+            adj = desil_dtypes(adj)
         rk, rd = rekap(adj, ref)
         kb = kombinasi(adj)
         ar = arus(adj, prev_adj if consecutive else None)
-        # ---- write extracts
-        raw = out / "raw" / m
-        raw.mkdir(parents=True, exist_ok=True)
-        written = write_month(raw, df, files, m, ref.desa, ref.nama)
-        declared = {
-            files[fi].path: {"skema_hubungan": files[fi].skema}
-            for fi in sorted(set(df["file_idx"]))
-            if files[fi].skema != "dtks"
-        }
         (raw / "sumber.yaml").write_text(
             "# Skema kode hubungan keluarga per berkas (default: dtks)\n"
             + yaml.safe_dump(
@@ -170,6 +233,9 @@ def generate(
         _write_csv(kb, tdir / "kombinasi_program.csv")
         _write_csv(ar, tdir / "arus_program.csv")
         _write_csv(nr, tdir / "nonrespon.csv")
+        if dtsen or mixed:
+            prev_dtsen = prev_adj if consecutive and prev_sumber != "dtks" else None
+            write_dtsen_truth(tdir, adj, prev_dtsen, ref)
         adj.to_parquet(tdir / "households.parquet", index=False)
         rows = pd.concat(
             [
@@ -224,6 +290,8 @@ def generate(
             "defect_rate": defect_rate,
             "format": fmt,
         }
+        if dtsen or mixed:
+            stats |= dtsen_stats(adj, dm, "campuran" if mixed else "dtsen")
         (tdir / "summary.json").write_text(
             json.dumps(stats, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
@@ -235,5 +303,6 @@ def generate(
             "rumah_tangga": stats["rumah_tangga"],
         }
         prev_month, prev_adj, prev_nonresp = m, adj, nonresp
+        prev_sumber = "dtsen" if dtsen else "campuran" if mixed else "dtks"
     summary["seconds"] = round(sum(v["seconds"] for v in summary["months"].values()), 2)
     return summary
