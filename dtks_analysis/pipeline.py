@@ -27,8 +27,8 @@ from dtks_analysis.config import (
     month_end,
     previous_month,
 )
-from dtks_analysis.counting import desil, disclosure, flows, households, nonresponse, protection
-from dtks_analysis.counting import stats
+from dtks_analysis.counting import disclosure, flows, households, nonresponse, protection, stats
+from dtks_analysis.counting.desil import desil_tables, has_dtsen, sumber_data
 from dtks_analysis.editing import clean, corrections, rules, validate
 from dtks_analysis.formatting import mask_id
 from dtks_analysis.fsutil import TreeError, replace_dir, walk_files
@@ -450,9 +450,9 @@ def build_tables(
         ),
         "berkas_masuk": stats.received_summary(cur.files),
     }
-    if desil.has_dtsen(hh):  # DTSEN households this month (issue 13); DTKS-only months unchanged
-        published.update(desil.desil_tables(adjusted, month, settings))
-        extra["sumber_data"] = desil.sumber_data({m: a[0] for m, a in adjusted.items()})
+    if has_dtsen(hh):  # DTSEN households this month (issue 13); DTKS-only months unchanged
+        published.update(desil_tables(adjusted, month, settings))
+        extra["sumber_data"] = sumber_data({m: a[0] for m, a in adjusted.items()})
     return ReportTables(
         month,
         published,
