@@ -175,13 +175,20 @@ def rekap_desil_lengkap(hh: pd.DataFrame, kode: str) -> pd.DataFrame:
     return pd.concat([out, vals], axis=1)
 
 
-def _kelompok(full: pd.DataFrame, sasaran: Mapping[str, int]) -> np.ndarray:
-    """Group of each row for the suppression: kecamatan x desil band. The bands are cut at every
-    ``batas`` of ``sasaran`` (``ketepatan_sasaran`` publishes the sums of desil 1..batas per
-    kecamatan, so a reader knows each band's total); "" for the unknown kecamatan (published)."""
-    cuts = np.asarray(sorted(set(sasaran.values())), dtype=np.int64)
+def _cuts(sasaran: Mapping[str, int]) -> dict[str, tuple[int, ...]]:
+    """Per value column, the desil bands whose kecamatan sums ``ketepatan_sasaran`` publishes:
+    ``rt_sasaran`` (households, desil 1..batas of every program) and ``rt_penerima_sasaran``
+    (a program's recipients, desil 1..its batas); ``jiwa``: the kecamatan total only."""
+    out = {"rumah_tangga": tuple(sorted(set(sasaran.values()))), "jiwa": ()}
+    return out | {f"rt_{p}": (int(sasaran[p]),) for p in PROGRAMS}
+
+
+def _kelompok(full: pd.DataFrame, cuts: tuple[int, ...]) -> np.ndarray:
+    """Group of each row: kecamatan x desil band (bands cut after each of ``cuts``; not ranked
+    and nonaktif in the last band); "" for the unknown kecamatan (published in full)."""
+    c = np.asarray(cuts, dtype=np.int64)
     d = pd.to_numeric(full["desil"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    band = np.where(np.isfinite(d), np.searchsorted(cuts, np.nan_to_num(d), side="left"), len(cuts))
+    band = np.where(np.isfinite(d), np.searchsorted(c, np.nan_to_num(d), side="left"), len(c))
     kec = full["kode_kecamatan"].fillna("").to_numpy(dtype=object)
     return np.where(kec == "", "", kec + "/" + band.astype(str)).astype(object)
 
@@ -189,69 +196,69 @@ def _kelompok(full: pd.DataFrame, sasaran: Mapping[str, int]) -> np.ndarray:
 def protect(full: pd.DataFrame, min_cell: int, sasaran: Mapping[str, int]) -> pd.DataFrame:
     """``rekap_desil`` as published: cells hidden (``<NA>``) as in the village table.
 
-    :func:`disclosure.suppress` within each kecamatan x desil band (:func:`_kelompok`), then,
-    since :func:`desil_kabupaten` publishes each desil row's kabupaten total, more cells are
-    hidden until :func:`disclosure.audit` (strong attacker) pins no hidden cell within a band
-    nor within a desil row across kecamatan: the smallest non-zero published cell of the same
-    desil row and column (else its first zero) is hidden next. Deterministic.
+    :func:`disclosure.suppress` per kecamatan (primary cells, the row rule, secondary cells
+    against the kecamatan totals), then more cells are hidden until :func:`disclosure.audit`
+    (strong attacker, row relations) pins no hidden cell within the groups whose sums are
+    published elsewhere: per column, each kecamatan's desil bands (:func:`_cuts`:
+    ``ketepatan_sasaran``) and each desil row across kecamatan (``desil_kabupaten``). A pinned
+    cell's group gets one more hidden cell of its column per pass: the smallest non-zero
+    published cell, else the first zero. Deterministic; a cell no choice protects is logged.
     """
     cols = list(COUNTS)
-    work = full.reset_index(drop=True).assign(_kelompok=_kelompok(full, sasaran))
-    active = (work["_kelompok"] != "").to_numpy()
+    work = full.reset_index(drop=True)
+    kec = work["kode_kecamatan"].fillna("").to_numpy(dtype=object)
+    active = kec != ""
+    groups = {c: _kelompok(work, cut) for c, cut in _cuts(sasaran).items()}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", disclosure.DisclosureWarning)
-        _, mask = disclosure.suppress(work, cols, group_col="_kelompok", min_cell=min_cell)
+        _, mask = disclosure.suppress(work.assign(_kec=kec), cols, "_kec", min_cell)
     hidden = mask.to_numpy(dtype=bool)
-    unresolved = list(mask.attrs.get("tidak_terlindungi", []))
-    primary = disclosure.primary_mask(work, cols, min_cell)
-    primary = primary & pd.DataFrame(np.repeat(active[:, None], len(cols), 1), columns=cols)
+    primary = disclosure.primary_mask(work, cols, min_cell) & active[:, None]
     v = work[cols].to_numpy(dtype=np.int64)
-    given_up: set[tuple[int, int]] = set()
+    desil_rows = work["desil"].to_numpy(dtype=object)
+    unresolved: set[str] = set()
     for _ in range(v.size):
-        leak = _first_leak(work, cols, hidden, primary, min_cell, given_up)
-        if leak is None:
+        pub = work[cols].astype("Int64").mask(hidden)
+        picks: dict[tuple[int, str], int] = {}
+        leaks: dict[tuple, pd.DataFrame] = {}  # one audit per distinct grouping and pass
+        for j, col in enumerate(cols):
+            for label, g in (("band", groups[col]), ("desil", desil_rows)):
+                key = (label, _cuts(sasaran)[col] if label == "band" else ())
+                if key not in leaks:
+                    totals = work[cols].assign(_g=g).groupby("_g", sort=True)[cols].sum()
+                    leaks[key] = disclosure.audit(
+                        pub.assign(_g=g),
+                        totals,
+                        min_cell,
+                        primary=primary,
+                        group_col="_g",
+                        value_cols=cols,
+                    )
+                found = leaks[key]
+                found = found[(found["kolom"] == col) & (found["_g"] != "")]
+                for row in found["baris"].astype(int):
+                    if (j, f"{label}:{g[row]}") in picks:
+                        continue
+                    free = np.flatnonzero((g == g[row]) & active & ~hidden[:, j])
+                    if not len(free):
+                        unresolved.add(f"{kec[row]}/{desil_rows[row]}/{col}")
+                        continue
+                    nonzero = free[v[free, j] > 0]
+                    picks[(j, f"{label}:{g[row]}")] = (
+                        nonzero[np.argmin(v[nonzero, j])] if len(nonzero) else free[0]
+                    )
+        if not picks:
             break
-        row, c, group_col = leak
-        same = (work[group_col] == work.at[row, group_col]).to_numpy() & active & ~hidden[:, c]
-        free = np.flatnonzero(same)
-        if not len(free):
-            given_up.add((row, c))
-            unresolved.append(f"{work.at[row, 'kode_kecamatan']}/{work.at[row, 'desil']}/{cols[c]}")
-            continue
-        nonzero = free[v[free, c] > 0]
-        pick = nonzero[np.argmin(v[nonzero, c])] if len(nonzero) else free[0]
-        hidden[pick, c] = True
+        for (j, _), row in picks.items():
+            hidden[row, j] = True
     if unresolved:
-        log.warning("rekap_desil: sel tersembunyi yang tetap dapat dihitung: %s", unresolved)
-    out = full.reset_index(drop=True).copy()
+        log.warning(
+            "rekap_desil: sel tersembunyi yang tetap dapat dihitung: %s", sorted(unresolved)
+        )
+    out = work.copy()
     for j, col in enumerate(cols):
         out[col] = out[col].astype("Int64").mask(hidden[:, j])
     return out
-
-
-def _first_leak(
-    work: pd.DataFrame,
-    cols: list[str],
-    hidden: np.ndarray,
-    primary: pd.DataFrame,
-    min_cell: int,
-    skip: set[tuple[int, int]],
-) -> tuple[int, int, str] | None:
-    """The first hidden cell the strong attacker pins (band groups first, then desil rows)."""
-    pub = work.copy()
-    for j, col in enumerate(cols):
-        pub[col] = work[col].astype("Int64").mask(hidden[:, j])
-    for group_col in ("_kelompok", "desil"):
-        totals = disclosure.group_totals(work, cols, group_col)
-        found = disclosure.audit(
-            pub, totals, min_cell, primary=primary, group_col=group_col, value_cols=cols
-        )
-        found = found[found[group_col] != ""]
-        for row, col in zip(found["baris"], found["kolom"], strict=True):
-            cell = (int(row), cols.index(col))
-            if cell not in skip:
-                return (*cell, group_col)
-    return None
 
 
 def rekap_desil(hh: pd.DataFrame, kode: str, min_cell: int, sasaran: Mapping[str, int]):

@@ -15,7 +15,7 @@ from dtks_analysis.config import Settings
 from dtks_analysis.counting import stats
 from dtks_analysis.formatting import bulan_id, fmt_int, source_line, tanggal_id
 from dtks_analysis.idtext import mask_ids
-from dtks_analysis.publishing import blocks, narrative, tables
+from dtks_analysis.publishing import blocks, desil_section, narrative, tables
 from dtks_analysis.publishing.tables import TINGKAT_LABELS
 from dtks_analysis.vocab import PROGRAM_LABELS, PROGRAMS, TIDAK_DIKETAHUI
 
@@ -196,11 +196,14 @@ def examples_html(md, instansi: str) -> str:
 
 
 # -- notebook 02: the public report -------------------------------------------------------
-def title_block_html(month: str, settings: Settings, release: date | None = None) -> str:
-    """The title page."""
+def title_block_html(
+    month: str, settings: Settings, release: date | None = None, judul: str | None = None
+) -> str:
+    """The title page (``judul``: the heading naming the month's source,
+    ``desil_section.judul_laporan``; default DTKS)."""
     return str(
         blocks.judul_html(
-            "Laporan Bulanan Data Terpadu Kesejahteraan Sosial (DTKS)",
+            judul or "Laporan Bulanan Data Terpadu Kesejahteraan Sosial (DTKS)",
             bulan_id(month),
             tanggal_rilis=tanggal_id(release or date.today()),
             instansi=settings.instansi,
@@ -229,7 +232,7 @@ def highlights(t, settings: Settings) -> list[str]:
         n_err,
         t.previous_month,
         settings.kabupaten_nama,
-    )
+    ) + desil_section.highlights(t)
 
 
 def rumah_tangga_html(rekap: pd.DataFrame, month: str, instansi: str) -> str:
