@@ -327,7 +327,6 @@ def run_report(
                     executed[nb] = dst
             with steps.step("html", "Membuat HTML"):
                 from dtks_analysis.formatting import bulan_id
-
                 from dtks_analysis.publishing.desil_section import sumber_bulan
 
                 sumber = sumber_bulan(tables)  # DTKS, DTSEN or both (issue 13)
