@@ -360,7 +360,9 @@ def load_settings(
 ) -> Settings:
     """Merge ``default.yaml``, ``<month>.yaml`` (if present), ``params_file`` and ``overrides``.
 
-    Raises ParamsError on an unknown key, a wrong type, a bad month or ``min_cell < 1``.
+    Raises ParamsError on an unknown key, a wrong type, a bad month, ``min_cell < 1``, a value
+    out of range, an unknown ``desil_acuan`` or ``sasaran_desil`` program or a desil outside
+    1..10. ``sasaran_desil`` merges per program across layers (a layer gives what it changes).
     ``overrides`` with value None are ignored.
     """
     merged: dict[str, Any] = {}
