@@ -66,11 +66,13 @@ def sumber_line(t, instansi: str) -> str:
     return source_line(t.month, instansi).replace(f"{DTKS} ", f"{sumber_bulan(t)} ", 1)
 
 
-def catatan_peralihan(t) -> str | None:
-    """A note when the months of the trend changed source (DTKS before, DTSEN after)."""
+def catatan_peralihan(t, bulan: int | None = None) -> str | None:
+    """A note when the months of the trend (the last ``bulan`` months; all when None) changed
+    source (DTKS before, DTSEN after)."""
     src = t.extra.get("sumber_data")
     if not is_dtsen(t) or src is None:
         return None
+    src = src[src["bulan"] <= t.month].tail(bulan or len(src))
     dtks = src[src["sumber"] == DTKS]["bulan"].tolist()
     if not dtks:
         return None
@@ -115,7 +117,7 @@ def highlights(t) -> list[str]:
         )
         + ".",
     ]
-    note = catatan_peralihan(t)
+    note = catatan_peralihan(t, 2)  # in the highlights only in the month of the switch
     if note:
         out.append(note.split(". ")[0] + ".")
     return out
@@ -226,7 +228,7 @@ def section_html(t, settings: Settings) -> str:
         f'<figure class="dtks-grafik">{svg}</figure>',
         errors_table_html(t, settings.instansi),
     ]
-    note = catatan_peralihan(t)
+    note = catatan_peralihan(t, settings.bulan_tren)
     if note:
         parts.append(f'<p class="catatan">{html.escape(note)}</p>')
     return "\n".join(parts) + "\n"

@@ -327,3 +327,30 @@ def test_dtsen_month_tables_section_title_and_trend(switch_tables) -> None:
     # trend continuous across the switch: same households, same program counts
     tren = t.published["tren_bulanan"].set_index("bulan")
     assert (tren.loc["2025-01"] == tren.loc["2025-02"]).all()
+
+
+def test_arus_desil_from_the_last_dtsen_month() -> None:
+    """DTKS, then two DTSEN months: the third compares with the second (every household
+    stays in its desil row); a DTKS month between is skipped."""
+    dtks = _persons().drop(
+        columns=["desil_nasional", "desil_provinsi", "status_keluarga", "sumber"]
+    )
+    data = {
+        "2025-01": _month("2025-01", _persons()),
+        "2025-02": _month("2025-02", dtks),
+        "2025-03": _month("2025-03", _persons()),
+    }
+    t = pipeline.build_tables("2025-03", load_settings("2025-03"), data)
+    a = t.published["arus_desil"].set_index("desil_lalu")
+    diag = {label: int(a.at[label, label]) for label in desil.LABELS}
+    assert diag == {
+        "1": 1,
+        "2": 1,
+        "4": 1,
+        "5": 1,
+        "9": 1,
+        "belum_diperingkat": 1,
+        "nonaktif": 1,
+    } | {k: 0 for k in ("3", "6", "7", "8", "10")}
+    assert a.to_numpy().sum() == 7
+    assert t.extra["sumber_data"]["sumber"].tolist() == ["DTSEN", "DTKS", "DTSEN"]
