@@ -29,6 +29,11 @@ KABUPATEN_CONTACT = ("alamat_instansi", "kontak_instansi")
 UMUR_MAKS_RANGE = (60, 150)
 BULAN_TREN_RANGE = (2, 24)
 """A trend needs this month and at least one before it; more than two years is not a trend chart."""
+DESIL_ACUAN = ("nasional", "provinsi", "kabupaten_kota")
+"""The DTSEN ranking a household's desil is taken from (column ``desil_<acuan>``)."""
+SASARAN_DESIL_DEFAULT: dict[str, int] = {"bpnt": 4, "pbi_jkn": 5, "pkh": 4}
+"""A program's target: the active households with desil <= this value (docs/methodology.md)."""
+DESIL_RANGE = (1, 10)
 
 
 class ParamsError(DtksError, ValueError):
@@ -136,6 +141,8 @@ class Settings:
     umur_maks: int = 110
     bulan_tren: int = 6
     data_sementara: bool = False
+    desil_acuan: str = "nasional"
+    sasaran_desil: dict[str, int] = field(default_factory=lambda: dict(SASARAN_DESIL_DEFAULT))
     data_dir: Path = PROJ_ROOT / "data"
     out_dir: Path = PROJ_ROOT / "outputs"
     raw_dir: Path | None = None  # default: data_dir / "raw"
@@ -192,6 +199,8 @@ _TYPES: dict[str, type] = {
     "umur_maks": int,
     "bulan_tren": int,
     "data_sementara": bool,
+    "desil_acuan": str,
+    "sasaran_desil": dict,
     "data_dir": str,
     "out_dir": str,
     "raw_dir": str,
@@ -262,6 +271,29 @@ def _check_values(values: dict[str, Any], source: str) -> None:
         raise ParamsError(f"{source}: kunci_rumah_tangga harus 'no_kk' atau 'id_dtks'")
     if "month" in values and values["month"] is not None:
         check_month(values["month"])
+    if "desil_acuan" in values and values["desil_acuan"] not in DESIL_ACUAN:
+        raise ParamsError(
+            f"{source}: desil_acuan harus salah satu dari {', '.join(DESIL_ACUAN)}, bukan "
+            f"{short_repr(values['desil_acuan'])} (unknown desil ranking)"
+        )
+    if "sasaran_desil" in values:
+        _check_sasaran(values["sasaran_desil"], source)
+
+
+def _check_sasaran(value: dict, source: str) -> None:
+    """``sasaran_desil``: program code -> whole number 1..10; unknown programs are refused."""
+    lo, hi = DESIL_RANGE
+    for prog, batas in value.items():
+        if prog not in SASARAN_DESIL_DEFAULT:
+            raise ParamsError(
+                f"{source}: sasaran_desil: program tidak dikenal {short_repr(prog)} (unknown "
+                f"program). Program yang dikenal: {', '.join(SASARAN_DESIL_DEFAULT)}"
+            )
+        if not isinstance(batas, int) or isinstance(batas, bool) or not lo <= batas <= hi:
+            raise ParamsError(
+                f"{source}: sasaran_desil.{prog} harus bilangan bulat antara {lo} dan {hi}, "
+                f"bukan {short_repr(batas)} (desil target out of range {lo}..{hi})"
+            )
 
 
 def _known_kabupaten() -> dict[str, tuple[str, str]]:
@@ -328,7 +360,9 @@ def load_settings(
 ) -> Settings:
     """Merge ``default.yaml``, ``<month>.yaml`` (if present), ``params_file`` and ``overrides``.
 
-    Raises ParamsError on an unknown key, a wrong type, a bad month or ``min_cell < 1``.
+    Raises ParamsError on an unknown key, a wrong type, a bad month, ``min_cell < 1``, a value
+    out of range, an unknown ``desil_acuan`` or ``sasaran_desil`` program or a desil outside
+    1..10. ``sasaran_desil`` merges per program across layers (a layer gives what it changes).
     ``overrides`` with value None are ignored.
     """
     merged: dict[str, Any] = {}
@@ -359,7 +393,13 @@ def load_settings(
             # another kabupaten: the earlier layers' office and names are not its own
             for key in (*DERIVED_FROM_KODE, *KABUPATEN_CONTACT):
                 merged.pop(key, None)
+        if "sasaran_desil" in values:  # a layer gives only the programs it changes
+            values = {
+                **values,
+                "sasaran_desil": {**merged.get("sasaran_desil", {}), **values["sasaran_desil"]},
+            }
         merged.update(values)
+    merged["sasaran_desil"] = {**SASARAN_DESIL_DEFAULT, **merged.get("sasaran_desil", {})}
     kode = merged.get("kabupaten_kode", Settings.kabupaten_kode)
     for key, val in kabupaten_defaults(kode).items():
         merged.setdefault(key, val)

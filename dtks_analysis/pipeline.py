@@ -28,6 +28,7 @@ from dtks_analysis.config import (
     previous_month,
 )
 from dtks_analysis.counting import disclosure, flows, households, nonresponse, protection, stats
+from dtks_analysis.counting.desil import desil_tables, has_dtsen, sumber_data
 from dtks_analysis.editing import clean, corrections, rules, validate
 from dtks_analysis.formatting import mask_id
 from dtks_analysis.fsutil import TreeError, replace_dir, walk_files
@@ -243,6 +244,7 @@ def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) 
         reference_date=ref,
         umur_maks=settings.umur_maks,
         kunci_rumah_tangga=settings.kunci_rumah_tangga,
+        desil_acuan=settings.desil_acuan,
     )
 
     summary = {
@@ -448,6 +450,9 @@ def build_tables(
         ),
         "berkas_masuk": stats.received_summary(cur.files),
     }
+    if has_dtsen(hh):  # DTSEN households this month (issue 13); DTKS-only months unchanged
+        published.update(desil_tables(adjusted, month, settings))
+        extra["sumber_data"] = sumber_data({m: a[0] for m, a in adjusted.items()})
     return ReportTables(
         month,
         published,

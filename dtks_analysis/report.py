@@ -331,8 +331,10 @@ def run_report(
                     executed[nb] = dst
             with steps.step("html", "Membuat HTML"):
                 from dtks_analysis.formatting import bulan_id
+                from dtks_analysis.publishing.desil_section import sumber_bulan
 
-                title = f"Laporan Bulanan DTKS {settings.kabupaten_nama} — {bulan_id(month)}"
+                sumber = sumber_bulan(tables)  # DTKS, DTSEN or both (issue 13)
+                title = f"Laporan Bulanan {sumber} {settings.kabupaten_nama} — {bulan_id(month)}"
                 html = staging / f"laporan_dtks_{month}.html"
                 render.notebook_to_html(
                     executed[NOTEBOOKS[1]],

@@ -32,6 +32,11 @@ Rules chosen here (documented in the module contract):
 * ``bpnt, pbi_jkn, pkh``: True when any member row is True (``<NA>`` = unrecognised = not
   receiving).
 * ``n_desa``: number of distinct known villages among the members.
+* DTSEN (issue 13): ``desil`` (Int8 1..10, ``<NA>`` = not ranked): the first member in file
+  order with a valid value (text ``1``..``10``) in ``desil_<desil_acuan>``; ``nonaktif``: the
+  first non-empty ``status_keluarga`` in file order is ``nonaktif``; ``sumber``: ``"dtsen"``
+  when any member row has ``sumber == "dtsen"``, else ``"dtks"``. Absent columns (DTKS-only
+  data) count as empty: desil ``<NA>``, nonaktif False, sumber ``"dtks"``.
 
 Output rows are sorted by ``kunci``.
 """
@@ -60,6 +65,9 @@ HOUSEHOLD_COLUMNS: tuple[str, ...] = (
     *PROGRAMS,
     "imputasi",
     "n_desa",
+    "desil",
+    "nonaktif",
+    "sumber",
 )
 UMUR_ANAK = 18
 UMUR_LANSIA = 60
@@ -117,19 +125,61 @@ def _truthy_disabilitas(values: pd.Series) -> np.ndarray:
     return np.append(yes, False)[codes]  # code -1 (missing) -> the appended False
 
 
+def _first_filled(g: np.ndarray, n_hh: int, filled: np.ndarray) -> np.ndarray:
+    """Per household: position (in file order) of its first row where ``filled``, else -1."""
+    rows = np.flatnonzero(filled)
+    pos = np.full(n_hh, -1, dtype=np.int64)
+    pos[g[rows][::-1]] = rows[::-1]  # last write wins -> first row
+    return pos
+
+
+def _dtsen_columns(p: dict[str, pd.Series], g: np.ndarray, n_hh: int, col: str) -> dict:
+    """``desil``, ``nonaktif``, ``sumber`` per household (module docstring; absent = empty)."""
+    n = len(g)
+    desil = pd.array([pd.NA] * n_hh, dtype="Int8")
+    if col in p:
+        text = p[col].astype("string").str.strip()
+        num = pd.to_numeric(text.where(text.str.fullmatch(r"(10|[1-9])", na=False)))
+        pos = _first_filled(g, n_hh, num.notna().to_numpy())
+        vals = num.to_numpy(dtype="float64", na_value=np.nan)[np.maximum(pos, 0)]
+        desil = pd.array(np.where(pos >= 0, vals, np.nan), dtype="Float64").astype("Int8")
+    nonaktif = np.zeros(n_hh, dtype=bool)
+    if "status_keluarga" in p:
+        status = p["status_keluarga"].astype("string").str.strip().str.lower()
+        pos = _first_filled(g, n_hh, status.fillna("").ne("").to_numpy())
+        first = status.fillna("").to_numpy(dtype=object)[np.maximum(pos, 0)]
+        nonaktif = (pos >= 0) & (first == "nonaktif")
+    dtsen = np.zeros(n, dtype=bool)
+    if "sumber" in p:
+        dtsen = (
+            p["sumber"]
+            .astype("string")
+            .str.strip()
+            .str.lower()
+            .eq("dtsen")
+            .to_numpy(dtype=bool, na_value=False)
+        )
+    any_dtsen = np.bincount(g, weights=dtsen, minlength=n_hh) > 0
+    sumber = np.where(any_dtsen, "dtsen", "dtks").astype(object)
+    return {"desil": desil, "nonaktif": nonaktif, "sumber": sumber}
+
+
 def build_households(
     persons: pd.DataFrame,
     reference_date: date | pd.Timestamp,
     *,
     umur_maks: int,
     kunci_rumah_tangga: str,
+    desil_acuan: str = "nasional",
 ) -> pd.DataFrame:
     """One row per household key (``kunci``) with region, size, head, composition and programs.
 
-    ``kunci_rumah_tangga`` chooses the key when ``persons`` has no ``kunci`` column.
+    ``kunci_rumah_tangga`` chooses the key when ``persons`` has no ``kunci`` column;
+    ``desil_acuan`` the DTSEN ranking of ``desil`` (column ``desil_<desil_acuan>``).
     """
     if len(persons) == 0:
         return _empty()
+    desil_col = f"desil_{desil_acuan}"
     if "kunci" not in persons.columns:
         persons = persons.assign(
             kunci=household_key(persons, kunci_rumah_tangga).to_numpy(dtype=object)
@@ -143,6 +193,7 @@ def build_households(
         "tanggal_lahir",
         *PROGRAMS,
         *(c for c in ("disabilitas", "_file") if c in persons.columns),
+        *(c for c in (desil_col, "status_keluarga", "sumber") if c in persons.columns),
     ]
     # the needed columns in file order, without building an intermediate DataFrame
     p = {c: _take(persons[c], order) for c in needed}
@@ -221,6 +272,7 @@ def build_households(
             **progs,
             "imputasi": np.zeros(n_hh, dtype=bool),
             "n_desa": n_desa,
+            **_dtsen_columns(p, g, n_hh, desil_col),
         }
     )
     out = out.iloc[np.argsort(out["kunci"].to_numpy(dtype=str), kind="stable")]
@@ -246,5 +298,8 @@ def _empty() -> pd.DataFrame:
         "pkh": bool,
         "imputasi": bool,
         "n_desa": "int64",
+        "desil": "Int8",
+        "nonaktif": bool,
+        "sumber": object,
     }
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})

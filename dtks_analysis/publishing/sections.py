@@ -15,7 +15,7 @@ from dtks_analysis.config import Settings
 from dtks_analysis.counting import stats
 from dtks_analysis.formatting import bulan_id, fmt_int, source_line, tanggal_id
 from dtks_analysis.idtext import mask_ids
-from dtks_analysis.publishing import blocks, narrative, tables
+from dtks_analysis.publishing import blocks, desil_section, narrative, tables
 from dtks_analysis.publishing.tables import TINGKAT_LABELS
 from dtks_analysis.vocab import PROGRAM_LABELS, PROGRAMS, TIDAK_DIKETAHUI
 
@@ -202,11 +202,14 @@ def examples_html(md, instansi: str) -> str:
 
 
 # -- notebook 02: the public report -------------------------------------------------------
-def title_block_html(month: str, settings: Settings, release: date | None = None) -> str:
-    """The title page."""
+def title_block_html(
+    month: str, settings: Settings, release: date | None = None, judul: str | None = None
+) -> str:
+    """The title page (``judul``: the heading naming the month's source,
+    ``desil_section.judul_laporan``; default DTKS)."""
     return str(
         blocks.judul_html(
-            "Laporan Bulanan Data Terpadu Kesejahteraan Sosial (DTKS)",
+            judul or "Laporan Bulanan Data Terpadu Kesejahteraan Sosial (DTKS)",
             bulan_id(month),
             tanggal_rilis=tanggal_id(release or date.today()),
             instansi=settings.instansi,
@@ -235,7 +238,7 @@ def highlights(t, settings: Settings) -> list[str]:
         n_err,
         t.previous_month,
         settings.kabupaten_nama,
-    )
+    ) + desil_section.highlights(t)
 
 
 def rumah_tangga_html(rekap: pd.DataFrame, month: str, instansi: str) -> str:
@@ -496,7 +499,9 @@ def methodology_html(settings: Settings) -> str:
     )
 
 
-def annex_html(rekap_desa: pd.DataFrame, month: str, settings: Settings) -> str:
+def annex_html(
+    rekap_desa: pd.DataFrame, month: str, settings: Settings, dtsen: bool = False
+) -> str:
     parts = []
     cols = ["desa", "rumah_tangga", "jiwa", "rt_bpnt", "rt_pbi_jkn", "rt_pkh", "rt_imputasi"]
     note = (
@@ -510,7 +515,7 @@ def annex_html(rekap_desa: pd.DataFrame, month: str, settings: Settings) -> str:
         parts.append(
             table_html(
                 df[cols].reset_index(drop=True),
-                caption=tables.caption("rekap_desa", month, f"Kecamatan {label}"),
+                caption=tables.caption("rekap_desa", month, f"Kecamatan {label}", dtsen=dtsen),
                 month=month,
                 int_cols=cols[1:],
                 note=note,

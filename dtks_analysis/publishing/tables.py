@@ -24,7 +24,14 @@ from dtks_analysis.vocab import PROGRAM_LABELS, PROGRAMS
 #: severity of a validation finding as shown to readers (codes: ``editing.rules.TINGKAT``)
 TINGKAT_LABELS: dict[str, str] = {"error": "Kesalahan", "warning": "Peringatan", "note": "Catatan"}
 #: coded text columns shown with a readable label (the workbook maps them back when read)
-VALUE_LABELS: dict[str, dict[str, str]] = {"program": PROGRAM_LABELS, "tingkat": TINGKAT_LABELS}
+#: the desil rows of the DTSEN tables (``counting.desil.LABELS``) as shown to readers
+DESIL_LABELS: dict[str, str] = {"belum_diperingkat": "Belum diperingkat", "nonaktif": "Nonaktif"}
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "program": PROGRAM_LABELS,
+    "tingkat": TINGKAT_LABELS,
+    "desil": DESIL_LABELS,
+    "desil_lalu": {**DESIL_LABELS, "masuk": "Masuk (tidak ada pada kiriman sebelumnya)"},
+}
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,13 @@ FIELDS: dict[str, Field] = {
         "Bulan lalu", "Penerima bulan lalu", _RT, "Rumah tangga penerima pada bulan lalu."
     ),
     "baru": Field("Baru", "Penerima baru", _RT, "Penerima bulan ini yang bulan lalu tidak."),
-    "keluar": Field("Keluar", "Keluar", _RT, "Penerima bulan lalu yang bulan ini tidak."),
+    "keluar": Field(
+        "Keluar",
+        "Keluar",
+        _RT,
+        "Ada bulan lalu, tidak ada bulan ini (arus program: penerima bulan lalu yang bulan ini "
+        "tidak menerima; arus desil: rumah tangga kiriman DTSEN sebelumnya yang tidak ada lagi).",
+    ),
     "bertahan": Field("Bertahan", "Bertahan", _RT, "Penerima pada bulan lalu dan bulan ini."),
     "bulan_ini": Field("Bulan ini", "Penerima bulan ini", _RT, "Rumah tangga penerima bulan ini."),
     "bulan": Field("Bulan", "Bulan", "", "Bulan laporan (YYYY-MM)."),
@@ -129,6 +142,78 @@ FIELDS: dict[str, Field] = {
     "berkas": Field("Berkas", "Berkas", "berkas", "Berkas ekstrak yang diterima."),
     "lembar": Field("Lembar kerja", "Lembar kerja", "lembar", "Lembar kerja yang memuat data."),
     "baris": Field("Baris data", "Baris data", "baris", "Baris data yang diterima."),
+    # DTSEN (issue 13): desil and targeting
+    "desil": Field(
+        "Desil",
+        "Desil",
+        "",
+        "Desil kesejahteraan DTSEN (1 = 10% keluarga paling tidak sejahtera, 10 = paling "
+        "sejahtera), belum diperingkat, atau nonaktif (keluarga berstatus nonaktif, apa pun "
+        "desilnya).",
+    ),
+    "desil_lalu": Field(
+        "Desil sebelumnya",
+        "Desil pada kiriman DTSEN sebelumnya",
+        "",
+        "Desil rumah tangga pada bulan DTSEN sebelumnya; masuk = tidak ada pada bulan itu.",
+    ),
+    **{
+        str(d): Field(f"Desil {d}", f"Desil {d} bulan ini", _RT, f"Rumah tangga berdesil {d}.")
+        for d in range(1, 11)
+    },
+    "belum_diperingkat": Field(
+        "Belum diperingkat",
+        "Belum diperingkat bulan ini",
+        _RT,
+        "Rumah tangga aktif yang belum masuk pemeringkatan desil.",
+    ),
+    "nonaktif": Field(
+        "Nonaktif", "Nonaktif bulan ini", _RT, "Rumah tangga dengan status keluarga nonaktif."
+    ),
+    "batas_desil": Field(
+        "Batas desil",
+        "Batas desil sasaran",
+        "desil",
+        "Sasaran program: rumah tangga aktif dengan desil paling tinggi nilai ini "
+        "(parameter sasaran_desil).",
+    ),
+    "rt_penerima": Field("Penerima", "Rumah tangga penerima", _RT, "Rumah tangga penerima."),
+    "rt_penerima_sasaran": Field(
+        "Penerima sasaran",
+        "Penerima dalam sasaran",
+        _RT,
+        "Penerima yang aktif dengan desil paling tinggi batas desil.",
+    ),
+    "rt_penerima_luar_sasaran": Field(
+        "Penerima luar sasaran",
+        "Penerima di luar sasaran",
+        _RT,
+        "Penerima dengan desil di atas batas, belum diperingkat, atau nonaktif.",
+    ),
+    "rt_sasaran": Field(
+        "Sasaran", "Rumah tangga sasaran", _RT, "Rumah tangga aktif dengan desil ≤ batas desil."
+    ),
+    "rt_sasaran_tidak_menerima": Field(
+        "Sasaran tidak menerima",
+        "Sasaran yang tidak menerima",
+        _RT,
+        "Rumah tangga sasaran yang tidak menerima program.",
+    ),
+    "persen_salah_inklusi": Field(
+        "% salah inklusi",
+        "Kesalahan inklusi (%)",
+        "persen",
+        "rt_penerima_luar_sasaran / rt_penerima × 100: penerima yang di luar sasaran.",
+    ),
+    "persen_salah_eksklusi": Field(
+        "% salah eksklusi",
+        "Kesalahan eksklusi (%)",
+        "persen",
+        "rt_sasaran_tidak_menerima / rt_sasaran × 100: sasaran yang tidak menerima.",
+    ),
+    "sumber": Field(
+        "Sumber data", "Sumber data", "", "DTKS, DTSEN, atau DTSEN dan DTKS (masa peralihan)."
+    ),
     # not a published table's column: the report's list of villages with findings
     "kesalahan": Field("Kesalahan", "Kesalahan", "baris", "Temuan bertingkat kesalahan."),
     "peringatan": Field("Peringatan", "Peringatan", "baris", "Temuan bertingkat peringatan."),
@@ -137,6 +222,7 @@ FIELDS: dict[str, Field] = {
 _REGION = ("kode_kecamatan", "kecamatan")
 _VILLAGE = (*_REGION, "kode_desa", "desa")
 _MEASURES = ("rumah_tangga", "jiwa", *(f"rt_{p}" for p in PROGRAMS), "rt_bansos", "rt_imputasi")
+_COUNTS = ("rumah_tangga", "jiwa", *(f"rt_{p}" for p in PROGRAMS))
 _PENERIMA = "Rumah Tangga DTKS, Jiwa dan Penerima Program Bantuan menurut"
 TABLES: dict[str, Table] = {
     # in the order of the report (HTML/PDF) and of the workbook's sheets: "Tabel <number>"
@@ -250,7 +336,62 @@ TABLES: dict[str, Table] = {
         sums=True,
         suppressed=True,
     ),
+    # DTSEN months only (counting/desil.py, issue 13): published = workbook sheets
+    "desil_kabupaten": Table(
+        14,
+        "Rumah Tangga DTSEN, Jiwa dan Penerima Program Bantuan menurut Desil",
+        "Desil",
+        "Satuan: rumah tangga (kolom Jiwa: orang)",
+        ("desil", *_COUNTS),
+        sums=True,
+    ),
+    "rekap_desil": Table(
+        15,
+        "Rumah Tangga DTSEN, Jiwa dan Penerima Program Bantuan menurut Kecamatan dan Desil",
+        "Desil kecamatan",
+        "Satuan: rumah tangga (kolom Jiwa: orang)",
+        (*_REGION, "desil", *_COUNTS),
+        suppressed=True,
+    ),
+    "ketepatan_sasaran": Table(
+        16,
+        "Ketepatan Sasaran Program Bantuan menurut Desil: Kesalahan Inklusi dan Eksklusi",
+        "Ketepatan sasaran",
+        "Satuan: rumah tangga (kolom % dan batas desil: persen, desil)",
+        (
+            *_REGION,
+            "program",
+            "batas_desil",
+            "rt_penerima",
+            "rt_penerima_sasaran",
+            "rt_penerima_luar_sasaran",
+            "rt_sasaran",
+            "rt_sasaran_tidak_menerima",
+            "persen_salah_inklusi",
+            "persen_salah_eksklusi",
+        ),
+        labels={"kode_kecamatan": "Kode wilayah", "kecamatan": "Kabupaten/kecamatan"},
+    ),
+    "arus_desil": Table(
+        17,
+        "Arus Rumah Tangga antar-Desil dibanding Kiriman DTSEN Sebelumnya",
+        "Arus desil",
+        "Satuan: rumah tangga",
+        ("desil_lalu", *(str(d) for d in range(1, 11)), "belum_diperingkat", "nonaktif", "keluar"),
+        sums=True,
+    ),
+    "sumber_data": Table(
+        18,
+        "Sumber Data per Bulan",
+        "Sumber data",
+        "Satuan: -",
+        ("bulan", "sumber"),
+    ),
 }
+#: tables published only for months with DTSEN households (``counting.desil.has_dtsen``)
+DTSEN_TABLES: frozenset[str] = frozenset(
+    {"desil_kabupaten", "rekap_desil", "ketepatan_sasaran", "arus_desil", "sumber_data"}
+)
 
 
 def short_label(col: str, table: str | None = None) -> str:
@@ -303,16 +444,28 @@ def unit_line(table: str) -> str:
     return t.unit if t else "Satuan: lihat judul kolom"
 
 
-def number(table: str, position: int) -> int:
-    """ "Tabel <n>" of a table: its registry number, else its position in the workbook."""
+#: the annex table: last in the report, after the DTSEN tables in a DTSEN month
+ANNEX = "rekap_desa"
+
+
+def number(table: str, position: int = 0, dtsen: bool = False) -> int:
+    """ "Tabel <n>" of a table: its registry number, else its position in the workbook. In a
+    month with DTSEN tables (``dtsen``) the annex follows them."""
     t = TABLES.get(table)
-    return t.number if t else position
+    if t is None:
+        return position
+    if table == ANNEX and dtsen:
+        return max(TABLES[n].number for n in DTSEN_TABLES) + 1
+    return t.number
 
 
-def caption(table: str, month: str | None = None, where: str | None = None) -> str:
+def caption(
+    table: str, month: str | None = None, where: str | None = None, dtsen: bool = False
+) -> str:
     """The caption of a registered table, the same in the report (HTML/PDF) and the workbook:
-    ``"Tabel <n>. <title>[, <where>][, <Bulan YYYY>]"`` (``where``: e.g. "Kecamatan Sumbul")."""
-    parts = [f"Tabel {TABLES[table].number}. {TABLES[table].title}"]
+    ``"Tabel <n>. <title>[, <where>][, <Bulan YYYY>]"`` (``where``: e.g. "Kecamatan Sumbul");
+    ``dtsen``: the month publishes the DTSEN tables (see :func:`number`)."""
+    parts = [f"Tabel {number(table, dtsen=dtsen)}. {TABLES[table].title}"]
     if where:
         parts.append(where)
     if month:
@@ -328,7 +481,8 @@ def csv_tables() -> frozenset[str]:
 def in_report_order(names: list[str] | tuple[str, ...]) -> list[str]:
     """``names`` sorted by table number (unregistered names last, in the order given)."""
     big = len(TABLES) + 1
-    return sorted(names, key=lambda n: TABLES[n].number if n in TABLES else big)
+    dtsen = bool(DTSEN_TABLES & set(names))
+    return sorted(names, key=lambda n: number(n, dtsen=dtsen) if n in TABLES else big)
 
 
 def additive_tables() -> frozenset[str]:
@@ -340,6 +494,7 @@ def suppressed_tables() -> frozenset[str]:
 
 
 __all__ = [
+    "DTSEN_TABLES",
     "FIELDS",
     "TABLES",
     "TINGKAT_LABELS",

@@ -171,11 +171,8 @@ def _write_table_sheet(
 ) -> None:
     cols = list(df.columns)
     kinds = {c: _kind(df, c, pct_cols) for c in cols}
-    title = (
-        registry.caption(name, month)
-        if name in registry.TABLES
-        else f"Tabel {number}. {registry.title(name)}, {bulan_id(month)}"
-    )
+    # = registry.caption(name, month) with the number the workbook gives the table
+    title = f"Tabel {number}. {registry.title(name)}, {bulan_id(month)}"
 
     for j, col in enumerate(cols, start=1):
         c = ws.cell(HEADER_ROW, j, registry.long_label(col, name))
@@ -390,7 +387,7 @@ def write_workbook(
             ws,
             name,
             tables[name],
-            number=registry.number(name, k),
+            number=registry.number(name, k, dtsen=bool(registry.DTSEN_TABLES & set(names))),
             month=month,
             source=source,
             notes=[str(n) for n in meta.get("catatan", {}).get(name, [])],

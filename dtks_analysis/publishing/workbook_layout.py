@@ -198,7 +198,8 @@ def write_contents(
     r = HEADER_ROW + 2
     for k, name in enumerate(names, start=1):
         ws.cell(r, 1, registry.sheet_name(name))
-        ws.cell(r, 2, f"Tabel {registry.number(name, k)}. {registry.title(name)}")
+        n = registry.number(name, k, dtsen=bool(registry.DTSEN_TABLES & set(names)))
+        ws.cell(r, 2, f"Tabel {n}. {registry.title(name)}")
         ws.cell(r, 2).alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[r].height = LINE_HEIGHT * text_lines(ws.cell(r, 2).value, 75) + 2
         _link(ws.cell(r, 1), registry.sheet_name(name))

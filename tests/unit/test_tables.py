@@ -18,8 +18,15 @@ from dtks_analysis.publishing.workbook import read_workbook_table, write_workboo
 from tests.unit.test_households import make_persons
 
 
-def _month(month: str, rows: list[dict], villages: list[str]) -> pipeline.MonthData:
+def _month(
+    month: str, rows: list[dict], villages: list[str], dtsen: bool = False
+) -> pipeline.MonthData:
     persons = make_persons(rows)
+    if dtsen:  # the DTSEN person columns of the intake (issue 13)
+        n = len(persons)
+        persons["desil_nasional"] = [str(i % 11) if i % 11 else "" for i in range(n)]
+        persons["status_keluarga"] = ["nonaktif" if i % 7 == 3 else "aktif" for i in range(n)]
+        persons["sumber"] = "dtsen"
     hh = households.build_households(
         persons, reference_date=date(2023, 12, 31), umur_maks=110, kunci_rumah_tangga="no_kk"
     )
@@ -35,9 +42,11 @@ def _month(month: str, rows: list[dict], villages: list[str]) -> pipeline.MonthD
     return pipeline.MonthData(month, persons, hh, findings, files, summary)
 
 
-@pytest.fixture(scope="module")
-def report_tables() -> pipeline.ReportTables:
-    """Two small months (the second with a non-responding village): every table is built."""
+@pytest.fixture(scope="module", params=["dtks", "dtsen"])
+def report_tables(request) -> pipeline.ReportTables:
+    """Two small months (the second with a non-responding village): every table is built;
+    with DTSEN person columns (``dtsen``) also the DTSEN tables."""
+    dtsen = request.param == "dtsen"
     a, b = "12.11.01.2008", "12.11.15.2001"
     first = [
         {"kunci": f"K{i}", "hub": 1 if i % 3 == 0 else 3, "desa": a if i < 9 else b, "bpnt": i % 2}
@@ -45,19 +54,28 @@ def report_tables() -> pipeline.ReportTables:
     ]
     second = [r | {"pkh": True} for r in first if r["desa"] == a]
     data = {
-        "2023-11": _month("2023-11", first, [a, b]),
-        "2023-12": _month("2023-12", second, [a]),
+        "2023-11": _month("2023-11", first, [a, b], dtsen),
+        "2023-12": _month("2023-12", second, [a], dtsen),
     }
-    return pipeline.build_tables("2023-12", load_settings("2023-12"), data)
+    t = pipeline.build_tables("2023-12", load_settings("2023-12"), data)
+    assert ("desil_kabupaten" in t.published) == dtsen
+    assert ("arus_desil" in t.published) == dtsen  # the earlier month is DTSEN too
+    return t
 
 
 def _all(t: pipeline.ReportTables) -> dict[str, pd.DataFrame]:
     return {**t.published, **t.extra}  # what report.run_report writes as tabel/*.csv
 
 
+def _expected(t: pipeline.ReportTables) -> set[str]:
+    """Every registered table; the DTSEN ones only for a month with DTSEN households."""
+    dtsen = "desil_kabupaten" in t.published
+    return tables.csv_tables() - (set() if dtsen else set(tables.DTSEN_TABLES))
+
+
 def test_every_published_table_is_registered_with_its_columns(report_tables) -> None:
     written = _all(report_tables)
-    assert set(written) == tables.csv_tables(), "register (or drop) these tables"
+    assert set(written) == _expected(report_tables), "register (or drop) these tables"
     for name, df in written.items():
         assert tuple(df.columns) == tables.TABLES[name].fields, name
 
@@ -72,8 +90,12 @@ def test_every_field_has_labels_unit_or_definition() -> None:
 
 
 def test_workbook_tables_numbered_in_order_and_sheet_names_fit() -> None:
-    numbers = [t.number for t in tables.TABLES.values()]
-    assert numbers == list(range(1, len(numbers) + 1))
+    dtks = [n for n in tables.TABLES if n not in tables.DTSEN_TABLES]
+    numbers = sorted(tables.number(n) for n in dtks)
+    assert numbers == list(range(1, len(dtks) + 1))  # a DTKS month: 1..n, no gap
+    numbers = sorted(tables.number(n, dtsen=True) for n in tables.TABLES)
+    assert numbers == list(range(1, len(tables.TABLES) + 1))  # a DTSEN month: the annex last
+    assert tables.number(tables.ANNEX, dtsen=True) == len(tables.TABLES)
     sheets = [t.sheet for t in tables.TABLES.values()]
     assert len(set(sheets)) == len(sheets) and all(len(s) <= 31 for s in sheets)
     for name, t in tables.TABLES.items():
@@ -84,7 +106,7 @@ def test_workbook_tables_numbered_in_order_and_sheet_names_fit() -> None:
 def test_every_table_round_trips_through_csv_and_workbook(report_tables, tmp_path) -> None:
     written = _all(report_tables)
     paths = export.write_csvs(written, tmp_path / "tabel")
-    assert {p.stem for p in paths.values()} == tables.csv_tables()
+    assert {p.stem for p in paths.values()} == _expected(report_tables)
     path = write_workbook(
         written, tmp_path / "t.xlsx", "2023-12", {"instansi": "Dinas Uji", "kabupaten": "Kota Uji"}
     )

@@ -1,0 +1,351 @@
+"""DTSEN tables: households by welfare decile (desil) and targeting errors (issue 13).
+
+Input: the month's adjusted household table (``households.build_households`` + non-response),
+whose ``desil`` (Int8 1..10 or ``<NA>``), ``nonaktif`` and ``sumber`` columns come from the DTSEN
+person columns. A household's **desil row** (:func:`desil_label`) is ``"nonaktif"`` when the
+family is nonaktif (whatever its desil), else its desil ``"1"``..``"10"``, else
+``"belum_diperingkat"`` (not yet ranked; also every DTKS household of a transition month).
+
+A program's **target** (``sasaran``) is the active households with a desil ``<= batas``
+(``settings.sasaran_desil``); a recipient not ranked or nonaktif is outside the target.
+
+* :func:`desil_kabupaten`: households, persons and recipients per desil row (kabupaten).
+* :func:`rekap_desil`: the same per kecamatan, with the disclosure control of the village table
+  (:func:`protect`).
+* :func:`ketepatan_sasaran`: inclusion and exclusion errors per program, kabupaten and kecamatan.
+* :func:`arus_desil`: households by desil row of the last DTSEN month x this month, entries
+  (``masuk``) and exits (``keluar``) as their own row and column.
+
+These tables exist only for months with DTSEN households (:func:`has_dtsen`): DTKS-only months
+publish exactly what they did before. Desil is sensitive family-level data: it is never
+published below these aggregates.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from dtks_analysis.config import Settings
+from dtks_analysis.counting import disclosure, stats
+from dtks_analysis.vocab import PROGRAMS, TIDAK_DIKETAHUI
+
+log = logging.getLogger(__name__)
+
+BELUM = "belum_diperingkat"
+NONAKTIF = "nonaktif"
+MASUK = "masuk"
+KELUAR = "keluar"
+#: the desil rows of every table, in order
+LABELS: tuple[str, ...] = (*(str(d) for d in range(1, 11)), BELUM, NONAKTIF)
+COUNTS: tuple[str, ...] = ("rumah_tangga", "jiwa", *(f"rt_{p}" for p in PROGRAMS))
+KETEPATAN_COLUMNS: tuple[str, ...] = (
+    "kode_kecamatan",
+    "kecamatan",
+    "program",
+    "batas_desil",
+    "rt_penerima",
+    "rt_penerima_sasaran",
+    "rt_penerima_luar_sasaran",
+    "rt_sasaran",
+    "rt_sasaran_tidak_menerima",
+    "persen_salah_inklusi",
+    "persen_salah_eksklusi",
+)
+SUMBER_DTSEN, SUMBER_DTKS, SUMBER_CAMPURAN = "DTSEN", "DTKS", "DTSEN dan DTKS"
+
+
+def _observed(hh: pd.DataFrame) -> pd.DataFrame:
+    """Households counted from this month's extracts (not carried forward)."""
+    if "imputasi" not in hh.columns:
+        return hh
+    return hh[~hh["imputasi"].fillna(False).astype(bool).to_numpy()]
+
+
+def _dtsen_flags(hh: pd.DataFrame) -> np.ndarray:
+    if "sumber" not in hh.columns:
+        return np.zeros(len(hh), dtype=bool)
+    return hh["sumber"].astype("string").eq("dtsen").to_numpy(dtype=bool, na_value=False)
+
+
+def has_dtsen(hh: pd.DataFrame) -> bool:
+    """True when any household counted from this month's extracts comes from DTSEN files."""
+    return bool(_dtsen_flags(_observed(hh)).any())
+
+
+def sumber_bulan(hh: pd.DataFrame) -> str:
+    """The month's source: ``"DTSEN"``, ``"DTKS"`` or ``"DTSEN dan DTKS"`` (transition)."""
+    flags = _dtsen_flags(_observed(hh))
+    if not flags.any():
+        return SUMBER_DTKS
+    return SUMBER_DTSEN if flags.all() else SUMBER_CAMPURAN
+
+
+def sumber_data(hh_by_month: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """``bulan, sumber``: the source of every month (for the note on a change of source)."""
+    months = sorted(hh_by_month)
+    return pd.DataFrame(
+        {"bulan": months, "sumber": [sumber_bulan(hh_by_month[m]) for m in months]}, dtype=object
+    )
+
+
+def desil_label(hh: pd.DataFrame) -> np.ndarray:
+    """Per household its desil row: ``"nonaktif"`` first, then ``"1"``..``"10"``, else
+    ``"belum_diperingkat"`` (absent columns: not ranked, active)."""
+    out = np.full(len(hh), BELUM, dtype=object)
+    if "desil" in hh.columns:
+        d = pd.to_numeric(hh["desil"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        ok = np.isfinite(d) & (d >= 1) & (d <= 10)
+        out[ok] = np.asarray([str(int(v)) for v in range(11)], dtype=object)[d[ok].astype(int)]
+    out[_nonaktif(hh)] = NONAKTIF
+    return out
+
+
+def _nonaktif(hh: pd.DataFrame) -> np.ndarray:
+    if "nonaktif" not in hh.columns:
+        return np.zeros(len(hh), dtype=bool)
+    return hh["nonaktif"].fillna(False).astype(bool).to_numpy()
+
+
+def _target(hh: pd.DataFrame, batas: int) -> np.ndarray:
+    """Active households ranked in desil 1..``batas``."""
+    if "desil" not in hh.columns:
+        return np.zeros(len(hh), dtype=bool)
+    d = pd.to_numeric(hh["desil"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return np.isfinite(d) & (d >= 1) & (d <= batas) & ~_nonaktif(hh)
+
+
+def _measures(hh: pd.DataFrame) -> pd.DataFrame:
+    """Per household: 1 (household), persons and 0/1 per program (int64)."""
+    return pd.DataFrame(
+        {
+            "rumah_tangga": np.ones(len(hh), dtype=np.int64),
+            "jiwa": hh["jiwa"].to_numpy(dtype=np.int64),
+            **{
+                f"rt_{p}": hh[p].fillna(False).astype(bool).to_numpy().astype(np.int64)
+                for p in PROGRAMS
+            },
+        }
+    )
+
+
+def _kecamatan(hh: pd.DataFrame, kode: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """(kecamatan rows in code order + "Tidak diketahui" when it holds households, each
+    household's ``kode_kecamatan`` with "" for unknown)."""
+    kec = stats.kecamatan_reference(kode)
+    codes = hh["kode_kecamatan"].astype(object).where(hh["kode_kecamatan"].notna(), "")
+    codes = codes.to_numpy(dtype=object)
+    stray = set(codes) - set(kec["kode_kecamatan"]) - {""}
+    if stray:
+        raise ValueError(f"kode_kecamatan di luar daftar wilayah kabupaten: {sorted(stray)}")
+    if (codes == "").any():
+        unknown = pd.DataFrame({"kode_kecamatan": [""], "kecamatan": [TIDAK_DIKETAHUI]})
+        kec = pd.concat([kec, unknown], ignore_index=True)
+    return kec, codes
+
+
+def desil_kabupaten(hh: pd.DataFrame) -> pd.DataFrame:
+    """``desil`` (the 12 rows of :data:`LABELS`), ``rumah_tangga, jiwa, rt_bpnt, rt_pbi_jkn,
+    rt_pkh`` (int64) for the whole kabupaten."""
+    sums = _measures(hh).groupby(desil_label(hh), sort=False).sum()
+    vals = sums.reindex(list(LABELS)).fillna(0).astype("int64").reset_index(drop=True)
+    return pd.concat([pd.DataFrame({"desil": list(LABELS)}, dtype=object), vals], axis=1)
+
+
+def rekap_desil_lengkap(hh: pd.DataFrame, kode: str) -> pd.DataFrame:
+    """As :func:`desil_kabupaten` per kecamatan (``kode_kecamatan, kecamatan, desil, ...``):
+    every kecamatan of the reference list with its 12 rows, zeros included (unsuppressed)."""
+    kec, codes = _kecamatan(hh, kode)
+    m = _measures(hh)
+    sums = m.groupby([codes, desil_label(hh)], sort=False).sum()
+    n = len(LABELS)
+    out = pd.DataFrame(
+        {
+            "kode_kecamatan": np.repeat(kec["kode_kecamatan"].to_numpy(dtype=object), n),
+            "kecamatan": np.repeat(kec["kecamatan"].to_numpy(dtype=object), n),
+            "desil": np.tile(np.asarray(LABELS, dtype=object), len(kec)),
+        }
+    )
+    idx = pd.MultiIndex.from_arrays([out["kode_kecamatan"], out["desil"]])
+    vals = sums.reindex(idx).fillna(0).astype("int64").reset_index(drop=True)
+    return pd.concat([out, vals], axis=1)
+
+
+def _cuts(sasaran: Mapping[str, int]) -> dict[str, tuple[int, ...]]:
+    """Per value column, the desil bands whose kecamatan sums ``ketepatan_sasaran`` publishes:
+    ``rt_sasaran`` (households, desil 1..batas of every program) and ``rt_penerima_sasaran``
+    (a program's recipients, desil 1..its batas); ``jiwa``: the kecamatan total only."""
+    out = {"rumah_tangga": tuple(sorted(set(sasaran.values()))), "jiwa": ()}
+    return out | {f"rt_{p}": (int(sasaran[p]),) for p in PROGRAMS}
+
+
+def _kelompok(full: pd.DataFrame, cuts: tuple[int, ...]) -> np.ndarray:
+    """Group of each row: kecamatan x desil band (bands cut after each of ``cuts``; not ranked
+    and nonaktif in the last band); "" for the unknown kecamatan (published in full)."""
+    c = np.asarray(cuts, dtype=np.int64)
+    d = pd.to_numeric(full["desil"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    band = np.where(np.isfinite(d), np.searchsorted(c, np.nan_to_num(d), side="left"), len(c))
+    kec = full["kode_kecamatan"].fillna("").to_numpy(dtype=object)
+    return np.where(kec == "", "", kec + "/" + band.astype(str)).astype(object)
+
+
+def protect(full: pd.DataFrame, min_cell: int, sasaran: Mapping[str, int]) -> pd.DataFrame:
+    """``rekap_desil`` as published: cells hidden (``<NA>``) as in the village table.
+
+    :func:`disclosure.suppress` per kecamatan (primary cells, the row rule, secondary cells
+    against the kecamatan totals), then more cells are hidden until :func:`disclosure.audit`
+    (strong attacker, row relations) pins no hidden cell within the groups whose sums are
+    published elsewhere: per column, each kecamatan's desil bands (:func:`_cuts`:
+    ``ketepatan_sasaran``) and each desil row across kecamatan (``desil_kabupaten``). A pinned
+    cell's group gets one more hidden cell of its column per pass: the smallest non-zero
+    published cell, else the first zero. Deterministic; a cell no choice protects is logged.
+    """
+    cols = list(COUNTS)
+    work = full.reset_index(drop=True)
+    kec = work["kode_kecamatan"].fillna("").to_numpy(dtype=object)
+    active = kec != ""
+    groups = {c: _kelompok(work, cut) for c, cut in _cuts(sasaran).items()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", disclosure.DisclosureWarning)
+        _, mask = disclosure.suppress(work.assign(_kec=kec), cols, "_kec", min_cell)
+    hidden = mask.to_numpy(dtype=bool)
+    primary = disclosure.primary_mask(work, cols, min_cell) & active[:, None]
+    v = work[cols].to_numpy(dtype=np.int64)
+    desil_rows = work["desil"].to_numpy(dtype=object)
+    unresolved: set[str] = set()
+    for _ in range(v.size):
+        pub = work[cols].astype("Int64").mask(hidden)
+        picks: dict[tuple[int, str], int] = {}
+        leaks: dict[tuple, pd.DataFrame] = {}  # one audit per distinct grouping and pass
+        for j, col in enumerate(cols):
+            for label, g in (("band", groups[col]), ("desil", desil_rows)):
+                key = (label, _cuts(sasaran)[col] if label == "band" else ())
+                if key not in leaks:
+                    totals = work[cols].assign(_g=g).groupby("_g", sort=True)[cols].sum()
+                    leaks[key] = disclosure.audit(
+                        pub.assign(_g=g),
+                        totals,
+                        min_cell,
+                        primary=primary,
+                        group_col="_g",
+                        value_cols=cols,
+                    )
+                found = leaks[key]
+                found = found[(found["kolom"] == col) & (found["_g"] != "")]
+                for row in found["baris"].astype(int):
+                    if (j, f"{label}:{g[row]}") in picks:
+                        continue
+                    free = np.flatnonzero((g == g[row]) & active & ~hidden[:, j])
+                    if not len(free):
+                        unresolved.add(f"{kec[row]}/{desil_rows[row]}/{col}")
+                        continue
+                    nonzero = free[v[free, j] > 0]
+                    picks[(j, f"{label}:{g[row]}")] = (
+                        nonzero[np.argmin(v[nonzero, j])] if len(nonzero) else free[0]
+                    )
+        if not picks:
+            break
+        for (j, _), row in picks.items():
+            hidden[row, j] = True
+    if unresolved:
+        log.warning(
+            "rekap_desil: sel tersembunyi yang tetap dapat dihitung: %s", sorted(unresolved)
+        )
+    out = work.copy()
+    for j, col in enumerate(cols):
+        out[col] = out[col].astype("Int64").mask(hidden[:, j])
+    return out
+
+
+def rekap_desil(hh: pd.DataFrame, kode: str, min_cell: int, sasaran: Mapping[str, int]):
+    """(published ``rekap_desil``, unsuppressed table)."""
+    full = rekap_desil_lengkap(hh, kode)
+    return protect(full, min_cell, sasaran), full
+
+
+def ketepatan_sasaran(
+    hh: pd.DataFrame, kode: str, kabupaten_nama: str, sasaran: Mapping[str, int]
+) -> pd.DataFrame:
+    """Inclusion and exclusion errors per program: the kabupaten row (``kode_kecamatan`` = the
+    kabupaten's code) then every kecamatan (code order; "Tidak diketahui" when it holds
+    households), each with the programs in :data:`PROGRAMS` order.
+
+    ``persen_salah_inklusi`` = ``rt_penerima_luar_sasaran / rt_penerima x 100``;
+    ``persen_salah_eksklusi`` = ``rt_sasaran_tidak_menerima / rt_sasaran x 100`` (NaN when the
+    denominator is 0).
+    """
+    kec, codes = _kecamatan(hh, kode)
+    regions = pd.concat(
+        [pd.DataFrame({"kode_kecamatan": [kode], "kecamatan": [kabupaten_nama]}), kec],
+        ignore_index=True,
+    )
+    parts = []
+    for prog in PROGRAMS:
+        batas = int(sasaran[prog])
+        penerima = hh[prog].fillna(False).astype(bool).to_numpy()
+        target = _target(hh, batas)
+        ind = pd.DataFrame(
+            {
+                "rt_penerima": penerima,
+                "rt_penerima_sasaran": penerima & target,
+                "rt_penerima_luar_sasaran": penerima & ~target,
+                "rt_sasaran": target,
+                "rt_sasaran_tidak_menerima": target & ~penerima,
+            }
+        ).astype(np.int64)
+        by_kec = ind.groupby(codes, sort=False).sum()
+        sums = pd.concat([ind.sum().to_frame(kode).T, by_kec])
+        vals = sums.reindex(regions["kode_kecamatan"]).fillna(0).astype("int64")
+        part = regions.assign(program=prog, batas_desil=np.int64(batas), _urut=range(len(regions)))
+        parts.append(pd.concat([part, vals.reset_index(drop=True)], axis=1))
+    out = pd.concat(parts, ignore_index=True).sort_values("_urut", kind="stable")
+    out = out.drop(columns="_urut").reset_index(drop=True)
+    out["persen_salah_inklusi"] = _persen(out["rt_penerima_luar_sasaran"], out["rt_penerima"])
+    out["persen_salah_eksklusi"] = _persen(out["rt_sasaran_tidak_menerima"], out["rt_sasaran"])
+    return out[list(KETEPATAN_COLUMNS)]
+
+
+def _persen(num: pd.Series, den: pd.Series) -> pd.Series:
+    n, d = num.to_numpy(dtype="float64"), den.to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return pd.Series(np.where(d > 0, 100.0 * n / d, np.nan), index=num.index, dtype="float64")
+
+
+def arus_desil(prev_hh: pd.DataFrame, cur_hh: pd.DataFrame) -> pd.DataFrame:
+    """Households by desil row last DTSEN month (``desil_lalu``; ``masuk``: not there then) x
+    this month (columns :data:`LABELS`; ``keluar``: not there now), matched by ``kunci``."""
+    n = len(LABELS)
+    pos = {label: i for i, label in enumerate(LABELS)}
+    prev = pd.Series(desil_label(prev_hh), index=prev_hh["kunci"].to_numpy()).map(pos)
+    cur = pd.Series(desil_label(cur_hh), index=cur_hh["kunci"].to_numpy()).map(pos)
+    row = prev.reindex(cur.index).fillna(n).to_numpy(dtype=np.int64)  # n: masuk
+    col = cur.to_numpy(dtype=np.int64)
+    gone = prev[~prev.index.isin(cur.index)].to_numpy(dtype=np.int64)
+    grid = np.zeros((n + 1, n + 1), dtype=np.int64)
+    np.add.at(grid, (row, col), 1)
+    np.add.at(grid, (gone, np.full(len(gone), n)), 1)
+    out = pd.DataFrame(grid, columns=[*LABELS, KELUAR])
+    out.insert(0, "desil_lalu", np.asarray([*LABELS, MASUK], dtype=object))
+    return out
+
+
+def desil_tables(
+    adjusted: Mapping[str, tuple[pd.DataFrame, pd.DataFrame]], month: str, settings: Settings
+) -> dict[str, pd.DataFrame]:
+    """The month's DTSEN tables from the adjusted households of every month up to it;
+    ``arus_desil`` only when an earlier month has DTSEN households (the latest such month)."""
+    hh = adjusted[month][0]
+    kode, sasaran = settings.kabupaten_kode, settings.sasaran_desil
+    out = {
+        "desil_kabupaten": desil_kabupaten(hh),
+        "rekap_desil": rekap_desil(hh, kode, settings.min_cell, sasaran)[0],
+        "ketepatan_sasaran": ketepatan_sasaran(hh, kode, settings.kabupaten_nama, sasaran),
+    }
+    earlier = [m for m in sorted(adjusted) if m < month and has_dtsen(adjusted[m][0])]
+    if earlier:
+        out["arus_desil"] = arus_desil(adjusted[earlier[-1]][0], hh)
+    return out

@@ -1,0 +1,356 @@
+"""DTSEN desil tables (counting/desil.py), household desil columns, parameters and the report
+section, on small hand-made person frames whose answers are worked out by hand (issue 13).
+
+Households of :func:`_persons` (kecamatan Sidikalang 12.11.01 / Sumbul 12.11.02):
+
+| key | kec | jiwa | desil_nasional per row | status | programs | desil row |
+|---|---|---|---|---|---|---|
+| K1 | 01 | 2 | "2", "" | aktif | bpnt, pkh | 2 |
+| K2 | 01 | 1 | "5" | aktif | pbi | 5 |
+| K3 | 01 | 1 | "3" | nonaktif | pkh | nonaktif (wins over 3) |
+| K4 | 02 | 3 | "", "", "" | aktif | bpnt | belum_diperingkat |
+| K5 | 02 | 1 | "9" | aktif | bpnt | 9 |
+| K6 | 02 | 1 | "1" | aktif | - | 1 |
+| K7 | 02 | 3 | "", "4", "8" | aktif | pbi | 4 (first filled in file order) |
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dtks_analysis import pipeline
+from dtks_analysis.config import ParamsError, load_settings
+from dtks_analysis.counting import desil, disclosure, households
+from dtks_analysis.publishing import desil_section, sections
+from tests.unit.test_households import make_persons
+
+SIDI, SUMBUL = "12.11.01.2008", "12.11.02.2001"
+SASARAN = {"bpnt": 4, "pbi_jkn": 5, "pkh": 4}
+
+ROWS = [
+    ("K1", SIDI, "2", "aktif", {"bpnt": True, "pkh": True}),
+    ("K1", SIDI, "", "aktif", {}),
+    ("K2", SIDI, "5", "aktif", {"pbi": True}),
+    ("K3", SIDI, "3", "nonaktif", {"pkh": True}),
+    ("K4", SUMBUL, "", "aktif", {"bpnt": True}),
+    ("K4", SUMBUL, "", "aktif", {}),
+    ("K4", SUMBUL, "", "aktif", {}),
+    ("K5", SUMBUL, "9", "aktif", {"bpnt": True}),
+    ("K6", SUMBUL, "1", "aktif", {}),
+    ("K7", SUMBUL, "", "aktif", {}),
+    ("K7", SUMBUL, "4", "aktif", {"pbi": True}),
+    ("K7", SUMBUL, "8", "aktif", {}),
+]
+
+
+def _persons(rows=ROWS, sumber: str = "dtsen") -> pd.DataFrame:
+    p = make_persons(
+        [
+            {"kunci": k, "desa": d, "hub": 1 if i == 0 or rows[i - 1][0] != k else 3, **prog}
+            for i, (k, d, _, _, prog) in enumerate(rows)
+        ]
+    )
+    p["desil_nasional"] = [r[2] for r in rows]
+    p["desil_provinsi"] = ["3" if r[0] == "K5" else r[2] for r in rows]
+    p["desil_kabupaten_kota"] = ""
+    p["status_keluarga"] = [r[3] for r in rows]
+    p["sumber"] = sumber
+    return p
+
+
+def _hh(persons: pd.DataFrame, acuan: str = "nasional") -> pd.DataFrame:
+    return households.build_households(
+        persons, date(2025, 1, 31), umur_maks=110, kunci_rumah_tangga="no_kk", desil_acuan=acuan
+    )
+
+
+@pytest.fixture(scope="module")
+def hh() -> pd.DataFrame:
+    return _hh(_persons())
+
+
+# -- households -------------------------------------------------------------------------
+def test_household_desil_nonaktif_sumber(hh) -> None:
+    h = hh.set_index("kunci")
+    assert h["desil"].dtype == "Int8"
+    want = {"K1": 2, "K2": 5, "K3": 3, "K4": None, "K5": 9, "K6": 1, "K7": 4}
+    for k, d in want.items():
+        assert pd.isna(h.at[k, "desil"]) if d is None else h.at[k, "desil"] == d, k
+    assert h["nonaktif"].tolist() == [False, False, True, False, False, False, False]
+    assert set(h["sumber"]) == {"dtsen"}
+
+
+def test_dtks_persons_give_empty_desil_columns() -> None:
+    """DTKS-only data: the DTSEN person columns are absent."""
+    p = make_persons([{"kunci": "A", "hub": 1, "desa": SIDI}])
+    h = _hh(p)
+    assert h["desil"].isna().all() and not h["nonaktif"].any() and h["sumber"].tolist() == ["dtks"]
+    assert not desil.has_dtsen(h)
+
+
+def test_invalid_desil_is_not_ranked_and_sumber_any_member() -> None:
+    rows = [("A", SIDI, "11", "aktif", {}), ("A", SIDI, "x", "aktif", {})]
+    p = _persons(rows)
+    p.loc[1, "sumber"] = "dtks"
+    p.loc[0, "sumber"] = "dtsen"
+    h = _hh(p)
+    assert h["desil"].isna().all() and h["sumber"].tolist() == ["dtsen"]
+
+
+def test_desil_acuan_switches_the_column() -> None:
+    prov = _hh(_persons(), "provinsi").set_index("kunci")
+    assert prov.at["K5", "desil"] == 3
+    kab = _hh(_persons(), "kabupaten_kota")
+    assert kab["desil"].isna().all()
+    k = desil.ketepatan_sasaran(prov.reset_index(), "12.11", "Kabupaten Dairi", SASARAN)
+    bpnt = k[(k["kode_kecamatan"] == "12.11") & (k["program"] == "bpnt")].iloc[0]
+    # K5 (BPNT) is now desil 3: inside the target
+    assert (bpnt["rt_penerima_sasaran"], bpnt["rt_penerima_luar_sasaran"]) == (2, 1)
+
+
+# -- desil_kabupaten ----------------------------------------------------------------------
+def test_desil_kabupaten_cells(hh) -> None:
+    t = desil.desil_kabupaten(hh).set_index("desil")
+    assert list(t.index) == [*(str(d) for d in range(1, 11)), "belum_diperingkat", "nonaktif"]
+    want = {  # rumah_tangga, jiwa, rt_bpnt, rt_pbi_jkn, rt_pkh
+        "1": (1, 1, 0, 0, 0),
+        "2": (1, 2, 1, 0, 1),
+        "4": (1, 3, 0, 1, 0),
+        "5": (1, 1, 0, 1, 0),
+        "9": (1, 1, 1, 0, 0),
+        "belum_diperingkat": (1, 3, 1, 0, 0),
+        "nonaktif": (1, 1, 0, 0, 1),
+    }
+    for label in t.index:
+        assert tuple(t.loc[label]) == want.get(label, (0, 0, 0, 0, 0)), label
+    assert t["rumah_tangga"].sum() == len(hh)  # same total as the other tables
+
+
+# -- ketepatan_sasaran --------------------------------------------------------------------
+def _row(k: pd.DataFrame, kode: str, prog: str) -> pd.Series:
+    return k[(k["kode_kecamatan"] == kode) & (k["program"] == prog)].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("kode", "prog", "want"),
+    [  # penerima, penerima_sasaran, luar_sasaran, sasaran, sasaran_tidak_menerima
+        ("12.11", "bpnt", (3, 1, 2, 3, 2)),
+        ("12.11", "pbi_jkn", (2, 2, 0, 4, 2)),
+        ("12.11", "pkh", (2, 1, 1, 3, 2)),  # K3 nonaktif: outside the target
+        ("12.11.01", "bpnt", (1, 1, 0, 1, 0)),
+        ("12.11.01", "pbi_jkn", (1, 1, 0, 2, 1)),
+        ("12.11.01", "pkh", (2, 1, 1, 1, 0)),
+        ("12.11.02", "bpnt", (2, 0, 2, 2, 2)),  # K4 not ranked, K5 desil 9
+        ("12.11.02", "pbi_jkn", (1, 1, 0, 2, 1)),
+        ("12.11.02", "pkh", (0, 0, 0, 2, 2)),
+        ("12.11.03", "pkh", (0, 0, 0, 0, 0)),
+    ],
+)
+def test_ketepatan_cells(hh, kode, prog, want) -> None:
+    k = desil.ketepatan_sasaran(hh, "12.11", "Kabupaten Dairi", SASARAN)
+    r = _row(k, kode, prog)
+    cols = [
+        "rt_penerima",
+        "rt_penerima_sasaran",
+        "rt_penerima_luar_sasaran",
+        "rt_sasaran",
+        "rt_sasaran_tidak_menerima",
+    ]
+    assert tuple(int(r[c]) for c in cols) == want
+    assert r["batas_desil"] == SASARAN[prog]
+    inkl = 100 * want[2] / want[0] if want[0] else math.nan
+    ekskl = 100 * want[4] / want[3] if want[3] else math.nan
+    for got, exp in ((r["persen_salah_inklusi"], inkl), (r["persen_salah_eksklusi"], ekskl)):
+        assert (math.isnan(got) and math.isnan(exp)) or got == pytest.approx(exp)
+
+
+def test_ketepatan_layout(hh) -> None:
+    k = desil.ketepatan_sasaran(hh, "12.11", "Kabupaten Dairi", SASARAN)
+    assert tuple(k.columns) == desil.KETEPATAN_COLUMNS
+    assert k.iloc[0]["kecamatan"] == "Kabupaten Dairi" and k.iloc[0]["kode_kecamatan"] == "12.11"
+    assert k["program"].tolist()[:6] == ["bpnt", "pbi_jkn", "pkh"] * 2
+    assert len(k) == 3 * 16  # kabupaten + the 15 kecamatan of Dairi
+
+
+# -- arus_desil ---------------------------------------------------------------------------
+def test_arus_desil_entries_exits_and_moves() -> None:
+    prev = pd.DataFrame(
+        {"kunci": ["K1", "K2", "K8"], "desil": pd.array([2, 5, 7], dtype="Int8")}
+    ).assign(nonaktif=False)
+    cur = pd.DataFrame(
+        {"kunci": ["K1", "K2", "K9"], "desil": pd.array([3, 5, pd.NA], dtype="Int8")}
+    ).assign(nonaktif=[False, True, False])
+    a = desil.arus_desil(prev, cur).set_index("desil_lalu")
+    assert list(a.index) == [*desil.LABELS, "masuk"]
+    assert list(a.columns) == [*desil.LABELS, "keluar"]
+    expect = {
+        ("2", "3"): 1,
+        ("5", "nonaktif"): 1,
+        ("7", "keluar"): 1,
+        ("masuk", "belum_diperingkat"): 1,
+    }
+    for (r, c), v in expect.items():
+        assert a.at[r, c] == v
+    assert a.to_numpy().sum() == 4
+
+
+# -- rekap_desil and its disclosure control -----------------------------------------------
+def test_rekap_desil_full_cells(hh) -> None:
+    _, full = desil.rekap_desil(hh, "12.11", 3, SASARAN)
+    f = full.set_index(["kode_kecamatan", "desil"])
+    assert tuple(f.loc[("12.11.01", "nonaktif")])[1:] == (1, 1, 0, 0, 1)
+    assert tuple(f.loc[("12.11.02", "4")])[1:] == (1, 3, 0, 1, 0)
+    assert f["rumah_tangga"].sum() == 7 and len(full) == 15 * 12
+
+
+def _random_households(n: int = 4000, seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    kec = [f"12.11.{i:02d}" for i in range(1, 16)]
+    d = rng.integers(1, 11, n).astype(float)
+    d[rng.random(n) < 0.05] = np.nan
+    return pd.DataFrame(
+        {
+            "kunci": [f"K{i:05d}" for i in range(n)],
+            "kode_kecamatan": rng.choice(
+                kec, n, p=np.linspace(1, 3, 15) / np.linspace(1, 3, 15).sum()
+            ),
+            "jiwa": rng.integers(1, 7, n),
+            "bpnt": rng.random(n) < 0.3,
+            "pbi_jkn": rng.random(n) < 0.5,
+            "pkh": rng.random(n) < 0.15,
+            "desil": pd.array(d, dtype="Float64").astype("Int8"),
+            "nonaktif": rng.random(n) < 0.03,
+            "imputasi": False,
+        }
+    )
+
+
+def test_rekap_desil_protected_against_both_margins() -> None:
+    hh = _random_households()
+    pub, full = desil.rekap_desil(hh, "12.11", 3, SASARAN)
+    cols = list(desil.COUNTS)
+    v = full[cols].to_numpy()
+    hidden = pub[cols].isna().to_numpy()
+    assert hidden[(v >= 1) & (v <= 3)].all(), "every primary cell is hidden"
+    shown = pub[cols].to_numpy(dtype=float)
+    assert (shown[~hidden] == v[~hidden]).all()
+    primary = disclosure.primary_mask(full, cols, 3)
+    # sums a reader knows (by hand): per kecamatan, desil 1-4 and 1-5 households
+    # (rt_sasaran), desil 1-4 / 1-5 / 1-4 recipients (rt_penerima_sasaran), the total; per
+    # desil row, the kabupaten (desil_kabupaten)
+    cuts = {"rumah_tangga": (4, 5), "jiwa": (), "rt_bpnt": (4,), "rt_pbi_jkn": (5,), "rt_pkh": (4,)}
+    d = pd.to_numeric(full["desil"], errors="coerce")
+    for col, cut in cuts.items():
+        band = np.select([d <= c for c in cut], [str(c) for c in cut], "lain") if cut else "semua"
+        for g in (full["kode_kecamatan"] + "/" + band, full["desil"]):
+            totals = full[cols].groupby(g.to_numpy()).sum()
+            leaks = disclosure.audit(
+                pub.assign(_g=g.to_numpy()),
+                totals,
+                3,
+                primary=primary,
+                group_col="_g",
+                value_cols=cols,
+            )
+            assert leaks[leaks["kolom"] == col].empty, (col, leaks)
+
+
+# -- parameters ---------------------------------------------------------------------------
+def test_default_parameters() -> None:
+    s = load_settings("2023-12")
+    assert s.desil_acuan == "nasional" and s.sasaran_desil == SASARAN
+    assert load_settings("2023-12", sasaran_desil={"pkh": 3}).sasaran_desil["pkh"] == 3
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"desil_acuan": "kota"},
+        {"sasaran_desil": {"pkh": 11}},
+        {"sasaran_desil": {"pkh": 0}},
+        {"sasaran_desil": {"pkh": True}},
+        {"sasaran_desil": {"sembako": 4}},
+        {"sasaran_desil": [4, 5, 4]},
+    ],
+)
+def test_parameter_refusals(bad) -> None:
+    with pytest.raises(ParamsError):
+        load_settings("2023-12", **bad)
+
+
+# -- pipeline and report section ----------------------------------------------------------
+def _month(month: str, persons: pd.DataFrame) -> pipeline.MonthData:
+    h = _hh(persons)
+    summary = {"baris": len(persons), "desa_ada": sorted(set(persons["kode_desa"]))}
+    findings = pd.DataFrame({"record": [], "kode_aturan": [], "tingkat": []})
+    files = pd.DataFrame({"_file": ["a.csv"], "_sheet": [""], "rows": [len(persons)]})
+    return pipeline.MonthData(month, persons, h, findings, files, summary)
+
+
+@pytest.fixture(scope="module")
+def switch_tables() -> tuple[pipeline.ReportTables, pipeline.ReportTables]:
+    """A DTKS month followed by the same households from DTSEN files."""
+    dtks = _persons().drop(columns=["desil_nasional", "desil_provinsi", "status_keluarga"])
+    data = {
+        "2025-01": _month("2025-01", dtks.drop(columns=["sumber"])),
+        "2025-02": _month("2025-02", _persons()),
+    }
+    s = load_settings("2025-02")
+    return pipeline.build_tables("2025-01", s, data), pipeline.build_tables("2025-02", s, data)
+
+
+def test_dtks_month_has_no_dtsen_tables_nor_section(switch_tables) -> None:
+    t, _ = switch_tables
+    assert not set(t.published) & {"desil_kabupaten", "rekap_desil", "ketepatan_sasaran"}
+    assert "sumber_data" not in t.extra
+    assert desil_section.section_html(t, load_settings("2025-01")) == ""
+    assert desil_section.sumber_bulan(t) == "DTKS" and "DTKS" in desil_section.judul_laporan(t)
+
+
+def test_dtsen_month_tables_section_title_and_trend(switch_tables) -> None:
+    prev, t = switch_tables
+    s = load_settings("2025-02")
+    assert {"desil_kabupaten", "rekap_desil", "ketepatan_sasaran"} <= set(t.published)
+    assert "arus_desil" not in t.published  # the earlier month is DTKS
+    assert t.extra["sumber_data"]["sumber"].tolist() == ["DTKS", "DTSEN"]
+    assert desil_section.sumber_bulan(t) == "DTSEN" and "(DTSEN)" in desil_section.judul_laporan(t)
+    html = desil_section.section_html(t, s)
+    assert "Ketepatan sasaran menurut desil" in html and "<svg" in html
+    assert "berganti dari DTKS ke DTSEN mulai Februari 2025" in html
+    text = " ".join(sections.highlights(t, s))
+    assert "Kesalahan inklusi" in text and "66,7%" in text  # BPNT inclusion 2/3
+    # trend continuous across the switch: same households, same program counts
+    tren = t.published["tren_bulanan"].set_index("bulan")
+    assert (tren.loc["2025-01"] == tren.loc["2025-02"]).all()
+
+
+def test_arus_desil_from_the_last_dtsen_month() -> None:
+    """DTKS, then two DTSEN months: the third compares with the second (every household
+    stays in its desil row); a DTKS month between is skipped."""
+    dtks = _persons().drop(
+        columns=["desil_nasional", "desil_provinsi", "status_keluarga", "sumber"]
+    )
+    data = {
+        "2025-01": _month("2025-01", _persons()),
+        "2025-02": _month("2025-02", dtks),
+        "2025-03": _month("2025-03", _persons()),
+    }
+    t = pipeline.build_tables("2025-03", load_settings("2025-03"), data)
+    a = t.published["arus_desil"].set_index("desil_lalu")
+    diag = {label: int(a.at[label, label]) for label in desil.LABELS}
+    assert diag == {
+        "1": 1,
+        "2": 1,
+        "4": 1,
+        "5": 1,
+        "9": 1,
+        "belum_diperingkat": 1,
+        "nonaktif": 1,
+    } | {k: 0 for k in ("3", "6", "7", "8", "10")}
+    assert a.to_numpy().sum() == 7
+    assert t.extra["sumber_data"]["sumber"].tolist() == ["DTSEN", "DTKS", "DTSEN"]
