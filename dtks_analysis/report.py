@@ -335,7 +335,11 @@ def run_report(
                 out_dir,
                 shown_as={staging: out_dir / month},
                 home=Path.home(),
-                others={Path(f).resolve().parent: "<folder parameter>" for f in param_files},
+                others={
+                    **{Path(f).resolve().parent: "<folder parameter>" for f in param_files},
+                    # library warnings name the environment's files
+                    Path(sys.prefix): "<lingkungan python>",
+                },
             )
             inputs = {m: d.summary.get("inputs", {}) for m, d in data.items()}
             header = review.header_html(

@@ -96,7 +96,8 @@ def generate(
     prev_month: str | None = None
     prev_adj: pd.DataFrame | None = None
     prev_nonresp: set[int] = set()
-    bar = tqdm(months, desc="dtks sample", unit="bulan", disable=not progress)
+    # on a terminal only (disable=None): in a log the summary lines say what was written
+    bar = tqdm(months, desc="dtks sample", unit="bulan", disable=(not progress) or None)
     for i, m in enumerate(bar):
         t0 = time.perf_counter()
         me = np.datetime64(month_end(m))
