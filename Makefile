@@ -61,13 +61,13 @@ sample: data/raw/.sample-stamp ## write the synthetic sample (once) into data/ra
 	  exit 1; \
 	fi
 
+# `dtks report` scans its outputs for personal data before publishing them (and publishes
+# nothing when it finds some): no second scan here. `dtks check-outputs [DIR]` scans any folder.
 report: setup sample ## build the monthly report: make report [MONTH=YYYY-MM]
 	$(DTKS) report $(MONTH_ARG)
-	$(DTKS) check-outputs
 
 reports: setup sample ## build the report of every month present
 	$(DTKS) reports
-	$(DTKS) check-outputs
 
 test: setup ## run the whole test suite (unit, truth, e2e, backtests)
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
@@ -85,8 +85,10 @@ format: $(STAMP) ## format the code with ruff, strip notebook outputs
 	$(PY) -m ruff format .
 	$(PY) -m nbstripout notebooks/*.ipynb
 
-lab: $(STAMP) ## JupyterLab on 127.0.0.1 with the dtks kernel
-	$(PY) -m jupyter lab --ip 127.0.0.1 --no-browser --notebook-dir notebooks \
+# rooted at the project (outputs/, params/, data/interim/<bulan>/tabel/ in reach), opening on notebooks/
+lab: $(STAMP) ## JupyterLab on 127.0.0.1 with the dtks kernel, at the project root, notebooks/ first
+	$(PY) -m jupyter lab --ip 127.0.0.1 --no-browser --ServerApp.root_dir=$(CURDIR) \
+	  --FileContentsManager.preferred_dir=notebooks --LabApp.default_url=/lab/tree/notebooks \
 	  --MultiKernelManager.default_kernel_name=dtks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 bench: setup ## run the benchmarks and print their figures

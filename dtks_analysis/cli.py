@@ -58,8 +58,37 @@ def cmd_sample(args: argparse.Namespace) -> int:
         beralih=args.beralih,
     )
     if not args.quiet:
-        print(f"Sampel sintetis ditulis ke {out}/raw dan {out}/truth: {summary}")
+        print("\n".join(sample_lines(summary, out)))
     return 0
+
+
+def sample_lines(summary: dict, out: Path) -> list[str]:
+    """The summary of ``synthetic.generate`` as lines a person reads (no raw dict).
+
+    >>> s = {"kabupaten": "12.11", "scale": 1.0, "seed": 7, "defect_rate": 0.02, "seconds": 3.5,
+    ...      "months": {"2023-07": {"rows": 139012, "files": 45, "rumah_tangga": 37001}}}
+    >>> print("\\n".join(sample_lines(s, Path("data"))))
+    Sampel sintetis kabupaten 12.11 ditulis ke data/raw (ekstrak) dan data/truth (kebenaran).
+      Skala 1, benih 7, laju cacat 2%, 3,5 detik.
+      2023-07: 45 berkas, 139.012 baris, 37.001 rumah tangga
+    """
+    from dtks_analysis.formatting import fmt_int
+
+    def num(x: float) -> str:
+        return f"{x:g}".replace(".", ",")
+
+    lines = [
+        f"Sampel sintetis kabupaten {summary.get('kabupaten', '?')} ditulis ke {out}/raw "
+        f"(ekstrak) dan {out}/truth (kebenaran).",
+        f"  Skala {num(summary.get('scale', 1))}, benih {summary.get('seed')}, laju cacat "
+        f"{num(100 * summary.get('defect_rate', 0))}%, {num(summary.get('seconds', 0))} detik.",
+    ]
+    for month, m in sorted(summary.get("months", {}).items()):
+        lines.append(
+            f"  {month}: {fmt_int(m['files'])} berkas, {fmt_int(m['rows'])} baris, "
+            f"{fmt_int(m['rumah_tangga'])} rumah tangga"
+        )
+    return lines
 
 
 def cmd_months(args: argparse.Namespace) -> int:

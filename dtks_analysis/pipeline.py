@@ -222,6 +222,12 @@ def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) 
         try:
             if json.loads(cache.read_text())["key"] == key:
                 log.info("%s: data bersih dipakai ulang (cache)", month)
+                if progress:  # one line per month, read or not
+                    print(
+                        f"Ekstrak {month}: tidak berubah, data bersih dipakai ulang",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                 return load_month(month, settings)
         except (ValueError, KeyError):
             pass

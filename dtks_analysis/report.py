@@ -110,7 +110,7 @@ def run_notebook(
             str(dst),
             parameters=parameters,
             kernel_name=KERNEL,
-            progress_bar=progress,
+            progress_bar=progress and sys.stderr.isatty(),  # no carriage-return stream in logs
             cwd=str(NOTEBOOK_DIR),
             report_mode=False,
             kernel_manager_class=_ipc_kernel_manager(sockets),
@@ -190,6 +190,26 @@ def git_commit() -> str | None:
         return out.stdout.strip() + ("+dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return None
+
+
+def code_version() -> str:
+    """The code that built a report: the git commit (``+dirty`` with uncommitted changes) when
+    the project is a git checkout, and the package version."""
+    commit = git_commit()
+    package = f"dtks-analysis {__version__}"
+    return f"git {commit} ({package})" if commit else package
+
+
+def finish_review_notebook(path: Path, header: str, aliases: dict[str, str]) -> None:
+    """Make an executed notebook the reviewer edition: absolute paths made portable
+    (:func:`review.portable_tree`) and the header (commit, parameters, input digests) first."""
+    import nbformat
+
+    from dtks_analysis.publishing import review
+
+    nb = review.portable_tree(nbformat.read(path, as_version=4), aliases)
+    nb.cells.insert(0, review.header_cell(header))
+    nbformat.write(nb, path)
 
 
 def package_versions() -> dict[str, str]:
@@ -276,7 +296,7 @@ def run_report(
     previous outputs of the month are then left as they were.
     """
     from dtks_analysis import pipeline
-    from dtks_analysis.publishing import export, privacy, render
+    from dtks_analysis.publishing import export, privacy, render, review
 
     out_dir = settings.out_dir
     started = datetime.now(UTC)
@@ -307,8 +327,34 @@ def run_report(
                 if not tables.villages.empty:
                     book["desa_temuan"] = desa_temuan(tables.villages)
                 export.write_workbook(book, staging / f"tabel_dtks_{month}.xlsx", month, meta)
-            review = staging / "review"
-            review.mkdir()
+            param_files = [*settings.sources, *([params_file] if params_file else [])]
+            review_dir = staging / "review"
+            review_dir.mkdir()
+            # the published files name folders relative to the project / data folder, never
+            # by this machine's absolute paths
+            aliases = review.path_aliases(
+                PROJ_ROOT,
+                settings.data_dir,
+                settings.raw_root,
+                out_dir,
+                shown_as={staging: out_dir / month},
+                home=Path.home(),
+                others={
+                    **{Path(f).resolve().parent: "<folder parameter>" for f in param_files},
+                    # library warnings name the environment's files
+                    Path(sys.prefix): "<lingkungan python>",
+                },
+            )
+            inputs = {m: d.summary.get("inputs", {}) for m, d in data.items()}
+            header = review.header_html(
+                month,
+                code_version(),
+                settings.to_papermill(),
+                inputs,
+                raw_root=settings.raw_root,
+                data_dir=settings.data_dir,
+                aliases=aliases,
+            )
             params = {
                 "month": month,
                 "params_file": str(Path(params_file).resolve()) if params_file else None,
@@ -318,7 +364,7 @@ def run_report(
             executed = {}
             for nb in NOTEBOOKS:
                 with steps.step(f"notebook_{nb[:2]}", f"Menjalankan notebook {nb}"):
-                    dst = review / nb
+                    dst = review_dir / nb
                     failed = settings.interim_root / month / f"gagal_{nb}"
                     run_notebook(
                         NOTEBOOK_DIR / nb,
@@ -328,6 +374,7 @@ def run_report(
                         keep_failed=failed,
                         keep_lock=lambda: pipeline.data_lock(settings),
                     )
+                    finish_review_notebook(dst, header, aliases)
                     executed[nb] = dst
             with steps.step("html", "Membuat HTML"):
                 from dtks_analysis.formatting import bulan_id
@@ -346,7 +393,7 @@ def run_report(
                 for nb, path in executed.items():
                     render.notebook_to_html(
                         path,
-                        review / (Path(nb).stem + ".html"),
+                        review_dir / (Path(nb).stem + ".html"),
                         with_code=True,
                         title=f"{title} — edisi penelaah: {Path(nb).stem}",
                         footer=settings.instansi,
@@ -359,7 +406,7 @@ def run_report(
                 "month": month,
                 "parameters": settings.to_papermill(),
                 "params_files": list(settings.sources) + ([params_file] if params_file else []),
-                "inputs": {m: d.summary.get("inputs", {}) for m, d in data.items()},
+                "inputs": inputs,
                 "package_versions": package_versions(),
                 "git_commit": git_commit(),
                 "started": started.isoformat(timespec="seconds"),
@@ -370,7 +417,12 @@ def run_report(
                 ),
             }
             (staging / "manifest.json").write_text(
-                json.dumps(public_manifest(manifest), indent=2, sort_keys=True, default=str),
+                json.dumps(
+                    public_manifest(review.portable_tree(manifest, aliases)),
+                    indent=2,
+                    sort_keys=True,
+                    default=str,
+                ),
                 encoding="utf-8",
             )
             with steps.step("cek_data_pribadi", "Memeriksa data pribadi di keluaran"):

@@ -63,6 +63,21 @@ def kegiatan(settings: Settings) -> dict:
     }
 
 
+def formulas() -> pd.DataFrame:
+    """The indicators' formulas in the published tables' column names (``rumus``), for the
+    reviewer edition: the public report and the workbook give the method in words only."""
+    rows = [
+        {
+            "indikator": i["nama"],
+            "metode_perhitungan": i.get("metode_perhitungan", ""),
+            "rumus": i["rumus"],
+        }
+        for i in load_metadata()["indikator"]
+        if i.get("rumus")
+    ]
+    return pd.DataFrame(rows, columns=["indikator", "metode_perhitungan", "rumus"])
+
+
 def workbook_meta(settings: Settings) -> dict:
     """What the workbook writer needs besides the tables."""
     return {

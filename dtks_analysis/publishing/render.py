@@ -34,6 +34,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import Bool, Int, Unicode, default
 
 from dtks_analysis.errors import DtksError
+from dtks_analysis.publishing.review import REVIEW_ONLY_TAG
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 BROWSER_ENV = "DTKS_BROWSER"
@@ -134,7 +135,8 @@ def html_exporter(*, with_code: bool, template: str = "dtks_print") -> HTMLExpor
     exporter.language_code = "id"
     exporter.register_preprocessor(
         TagRemovePreprocessor(
-            remove_cell_tags=set(REMOVE_CELL_TAGS),
+            # reviewer-only cells (header, DataFrames, formulas, rule codes): not in the public one
+            remove_cell_tags=set(REMOVE_CELL_TAGS) | (set() if with_code else {REVIEW_ONLY_TAG}),
             remove_input_tags=set(REMOVE_INPUT_TAGS),
             remove_all_outputs_tags=set(REMOVE_OUTPUT_TAGS),
             enabled=True,

@@ -388,12 +388,15 @@ def quality_section_html(t, settings: Settings) -> str:
         _trend_quality_html(t.extra["tren_kualitas"], month, settings.instansi),
         ingest_warnings_count_html(s.get("peringatan_ingest")),
         table_html(
-            k[["kode_aturan", "tingkat", "uraian", "jumlah_catatan"]],
+            rule_rows(k[k["tingkat"] != TINGKAT_LABELS["note"]]),
             caption=tables.caption("kualitas_data", month),
             month=month,
             int_cols=["jumlah_catatan"],
+            labels=RULE_LABELS,
+            note="Kesalahan harus diperbaiki operator desa/kelurahan; peringatan perlu diperiksa.",
             instansi=settings.instansi,
         ),
+        notes_html(k[k["tingkat"] == TINGKAT_LABELS["note"]]),
     ]
     if not t.villages.empty:
         v = desa_temuan(t.villages)
@@ -429,6 +432,54 @@ def quality_section_html(t, settings: Settings) -> str:
         )
     )
     return "".join(parts)
+
+
+#: Tabel 9's headers: the rule is named by its description, never by its code
+RULE_LABELS = {"uraian": "Temuan", "jumlah_catatan": "Baris data"}
+
+
+def rule_label(kode: str, uraian: str = "") -> str:
+    """A rule in plain Indonesian: its description in the catalogue (``editing.rules``), else
+    ``uraian``; codes (``nik_excel``) are for the reviewer edition and the CSV only."""
+    from dtks_analysis.editing import rules
+
+    rule = rules.RULES.get(kode)
+    return rule.uraian if rule is not None else (uraian or "Aturan lain")
+
+
+def rule_rows(k: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``kualitas_data`` (with readable ``tingkat``) as the public report shows them:
+    description, severity and count, errors first (catalogue order within a severity)."""
+    order = {label: i for i, label in enumerate(TINGKAT_LABELS.values())}
+    out = pd.DataFrame(
+        {
+            "uraian": [
+                rule_label(c, u) for c, u in zip(k["kode_aturan"], k["uraian"], strict=True)
+            ],
+            "tingkat": k["tingkat"].to_numpy(),
+            "jumlah_catatan": k["jumlah_catatan"].to_numpy(),
+            "_urut": k["tingkat"].map(order).to_numpy(),
+        }
+    )
+    return out.sort_values("_urut", kind="stable").drop(columns="_urut").reset_index(drop=True)
+
+
+def notes_html(k: pd.DataFrame) -> str:
+    """Findings of note level (fixed automatically or not an error at all, such as a NIK first
+    registered in another kabupaten): information, listed apart from what must be corrected."""
+    if k.empty:
+        return ""
+    items = "".join(
+        f"<li>{_esc(r.uraian)}: {fmt_int(r.jumlah_catatan)} baris</li>"
+        for r in rule_rows(k).itertuples()
+    )
+    return (
+        _p(
+            "Catatan (bukan kesalahan dan tidak perlu diperbaiki; dicatat sebagai informasi "
+            "atau sudah dibetulkan otomatis saat pengolahan):"
+        )
+        + f"<ul class='catatan-aturan'>{items}</ul>"
+    )
 
 
 def _trend_quality_html(tren: pd.DataFrame, month: str, instansi: str) -> str:

@@ -304,7 +304,7 @@ TABLES: dict[str, Table] = {
     ),
     "kualitas_data": Table(
         11,
-        "Catatan Data yang Perlu Diperbaiki menurut Aturan Pemeriksaan",
+        "Temuan Pemeriksaan Data menurut Aturan (Kesalahan, Peringatan dan Catatan)",
         "Kualitas data",
         "Satuan: catatan (baris data)",
         ("kode_aturan", "tingkat", "uraian", "jumlah_catatan"),

@@ -147,7 +147,8 @@ def generate(
     kec_codes = ref.kecamatan["kode"].to_numpy()
     still_dtks = np.random.default_rng([seed, 6]).random(len(kec_codes)) < 0.5
     dtks_desa = ref.desa["kode_kec"].isin(kec_codes[still_dtks]).to_numpy()
-    bar = tqdm(months, desc="dtks sample", unit="bulan", disable=not progress)
+    # on a terminal only (disable=None): in a log the summary lines say what was written
+    bar = tqdm(months, desc="dtks sample", unit="bulan", disable=(not progress) or None)
     for i, m in enumerate(bar):
         t0 = time.perf_counter()
         me = np.datetime64(month_end(m))

@@ -18,11 +18,8 @@ A4 = (595.28, 841.89)
 
 
 @pytest.fixture(scope="module")
-def report(small_sample, tmp_path_factory):
-    out = tmp_path_factory.mktemp("outputs")
-    code = main(["report", "--raw-dir", str(small_sample / "raw"), "--out-dir", str(out), "-q"])
-    assert code == 0
-    return small_sample, out / MONTH
+def report(built_report):
+    return built_report  # tests/e2e/conftest.py: built once per session
 
 
 def test_all_outputs_exist(report):

@@ -168,8 +168,11 @@ def test_report_computes_tables_once_notebook_reads_them(data, monkeypatch, tmp_
         return folder
 
     monkeypatch.setattr(pipeline, "save_tables", saving)
+    from dtks_analysis.publishing import privacy
+
+    scans = _count(monkeypatch, privacy, "check_outputs")  # issue 12: one scan per run
     final = report.run_report(MONTH, settings, progress=False)
-    assert len(builds) == 1 and len(stored) == 1
+    assert len(builds) == 1 and len(stored) == 1 and len(scans) == 1
     folder, ino, mtime = stored[0]
     st = (folder / "tables.json").stat()
     assert (st.st_ino, st.st_mtime_ns) == (ino, mtime), "notebook 02 rebuilt the tables"

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 from tqdm import tqdm
@@ -25,6 +28,8 @@ from dtks_analysis.intake.ingest.header import no_header_error
 from dtks_analysis.intake.ingest.messages import IngestError, place
 from dtks_analysis.intake.ingest.regioncheck import check_region
 from dtks_analysis.intake.ingest.table import concat_records
+
+_T = TypeVar("_T")
 
 FILE_COLUMNS = (
     "_file",
@@ -202,7 +207,7 @@ def read_month(month_dir: Path, settings: Settings, progress: bool = False) -> I
     all_records: list[pd.DataFrame] = []
     all_files: list[pd.DataFrame] = []
     by_hash: dict[str, str] = {}
-    for path, rel in tqdm(files, desc="Membaca ekstrak", unit="file", disable=not progress):
+    for path, rel in counted(files, f"Membaca ekstrak {month_dir.name}", progress):
         scheme = schemes.get(rel, settings.skema_hubungan)
         records, frows, warns = _read_file(path, rel, scheme, settings.kabupaten_kode)
         digest = frows["sha256"].iloc[0]
@@ -226,6 +231,23 @@ def read_month(month_dir: Path, settings: Settings, progress: bool = False) -> I
             f"of the month's files)"
         )
     return IngestResult(records, files_df, warnings)
+
+
+def counted(items: Sequence[_T], label: str, enabled: bool, unit: str = "berkas") -> Iterator[_T]:
+    """Iterate ``items`` showing one line ``"<label>: n/N <unit>"`` on stderr: on a terminal
+    rewritten in place as the files are read (tqdm), in a log or pipe written once at the end
+    (no stream of carriage-return updates)."""
+    if not enabled:
+        yield from items
+        return
+    if sys.stderr.isatty():
+        fmt = "{desc}: {n_fmt}/{total_fmt} " + unit + " [{elapsed}]"
+        yield from tqdm(items, desc=label, bar_format=fmt, file=sys.stderr)
+        return
+    for n, item in enumerate(items, start=1):
+        yield item
+        if n == len(items):
+            print(f"{label}: {n}/{len(items)} {unit}", file=sys.stderr, flush=True)
 
 
 _NAME_MONTH = re.compile(r"(?<!\d)(20\d{2})[-_. ]?(0[1-9]|1[0-2])(?!\d)")
