@@ -26,7 +26,7 @@ def _text(html: str) -> str:
 
 # -- the public quality annex in plain Indonesian -------------------------------------------
 def _kualitas(codes: list[str]) -> pd.DataFrame:
-    t = rules.rules_table().set_index("kode_aturan").loc[codes].reset_index()
+    t = rules.rules_table("Kabupaten Dairi").set_index("kode_aturan").loc[codes].reset_index()
     t["jumlah_catatan"] = range(1001, 1001 + len(t))
     t["tingkat"] = t["tingkat"].map(TINGKAT_LABELS)
     return t[["kode_aturan", "tingkat", "uraian", "jumlah_catatan"]]

@@ -1,0 +1,70 @@
+"""The report's "Metode" section: how the numbers are made, disclosure control, definitions."""
+
+from __future__ import annotations
+
+import html
+
+from dtks_analysis.config import Settings
+from dtks_analysis.vocab import TIDAK_DIKETAHUI
+
+
+def _esc(s: object) -> str:
+    return html.escape(str(s))
+
+
+def _p(text: str) -> str:
+    return f"<p>{_esc(text)}</p>"
+
+
+METHOD_TEXT = [
+    "Sumber data: ekstrak DTKS dari aplikasi SIKS-NG dan kiriman kantor desa/kelurahan "
+    "(kompilasi produk administrasi), keadaan akhir bulan laporan.",
+    "Rumah tangga adalah satu Kartu Keluarga (No KK) dalam ekstrak bulan laporan. Baris dengan "
+    "No KK yang tidak dapat diolah (kosong, tidak 16 digit, mengandung huruf, atau dalam notasi "
+    "ilmiah) tidak dihitung dan dilaporkan jumlahnya. No KK yang 16 digit tetapi cacat (tanggal "
+    "mustahil, nomor urut 0000, wilayah tidak dikenal, rusak oleh Excel) tetap mengelompokkan "
+    "keluarganya dan ditandai untuk diperbaiki.",
+    "Jiwa adalah baris anggota rumah tangga yang dihitung. Baris yang persis sama setelah "
+    "penyuntingan digabung menjadi satu. NIK yang sama di dua No KK berbeda dilaporkan sebagai "
+    "kesalahan dan kedua barisnya tetap dihitung.",
+    "Sebuah rumah tangga menerima BPNT, PBI-JKN atau PKH bila sedikitnya satu anggotanya tercatat "
+    "menerima. Nilai tanda program yang tidak dikenal dihitung tidak menerima dan dilaporkan.",
+    "Kecamatan dan desa rumah tangga adalah yang paling sering di antara anggotanya (bila seri: "
+    f"baris pertama). Rumah tangga yang kecamatannya tidak dikenali dihitung pada '{TIDAK_DIKETAHUI}'.",
+    "Penyesuaian nonrespons: desa/kelurahan yang bulan lalu memiliki data tetapi bulan ini tidak "
+    "mengirim apa pun dianggap tidak merespons; rumah tangganya dibawa dari data bersih bulan lalu, "
+    "ditandai imputasi, dan termasuk dalam angka yang disesuaikan.",
+    "Arus penerima dihitung per program dengan membandingkan No KK penerima bulan lalu dan bulan "
+    "ini: bertahan, baru dan keluar; stok bulan ini = stok bulan lalu + baru − keluar. Rumah tangga "
+    "yang berganti No KK tercatat keluar lalu baru.",
+]
+
+
+def methodology_html(settings: Settings) -> str:
+    from dtks_analysis.publishing import metadata
+
+    items = "".join(f"<li>{_esc(s)}</li>" for s in METHOD_TEXT)
+    disclosure = (
+        f"Pengendalian pengungkapan: pada tabel menurut desa/kelurahan, sel bernilai 1 sampai "
+        f"{settings.min_cell} disembunyikan (–), dan sel lain ikut disembunyikan bila perlu agar "
+        f"tidak satu pun nilai tersembunyi yang bukan 0 dapat dihitung ulang dari total kecamatan, "
+        f"hubungan antarkolom (mis. penerima satu program tidak melebihi penerima bantuan, "
+        f"rumah tangga tidak melebihi jiwa), daftar desa yang tidak melapor dan tabel bulan lalu "
+        f"(diperiksa dengan pemrograman linear). Jumlah baris per berkas tidak diterbitkan. Angka kabupaten "
+        f"dan kecamatan diterbitkan lengkap. Data mikro dan data pribadi (NIK, No KK, nama, alamat, "
+        f"tanggal lahir) tidak pernah diterbitkan (UU 27/2022 tentang Pelindungan Data Pribadi, "
+        f"UU Administrasi Kependudukan)."
+    )
+    defs = metadata.definitions_table()
+    rows = "".join(
+        f"<tr><td>{_esc(r.jenis)}</td><td>{_esc(r.nama)}</td><td>{_esc(r.definisi)}</td>"
+        f"<td>{_esc(r.metode_perhitungan or '–')}</td><td>{_esc(r.satuan)}</td></tr>"
+        for r in defs.itertuples()
+    )
+    return (
+        f'<ol class="metode">{items}</ol>{_p(disclosure)}'
+        '<figure class="tabel"><table class="dtks definisi"><caption>Definisi variabel dan '
+        "indikator</caption><thead><tr><th>Jenis</th><th>Nama</th><th>Definisi</th>"
+        "<th>Metode perhitungan</th><th>Satuan</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></figure>"
+    )
