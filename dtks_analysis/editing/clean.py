@@ -433,6 +433,13 @@ def _dtsen_columns(records: pd.DataFrame, out: pd.DataFrame) -> None:
     either of them."""
     sumber = _column(records, "sumber").astype(object)
     is_dtsen = (sumber == "dtsen").to_numpy(dtype=bool)
+    if not is_dtsen.any():  # a DTKS month: constant columns, nothing to read
+        out["sumber"] = np.full(len(records), "dtks", dtype=object)
+        for col in ("id_keluarga", *DESIL_COLUMNS, "status_keluarga"):
+            out[col] = np.full(len(records), "", dtype=object)
+        for col in DESIL_COLUMNS:
+            out[f"{col}_raw"] = _column(records, col).astype(object)
+        return
     out["sumber"] = np.where(is_dtsen, "dtsen", "dtks").astype(object)
     idk = _column(records, "id_keluarga").astype("string").str.strip()
     out["id_keluarga"] = idk.fillna("").to_numpy(dtype=object)

@@ -314,3 +314,31 @@ def test_privacy_scan_finds_family_ids(tmp_path: Path) -> None:
     assert [(x.kind, x.sumber) for x in leaks] == [("id_keluarga", "a.csv baris 2")]
     (out / "t.csv").write_text("desa,nilai\nKuta Gambir,77\n", encoding="utf-8")
     assert privacy.check_outputs(out, persons, "12.11") == []
+
+
+def test_bpnt_is_bpnt_or_sembako(tmp_path: Path, settings: Settings) -> None:
+    ah = [*AGT_HEADER, "penerima_sembako"]
+    sembako = ["1", "0", "0", "Ya"]
+    agt = [[*r, s] for r, s in zip(AGT, sembako, strict=True)]
+    _records, res = _checked(_month(tmp_path, agt=agt, ah=ah), settings)
+    # penerima_bpnt 0, 0, Ya, 0 | penerima_sembako 1, 0, 0, Ya
+    assert res.persons["bpnt"].tolist() == [True, False, True, True]
+
+
+def test_prepared_month_counts_person_rows(tmp_path: Path) -> None:
+    from dtks_analysis import config, pipeline
+
+    _month(tmp_path)
+    s = config.load_settings(
+        "2025-01", data_dir=tmp_path / "data", raw_dir=tmp_path / "raw", out_dir=tmp_path / "out"
+    )
+    d = pipeline.prepare_month("2025-01", s)
+    assert d.summary["baris"] == 4 and d.summary["baris_dihitung"] == 4
+    assert d.summary["rumah_tangga"] == 3  # two families with members, one member without
+    assert set(d.findings["kode_aturan"]) == {
+        "anggota_tanpa_keluarga",
+        "keluarga_tanpa_anggota",
+        "desil_tidak_valid",
+    }
+    assert (s.corrections_root / "2025-01" / "Sidikalang" / "Kuta Gambir.xlsx").is_file()
+    assert {"id_keluarga", "desil_nasional", "status_keluarga", "sumber"} <= set(d.persons)
