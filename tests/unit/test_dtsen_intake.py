@@ -342,3 +342,29 @@ def test_prepared_month_counts_person_rows(tmp_path: Path) -> None:
     }
     assert (s.corrections_root / "2025-01" / "Sidikalang" / "Kuta Gambir.xlsx").is_file()
     assert {"id_keluarga", "desil_nasional", "status_keluarga", "sumber"} <= set(d.persons)
+
+
+def test_dtks_person_file_with_a_desil_column_stays_dtks(
+    tmp_path: Path, settings: Settings
+) -> None:
+    d = tmp_path / "raw" / "2023-12"
+    _csv(
+        d / "bdt.csv",
+        ["NIK", "NO KK", "NAMA", "HUBKEL", "DESA", "ADABPNT", "PBI", "PKH", "DESIL"],
+        [
+            [
+                "1211014101900001",
+                "1211010101200077",
+                "ANI SINAGA",
+                "1",
+                "Kuta Gambir",
+                "1",
+                "0",
+                "1",
+                "2",
+            ]
+        ],  # fmt: skip
+        ",",
+    )
+    records = read_month(d, settings).records
+    assert records["x_desil"].tolist() == ["2"] and "sumber" not in records

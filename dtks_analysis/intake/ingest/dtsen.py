@@ -2,8 +2,9 @@
 codes) and an *anggota keluarga* file (one row per person), joined on ``id_keluarga`` into the
 same person records as DTKS files (``docs/dtsen.md``).
 
-* A file is DTSEN when a header row names a desil column (keluarga) or ``id_keluarga`` with NIK /
-  No KK and no village-name column (anggota); the file name is not needed. Header spellings come
+* A file is DTSEN when a header row names a desil column and no NIK (keluarga) or
+  ``id_keluarga`` with NIK / No KK and no village-name column (anggota); the file name is not
+  needed. Header spellings come
   from the user-extendable ``dtks_analysis/data/kolom_dtsen.csv`` (``field,spelling``), matched
   by normalised words like DTKS headers; other columns fall back to the DTKS spellings.
 * Keluarga rows stay in the records as *family rows* (``_baris_keluarga`` = ``"1"``): validation
@@ -134,11 +135,11 @@ def _row_kind(row: Sequence[Any]) -> tuple[str | None, int]:
                 village_name = True
     if len(fields) < 3:
         return None, 0
-    if fields & set(DESIL_COLUMNS):
+    if fields & set(DESIL_COLUMNS) and "nik" not in fields:
         return "keluarga", len(fields)
     if "id_keluarga" in fields and fields & {"nik", "no_kk"} and not village_name:
         return "anggota", len(fields)
-    return None, 0
+    return None, 0  # e.g. a DTKS/BDT person file with a DESIL column stays a DTKS file
 
 
 def find_header(rows: Sequence[Sequence[Any]], where: str) -> tuple[Header, str] | None:
