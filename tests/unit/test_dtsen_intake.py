@@ -368,3 +368,19 @@ def test_dtks_person_file_with_a_desil_column_stays_dtks(
     )
     records = read_month(d, settings).records
     assert records["x_desil"].tolist() == ["2"] and "sumber" not in records
+
+
+def test_status_and_desil_codings(settings: Settings) -> None:
+    records = pd.DataFrame(
+        {
+            "sumber": ["dtsen"] * 5 + [None],
+            "status_keluarga": ["Non Aktif", "TIDAK-AKTIF", "aktif", None, "xyz", None],
+            "desil_nasional": ["03", "10.0", "Desil 2", None, "0", None],
+        }
+    )
+    out = clean.clean_records(records, settings)
+    assert out["status_keluarga"].tolist() == [
+        "nonaktif", "nonaktif", "aktif", "aktif", "aktif", "",
+    ]  # fmt: skip
+    assert out["desil_nasional"].tolist() == ["3", "10", "2", "", "", ""]
+    assert out["sumber"].tolist() == ["dtsen"] * 5 + ["dtks"]

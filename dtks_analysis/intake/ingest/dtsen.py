@@ -70,7 +70,7 @@ LABELS = {
 }
 JENIS = {"keluarga": "berkas keluarga DTSEN", "anggota": "berkas anggota keluarga DTSEN"}
 
-STATUS_NONAKTIF = frozenset({"NONAKTIF", "NON AKTIF", "TIDAK AKTIF", "NA", "0", "N", "TIDAK"})
+STATUS_NONAKTIF = frozenset({"NONAKTIF", "NON AKTIF", "TIDAK AKTIF", "0", "N", "TIDAK"})
 STATUS_AKTIF = frozenset({"AKTIF", "1", "A", "Y", "YA"})
 
 
