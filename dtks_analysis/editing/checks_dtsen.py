@@ -13,7 +13,7 @@ import pandas as pd
 
 from dtks_analysis.editing.checks_fields import check_regions
 from dtks_analysis.editing.findings import Collector, col, filled, text
-from dtks_analysis.intake.ingest.dtsen import DESIL_COLUMNS, family_key
+from dtks_analysis.intake.ingest.dtsen import DESIL_COLUMNS, family_key, is_in
 
 
 def is_family_row(cleaned: pd.DataFrame) -> np.ndarray:
@@ -32,7 +32,7 @@ def check_members(df: pd.DataFrame, families: pd.DataFrame, out: Collector) -> N
         return
     known = pd.Index(pd.unique(family_key(col(families, "id_keluarga"))))
     key = family_key(col(df, "id_keluarga"))
-    orphan = dtsen & ((key == "") | ~np.isin(key, known[known != ""]))
+    orphan = dtsen & ((key == "") | ~is_in(key, known[known != ""]))
     out.add(
         orphan,
         "anggota_tanpa_keluarga",
@@ -54,7 +54,7 @@ def check_families(
     mkey = family_key(col(members, "id_keluarga").where(is_dtsen(members), None))
     with_members = pd.Index(pd.unique(mkey[mkey != ""]))
     out.add(
-        (key == "") | ~np.isin(key, with_members),
+        (key == "") | ~is_in(key, with_members),
         "keluarga_tanpa_anggota",
         lambda pos: [
             "Tidak ada anggota keluarga dengan id_keluarga ini"

@@ -230,20 +230,31 @@ def _dotted(d: pd.Series, cuts: tuple[int, ...]) -> pd.Series:
 def family_regions(df: pd.DataFrame) -> None:
     """Full dotted Kemendagri codes of family rows (in place): ``kode_kecamatan`` and
     ``kode_desa`` (a part such as ``01`` / ``2001`` completed from the higher code), and the
-    kabupaten's name (else its code) in ``kabupaten`` for the other-kabupaten check."""
+    kabupaten's name (else its code) in ``kabupaten`` for the other-kabupaten check.
+
+    Worked out once per distinct combination of the four codes (a few hundred per kabupaten)."""
     n = len(df)
     if not n:
         return
+    names = ("kode_provinsi", "kode_kabupaten", "kode_kecamatan", "kode_desa")
+    arrays = [
+        df[c].to_numpy(dtype=object) if c in df else np.full(n, None, dtype=object) for c in names
+    ]
+    codes, uniq = pd.MultiIndex.from_arrays(
+        [pd.Series(a, dtype=object).fillna("\x00").to_numpy(dtype=object) for a in arrays]
+    ).factorize()
+    u = {c: uniq.get_level_values(i).to_series().replace("\x00", None) for i, c in enumerate(names)}
+    u = {c: pd.Series(v.to_numpy(dtype=object), dtype=object) for c, v in u.items()}
+    kec_u, desa_u, kab_u = _full_codes(u)
+    df["kode_kecamatan"] = kec_u.to_numpy(dtype=object).take(codes)
+    df["kode_desa"] = desa_u.to_numpy(dtype=object).take(codes)
+    df["kabupaten"] = kab_u.to_numpy(dtype=object).take(codes)
 
-    def get(c: str) -> pd.Series:
-        return (
-            pd.Series(df[c].to_numpy(dtype=object), dtype=object)
-            if c in df
-            else pd.Series([None] * n, dtype=object)
-        )
 
+def _full_codes(u: dict[str, pd.Series]) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(kode_kecamatan, kode_desa, kabupaten name) of distinct code combinations."""
     prov, kab, kec, desa = (
-        _digits(get(c)) for c in ("kode_provinsi", "kode_kabupaten", "kode_kecamatan", "kode_desa")
+        _digits(u[c]) for c in ("kode_provinsi", "kode_kabupaten", "kode_kecamatan", "kode_desa")
     )
     kab = kab.where(kab.str.len() != 2, prov.where(prov.str.len() == 2, "") + kab)
     kab = kab.where(kab.str.len() == 4, "")
@@ -253,26 +264,37 @@ def family_regions(df: pd.DataFrame) -> None:
     kec = kec.where(kec.str.len() == 6, "")
     kec = kec.where(kec != "", desa.str.slice(0, 6).where(desa.str.len() == 10, ""))
     desa = desa.where(~desa.str.len().isin([3, 4]), (kec + desa.str.zfill(4)).where(kec != "", ""))
+    out = []
     for name, d, cuts in (
         ("kode_kecamatan", kec, (2, 4, 6)),
         ("kode_desa", desa, (2, 4, 6, 10)),
     ):
-        full = d.str.len() == cuts[-1]
-        raw = get(name)
-        df[name] = np.where(full, _dotted(d, cuts), raw.to_numpy(dtype=object)).astype(object)
+        full = (d.str.len() == cuts[-1]).to_numpy(dtype=bool)
+        raw = u[name].to_numpy(dtype=object)
+        out.append(pd.Series(np.where(full, _dotted(d, cuts).to_numpy(dtype=object), raw)))
     kab_dot = _dotted(kab, (2, 4)).where(kab != "", None)
-    names = {k: (regions.kabupaten_nama(k) or k) for k in kab_dot.dropna().unique()}
-    df["kabupaten"] = kab_dot.map(names).to_numpy(dtype=object)
+    found = {k: (regions.kabupaten_nama(k) or k) for k in kab_dot.dropna().unique()}
+    named = kab_dot.map(found)
+    out.append(pd.Series(named.where(named.notna(), None).to_numpy(dtype=object), dtype=object))
+    return out[0], out[1], out[2]
 
 
 # --------------------------------------------------------------------------- join
+def is_in(values: np.ndarray, known: pd.Index) -> np.ndarray:
+    """``values`` found in ``known``, by hashing (``np.isin`` on object arrays compares every
+    pair: minutes for a kabupaten)."""
+    return np.asarray(pd.Index(values, dtype=object).isin(known), dtype=bool)
+
+
 def family_key(values: pd.Series) -> np.ndarray:
     """Join key of ``id_keluarga``: trimmed, upper case, leading zeros of an all-digit id
     dropped (a number cell in one file, text in the other); "" when empty."""
-    s = pd.Series(values.to_numpy(dtype=object), dtype="string").str.strip().str.upper()
+    codes, uniq = pd.factorize(values.to_numpy(dtype=object))
+    s = pd.Series(uniq, dtype="string").str.strip().str.upper()
     digits = s.str.fullmatch(r"[0-9]+").fillna(False)
     s = s.where(~digits, s.str.lstrip("0").replace("", "0"))
-    return s.fillna("").to_numpy(dtype=object)
+    keys = np.append(s.fillna("").to_numpy(dtype=object), "")
+    return keys.take(np.where(codes < 0, len(keys) - 1, codes))
 
 
 FROM_FAMILY = (
@@ -331,14 +353,14 @@ def join_families(records: pd.DataFrame, schemes: dict[str, str]) -> tuple[pd.Da
     mkey = family_key(mem["id_keluarga"])
     fset = pd.Index(pd.unique(fkey[fkey != ""]))
     mset = pd.Index(pd.unique(mkey[mkey != ""]))
-    for f in _files_without_match(fam["_file"], np.isin(fkey, mset)):
+    for f in _files_without_match(fam["_file"], is_in(fkey, mset)):
         raise IngestError(
             f"{f}: tidak satu pun keluarga di {JENIS['keluarga']} ini mempunyai anggota di berkas "
             f"anggota keluarga bulan ini (id_keluarga tidak cocok). Pastikan berkas anggota "
             f"keluarga dari kiriman yang sama ada di folder bulan. (no family of this DTSEN "
             f"family file has a member: its member file is missing)"
         )
-    for f in _files_without_match(mem["_file"], np.isin(mkey, fset)):
+    for f in _files_without_match(mem["_file"], is_in(mkey, fset)):
         raise IngestError(
             f"{f}: tidak satu pun anggota di {JENIS['anggota']} ini mempunyai keluarga di berkas "
             f"keluarga bulan ini (id_keluarga tidak cocok). Pastikan berkas keluarga dari kiriman "
@@ -369,9 +391,9 @@ def join_families(records: pd.DataFrame, schemes: dict[str, str]) -> tuple[pd.Da
         got = fam[c].to_numpy(dtype=object)[take] if c in fam else np.full(len(mem), None, object)
         values[c] = np.where(found, got, None).astype(object)
     values["id_dtks"] = np.where(found, mem["id_keluarga"].to_numpy(dtype=object), None)
-    values["_skema_hubungan"] = np.array(
-        [schemes.get(f, "dukcapil") for f in mem["_file"].to_numpy(dtype=object)], dtype=object
-    )
+    fcode, funiq = pd.factorize(mem["_file"].to_numpy(dtype=object))
+    per_file = np.array([schemes.get(f, "dukcapil") for f in funiq], dtype=object)
+    values["_skema_hubungan"] = per_file.take(fcode)
     for c in fam.columns:
         if c.startswith("x_") and c not in mem.columns:
             values[c] = np.where(found, fam[c].to_numpy(dtype=object)[take], None).astype(object)
