@@ -255,7 +255,7 @@ def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) 
 
     summary = {
         "month": month,
-        "baris": int(len(cleaned)),
+        "baris": int(checked.n_rows),  # person rows (not DTSEN family rows)
         "baris_dihitung": int(len(checked.persons)),
         "baris_tidak_dapat_diolah": int(len(checked.excluded)),
         "baris_ganda": int(checked.n_duplicates),

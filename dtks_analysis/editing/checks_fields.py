@@ -27,26 +27,33 @@ _PROGRAM_LABEL = {"bpnt": "BPNT", "pbi_jkn": "PBI-JKN", "pkh": "PKH"}
 
 
 # --------------------------------------------------------------------------- regions
-def check_regions(df: pd.DataFrame, out: Collector, kode: str) -> None:
+def check_regions(
+    df: pd.DataFrame, out: Collector, kode: str, scope: np.ndarray | None = None
+) -> None:
     """``desa_tidak_dikenal``, ``kecamatan_tidak_dikenal``, ``wilayah_ejaan_lain`` (regions of
-    the kabupaten ``kode``)."""
+    the kabupaten ``kode``) on the rows of mask ``scope`` (default: every row). A row without a
+    village name but with a village code (DTSEN family rows) is told about its code."""
+    rows = np.ones(len(df), dtype=bool) if scope is None else scope
     kode_desa = col(df, "kode_desa")
-    desa_raw = col(df, "desa_raw") if "desa_raw" in df.columns else col(df, "desa")
-    no_desa = is_na(kode_desa)
-    out.add(
-        no_desa,
-        "desa_tidak_dikenal",
-        lambda pos: [
+    desa_raw = text(col(df, "desa_raw") if "desa_raw" in df.columns else col(df, "desa"))
+    code_raw = text(col(df, "kode_desa_raw"))
+    no_desa = is_na(kode_desa) & rows
+
+    def desa_msg(pos: np.ndarray) -> list[str]:
+        return [
             f"Desa/kelurahan '{d}' tidak ada dalam daftar resmi"
             if d
+            else f"Kode desa '{c}' tidak ada dalam daftar resmi"
+            if c
             else "Nama desa/kelurahan kosong"
-            for d in text(desa_raw.iloc[pos])
-        ],
-    )
+            for d, c in zip(desa_raw.iloc[pos], code_raw.iloc[pos], strict=True)
+        ]
+
+    out.add(no_desa, "desa_tidak_dikenal", desa_msg)
     kec_raw = text(
         col(df, "kecamatan_raw") if "kecamatan_raw" in df.columns else col(df, "kecamatan")
     )
-    kec_unmatched = _kecamatan_unmatched(kec_raw, kode)
+    kec_unmatched = _kecamatan_unmatched(kec_raw, kode) & rows
     kec_txt = kec_raw.to_numpy(dtype=object)
     out.add(
         kec_unmatched,
@@ -55,7 +62,7 @@ def check_regions(df: pd.DataFrame, out: Collector, kode: str) -> None:
     )
     if "wilayah_ejaan_lain" in df.columns:
         alt = df["wilayah_ejaan_lain"].fillna(False).to_numpy(dtype=bool)
-        out.add(alt, "wilayah_ejaan_lain")
+        out.add(alt & rows, "wilayah_ejaan_lain")
 
 
 def _kecamatan_unmatched(kec_raw: pd.Series, kode: str) -> np.ndarray:

@@ -20,6 +20,11 @@ from dtks_analysis import regions
 from dtks_analysis.arrays import as_series, factor, objects_or_none, to_arrow
 from dtks_analysis.config import Settings
 from dtks_analysis.editing.nik import strip_id
+from dtks_analysis.intake.ingest.dtsen import (
+    DESIL_COLUMNS,
+    STATUS_NONAKTIF,
+    status_key,
+)
 from dtks_analysis.vocab import PROGRAMS
 
 # --------------------------------------------------------------------------- shared helpers
@@ -407,6 +412,49 @@ def _column(records: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(None, index=records.index, dtype=object, name=name)
 
 
+def normalise_desil(values: pd.Series) -> pd.Series:
+    """Desil as received -> ``"1"`` .. ``"10"``, or ``""`` when empty or not a desil (then
+    ``desil_tidak_valid`` when it was filled; docs/dtsen.md).
+
+    >>> normalise_desil(pd.Series(["3", " 03 ", "10.0", "Desil 2", "11", "0", "x", None])).tolist()
+    ['3', '3', '10', '2', '', '', '', '']
+    """
+    s = as_series(values)
+    pos, uniq = factor(s)
+    found = _code_key(uniq).str.extract(r"^(?:DESIL\s*)?0*([1-9]|10)(?:\.0+)?$")[0]
+    return pd.Series(found.fillna("").to_numpy(dtype=object).take(pos), index=s.index, dtype=object)
+
+
+def _dtsen_columns(records: pd.DataFrame, out: pd.DataFrame) -> None:
+    """The DTSEN record columns, in every row (docs/dtsen.md): ``sumber`` (``dtks`` when not
+    DTSEN), ``id_keluarga`` and the desil (``"1"``..``"10"`` or ``""``, as received in
+    ``<desil>_raw``), ``status_keluarga`` (``aktif``/``nonaktif`` for DTSEN rows, ``""`` for
+    DTKS rows); BPNT of a DTSEN file with both ``penerima_bpnt`` and ``penerima_sembako`` is
+    either of them."""
+    sumber = _column(records, "sumber").astype(object)
+    is_dtsen = (sumber == "dtsen").to_numpy(dtype=bool)
+    if not is_dtsen.any():  # a DTKS month: constant columns, nothing to read
+        out["sumber"] = np.full(len(records), "dtks", dtype=object)
+        for col in ("id_keluarga", *DESIL_COLUMNS, "status_keluarga"):
+            out[col] = np.full(len(records), "", dtype=object)
+        for col in DESIL_COLUMNS:
+            out[f"{col}_raw"] = _column(records, col).astype(object)
+        return
+    out["sumber"] = np.where(is_dtsen, "dtsen", "dtks").astype(object)
+    idk = _column(records, "id_keluarga").astype("string").str.strip()
+    out["id_keluarga"] = idk.fillna("").to_numpy(dtype=object)
+    for col in DESIL_COLUMNS:
+        raw = _column(records, col).astype(object)
+        out[f"{col}_raw"] = raw
+        out[col] = normalise_desil(raw)
+    nonaktif = status_key(_column(records, "status_keluarga")).isin(STATUS_NONAKTIF).to_numpy()
+    status = np.where(nonaktif, "nonaktif", "aktif")
+    out["status_keluarga"] = np.where(is_dtsen, status, "").astype(object)
+    if "sembako" in records.columns:
+        sembako = normalise_flag(records["sembako"])
+        out["bpnt"] = (out["bpnt"] | sembako).astype("boolean")
+
+
 def clean_records(records: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Edited person rows (docs/architecture.md section 2): same index, all input columns,
     normalised ``nik, no_kk, nama, jenis_kelamin, tanggal_lahir, hubungan, bpnt, pbi_jkn, pkh``,
@@ -441,6 +489,7 @@ def clean_records(records: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     )
     for col in FLAG_COLUMNS:
         out[col] = normalise_flag(_column(records, col))
+    _dtsen_columns(records, out)
 
     kec_raw = _column(records, "kecamatan").astype(object)
     desa_raw = _column(records, "desa").astype(object)
@@ -457,6 +506,8 @@ def clean_records(records: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     out["kecamatan"] = names.astype(object).where(names.notna(), None)
     out["kode_desa"] = desa["kode_desa"]
     out["desa"] = desa["desa"]
+    out["kode_kecamatan_raw"] = _column(records, "kode_kecamatan").astype(object)
+    out["kode_desa_raw"] = _column(records, "kode_desa").astype(object)
     out["wilayah_ejaan_lain"] = (kec["alt_spelling"] | desa["alt_spelling"]).astype(bool)
     # beyond the contract, for validate: the kecamatan column/code itself matched
     out["kecamatan_dikenal"] = kec["kode_kecamatan"].notna().to_numpy()

@@ -219,6 +219,33 @@ _ALL: list[Rule] = [
         "Periksa tanggal lahir pada KTP/KK dan perbaiki",
         "tanggal_lahir",
     ),
+    # DTSEN extracts (issue 13, docs/dtsen.md)
+    Rule(
+        "keluarga_tanpa_anggota",
+        "warning",
+        "Keluarga di berkas keluarga DTSEN tanpa satu pun anggota di berkas anggota keluarga "
+        "(tidak dihitung)",
+        "Periksa id_keluarga keluarga ini; lengkapi anggotanya di berkas anggota keluarga atau "
+        "minta ekstrak DTSEN yang lengkap",
+        "id_keluarga",
+    ),
+    Rule(
+        "anggota_tanpa_keluarga",
+        "error",
+        "Anggota keluarga dengan id_keluarga yang tidak ada di berkas keluarga DTSEN (dihitung "
+        "menurut No KK-nya; desa, desil dan status keluarga tidak diketahui)",
+        "Perbaiki id_keluarga anggota ini sesuai berkas keluarga, atau minta ekstrak DTSEN "
+        "yang lengkap",
+        "id_keluarga",
+    ),
+    Rule(
+        "desil_tidak_valid",
+        "warning",
+        "Desil bukan angka 1 sampai 10 (keluarga dianggap belum masuk pemeringkatan)",
+        "Periksa desil keluarga ini di DTSEN; isi 1 sampai 10, atau kosongkan bila belum "
+        "diperingkat",
+        "desil_nasional",
+    ),
 ]
 
 RULES: dict[str, Rule] = {r.kode: r for r in _ALL}

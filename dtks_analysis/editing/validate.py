@@ -37,6 +37,7 @@ import pandas as pd
 
 from dtks_analysis.arrays import sort_by_codes
 from dtks_analysis.config import Settings, month_end
+from dtks_analysis.editing import checks_dtsen
 from dtks_analysis.editing.checks_duplicates import COMPARE_FIELDS, check_duplicates
 from dtks_analysis.editing.checks_family import check_families
 from dtks_analysis.editing.checks_fields import (
@@ -197,7 +198,9 @@ def validate(
     ``kode_aturan`` and ``alasan``) and the number of collapsed duplicates.
     """
     ref = _reference(settings, reference_date)
-    df = cleaned
+    family_rows = checks_dtsen.is_family_row(cleaned)
+    df = cleaned[~family_rows] if family_rows.any() else cleaned  # persons' rows
+    families = cleaned[family_rows]
     n = len(df)
     out = Collector(settings.kabupaten_nama)
 
@@ -206,11 +209,17 @@ def validate(
     counted = ids.usable & ~is_copy
     kunci = household_key(df, settings.kunci_rumah_tangga)
     check_families(df, counted, kunci, out)
-    check_regions(df, out, settings.kabupaten_kode)
+    dtsen = checks_dtsen.is_dtsen(df)  # a DTSEN member's region is checked at its family row
+    check_regions(df, out, settings.kabupaten_kode, scope=~dtsen if dtsen.any() else None)
     check_programs(df, out)
     check_names(df, out)
     check_ages(df, ids.nik["birth_date"], settings, ref, out)
+    checks_dtsen.check_members(df, families, out)
     findings = assemble(df, out)
+    if len(families):
+        fam_out = Collector(settings.kabupaten_nama)
+        checks_dtsen.check_families(families, df, fam_out, settings.kabupaten_kode)
+        findings = _merge_findings(findings, assemble(families, fam_out))
 
     persons = df.take(np.flatnonzero(counted))
     persons["nik_valid"] = ids.nik_valid[counted]
@@ -227,6 +236,21 @@ def validate(
     return ValidationResult(
         findings, persons, excluded, n_dup, n, villages, settings.kabupaten_nama
     )
+
+
+def _merge_findings(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Findings of person rows and of DTSEN family rows (other files) in file order; each part
+    keeps its own order within a row."""
+    if not len(b):
+        return a
+    if not len(a):
+        return b
+    res = pd.concat([a, b], ignore_index=True)
+    file_, _ = pd.factorize(res["_file"].fillna(""), sort=True)
+    sheet, _ = pd.factorize(res["_sheet"].fillna(""), sort=True)
+    row = pd.to_numeric(res["_row"], errors="coerce").fillna(-1).to_numpy()
+    order = np.lexsort((np.arange(len(res)), row, sheet, file_))
+    return res.iloc[order].reset_index(drop=True)
 
 
 def _villages(df: pd.DataFrame, kode_desa: pd.Series) -> pd.DataFrame:

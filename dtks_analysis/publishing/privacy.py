@@ -64,7 +64,7 @@ class Leak:
     """
 
     path: Path
-    kind: str  # "id16" | "nama" | "alamat" | "tidak_terbaca"
+    kind: str  # "id16" | "nama" | "alamat" | "id_keluarga" | "tidak_terbaca"
     sample: str  # masked
     lokasi: str = ""
     sumber: str = ""
@@ -325,9 +325,45 @@ def _sources(persons: pd.DataFrame) -> pd.Series:
     return file.where(persons["_file"].notna(), "")
 
 
+_ID_TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9])?")
+MIN_ID_KELUARGA = 8
+"""A DTSEN ``id_keluarga`` is looked for when it has this many letters/digits (10 when it is
+only digits): shorter ones cannot be told apart from the numbers of a table."""
+
+
+def id_keluarga_key(value: str) -> str:
+    """Comparison form of a family ID: letters and digits, upper case (``kel-0012`` -> ``KEL0012``)."""
+    return re.sub(r"[^0-9A-Z]", "", str(value).upper())
+
+
+def _id_keluarga_terms(persons: pd.DataFrame) -> dict[tuple[str, ...], str]:
+    """Distinctive ``id_keluarga`` values (DTSEN family IDs: never published, whatever their
+    form; NIK-shaped ones are also caught as IDs) -> where each came from."""
+    if "id_keluarga" not in persons:
+        return {}
+    sub = persons[persons["id_keluarga"].notna()].drop_duplicates("id_keluarga")
+    out: dict[tuple[str, ...], str] = {}
+    for value, where in zip(sub["id_keluarga"].astype(str), _sources(sub), strict=True):
+        key = id_keluarga_key(value)
+        if len(key) >= (10 if key.isdigit() else MIN_ID_KELUARGA):
+            out.setdefault((key,), where)
+    return out
+
+
+def _id_tokens(text: str) -> set[tuple[str, ...]]:
+    """Every token of ``text`` that may be a family ID, whole (separators dropped) and by its
+    letter/digit runs."""
+    out: set[tuple[str, ...]] = set()
+    for tok in _ID_TOKEN.findall(text):
+        out.add((id_keluarga_key(tok),))
+        out.update((p.upper(),) for p in re.findall(r"[A-Za-z0-9]+", tok))
+    return out
+
+
 def personal_terms(persons: pd.DataFrame, kode: str) -> dict[str, dict[tuple[str, ...], str]]:
     """Names (2+ words) and distinctive addresses of a person table, as word tuples, each with
-    where its first occurrence came from in the input (``""`` when unknown).
+    where its first occurrence came from in the input (``""`` when unknown); and the DTSEN
+    family IDs (``id_keluarga``, one-element tuples of :func:`id_keluarga_key`).
 
     Values that are region names of the kabupaten ``kode`` (``TANAH PINEM``, ``DESA PEGAGAN JULU V``), or a run
     of words inside one (``NEMPU HILIR``), are dropped: names of places are not personal data.
@@ -343,6 +379,9 @@ def personal_terms(persons: pd.DataFrame, kode: str) -> dict[str, dict[tuple[str
             words = tuple(_normalise_words(value))
             if len(words) >= 2 and len(" ".join(words)) >= min_len and words not in phrases:
                 out[kind].setdefault(words, where)
+    ids = _id_keluarga_terms(persons)
+    if ids:
+        out["id_keluarga"] = ids
     return out
 
 
@@ -379,6 +418,11 @@ def find_leaks(
     if terms:
         words = _normalise_words(text)
         for kind, phrases in terms.items():
+            if kind == "id_keluarga" and phrases:
+                for g in sorted(t for t in _id_tokens(text) if t in phrases):
+                    sumber = phrases.get(g, "") if isinstance(phrases, dict) else ""
+                    leaks.append(Leak(path, kind, _mask_text(g[0]), lokasi, sumber))
+                continue
             if not phrases or len(words) < 2:
                 continue
             lengths = (lengths_by_kind or {}).get(kind) or sorted({len(p) for p in phrases})
@@ -451,8 +495,9 @@ def load_input_persons(interim_root: Path) -> pd.DataFrame | None:
     # latest month first: a value is traced to the month the analyst is working on
     for p in sorted(interim_root.glob("*/persons.parquet"), reverse=True):
         names = set(pq.read_schema(p).names)
-        cols = [c for c in ("nama", "alamat", "nik", "no_kk", "_file", "_row") if c in names]
-        if {"nama", "alamat", "nik", "no_kk"} & set(cols):
+        wanted = ("nama", "alamat", "nik", "no_kk", "id_keluarga", "_file", "_row")
+        cols = [c for c in wanted if c in names]
+        if {"nama", "alamat", "nik", "no_kk", "id_keluarga"} & set(cols):
             df = pd.read_parquet(p, columns=cols)
             df["_bulan"] = p.parent.name
             frames.append(df)

@@ -129,7 +129,8 @@ class TestRules:
             "kk_nomor_urut", "kk_tanda_baca", "baris_ganda", "kk_tanpa_kepala", "kk_kepala_ganda",
             "kk_beda_desa", "desa_tidak_dikenal", "kecamatan_tidak_dikenal", "wilayah_ejaan_lain",
             "program_tidak_dikenal", "hubungan_tidak_dikenal", "nama_kosong", "nama_tidak_wajar",
-            "tgl_lahir_tidak_valid", "umur_tidak_wajar",
+            "tgl_lahir_tidak_valid", "umur_tidak_wajar", "keluarga_tanpa_anggota",
+            "anggota_tanpa_keluarga", "desil_tidak_valid",
         }  # fmt: skip
         assert set(t["kode_aturan"]) == expected
         assert RULES["nik_excel"].tingkat == "error"

@@ -14,8 +14,14 @@ from itertools import islice
 
 import numpy as np
 
+from dtks_analysis.intake.ingest import dtsen
 from dtks_analysis.intake.ingest.excel import OLE2_MAGIC, ZIP_MAGIC
-from dtks_analysis.intake.ingest.header import find_header, is_blank_row, no_header_error
+from dtks_analysis.intake.ingest.header import (
+    Header,
+    find_header,
+    is_blank_row,
+    no_header_error,
+)
 from dtks_analysis.intake.ingest.messages import IngestError
 from dtks_analysis.intake.ingest.table import Table, table_from_rows
 from dtks_analysis.intake.schema import CANONICAL
@@ -101,6 +107,12 @@ def _field_too_large(rel: str, line: int) -> IngestError:
     )
 
 
+def _any_header(rows: list[list[str]], where: str) -> Header | None:
+    """The DTSEN header of the rows if there is one, else the DTKS header (or None)."""
+    found = dtsen.find_header(rows, where)
+    return found[0] if found is not None else find_header(rows, where)
+
+
 def _pick_delimiter(text: str, rel: str) -> tuple[str, str]:
     """Delimiter whose split of the first lines gives the best header; also the text to parse."""
     first_nl = text.find("\n")
@@ -117,10 +129,11 @@ def _pick_delimiter(text: str, rel: str) -> tuple[str, str]:
             if _is_field_limit(exc):
                 raise _field_too_large(rel, reader.line_num) from None
             continue
-        hdr = find_header(sample, rel)
+        hdr = _any_header(sample, rel)
         if hdr is None:
             continue
-        score = (sum(1 for n in hdr.names if n in CANONICAL), len(hdr.names), d)
+        known = sum(1 for n in hdr.names if n in CANONICAL or n in dtsen.FIELDS)
+        score = (known, len(hdr.names), d)
         if best is None or score[:2] > best[:2]:
             best = score
     if best is None:
@@ -151,7 +164,7 @@ def read_csv(data: bytes, rel: str, scheme: str, kode: str) -> tuple[list[Table]
     nonblank = [i for i, r in enumerate(rows) if not is_blank_row(r)]
     rows = [rows[i] for i in nonblank]
     nums = np.asarray(lines, dtype=np.int64)[nonblank] if nonblank else np.empty(0, np.int64)
-    hdr = find_header(rows, rel)
+    hdr = _any_header(rows, rel)
     if hdr is None:
         raise no_header_error(rel, None, "CSV")
     width = len(rows[hdr.index])

@@ -15,6 +15,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from dtks_analysis.config import Settings
+from dtks_analysis.intake.ingest import dtsen
 from dtks_analysis.intake.ingest.csvfile import read_csv
 from dtks_analysis.intake.ingest.excel import read_excel, sheet_formula_count
 from dtks_analysis.intake.ingest.folder import (
@@ -218,11 +219,14 @@ def read_month(month_dir: Path, settings: Settings, progress: bool = False) -> I
                 f"one so records are not counted twice)"
             )
         by_hash[digest] = rel
+        if rel not in schemes and "sumber" in records and (records["sumber"] == "dtsen").any():
+            frows["skema_hubungan"] = "dukcapil"  # DTSEN files code relationships as Dukcapil
         warnings += warns
         warnings += check_region(records, rel, settings)
         all_records.append(records)
         all_files.append(frows)
-    records = concat_records(all_records)
+    records, joined = dtsen.join_families(concat_records(all_records), schemes)
+    warnings += joined
     files_df = pd.concat(all_files, ignore_index=True)
     if records.empty:
         raise IngestError(

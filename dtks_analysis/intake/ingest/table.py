@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
+from dtks_analysis.intake.ingest import dtsen
 from dtks_analysis.intake.ingest.cells import cells_to_text
 from dtks_analysis.intake.ingest.header import Header, find_header, missing_required
 from dtks_analysis.intake.ingest.messages import place
@@ -33,6 +34,7 @@ class Table:
     unknown: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     status: str = "ok"  # ok | empty | noheader | headeronly
+    kind: str = "dtks"  # dtks | keluarga | anggota (DTSEN files, docs/dtsen.md)
 
 
 def _build_table(
@@ -42,8 +44,10 @@ def _build_table(
     rel: str,
     sheet: str,
     scheme: str,
+    kept: tuple[str, ...] = (),
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """Data rows (equal length) -> records frame (all text), unknown columns, warnings."""
+    """Data rows (equal length) -> records frame (all text), unknown columns, warnings;
+    ``kept``: named columns kept besides the canonical ones (DTSEN)."""
     where = place(rel, sheet or None)
     width = len(hdr.names)
     n = len(rows)
@@ -74,8 +78,8 @@ def _build_table(
     _split_combined(data)
 
     # repeated header rows inside the data
-    id_col = "nik" if "nik" in data else "no_kk"
-    ids = pd.Series(data[id_col], dtype=object)
+    id_col = "nik" if "nik" in data else "no_kk" if "no_kk" in data else "id_keluarga"
+    ids = pd.Series(data.get(id_col, np.full(n, None, dtype=object)), dtype=object)
     maybe = np.flatnonzero(
         keep & ids.notna().to_numpy() & ~ids.str.contains(r"[0-9]", na=True).to_numpy(dtype=bool)
     )
@@ -112,8 +116,9 @@ def _build_table(
     }
     for c in CANONICAL:
         cols[c] = pick(data[c]) if c in data else none_col
-    for c in unknown:
-        cols[c] = pick(data[c])
+    for c in (*kept, *unknown):
+        if c in data:
+            cols[c] = pick(data[c])
     out = pd.DataFrame(cols, index=pd.RangeIndex(m), copy=False)
     return out, unknown, hdr.warnings + warnings
 
@@ -169,6 +174,9 @@ def table_from_rows(
     where = place(rel, sheet or None)
     if not rows:
         return Table(sheet, status="empty")
+    found = dtsen.find_header(rows, where)
+    if found is not None:
+        return _dtsen_table(rows, rownums, found, rel, sheet, scheme, merged)
     hdr = find_header(rows, where)
     if hdr is None:
         return Table(sheet, status="noheader")
@@ -202,6 +210,41 @@ def table_from_rows(
             f"untuk semua baris (no {c} column: taken from the title rows or the sheet name)"
         )
     t = Table(sheet, df, header_row, unknown, warnings + warns)
+    if df.empty:
+        t.status = "headeronly"
+    return t
+
+
+def _dtsen_table(
+    rows: list[list[Any]],
+    rownums: np.ndarray,
+    found: tuple[Header, str],
+    rel: str,
+    sheet: str,
+    scheme: str,
+    merged: Iterable[tuple[tuple[int, int], tuple[int, int]]] | None,
+) -> Table:
+    """Records of a DTSEN keluarga or anggota sheet (``docs/dtsen.md``): the DTSEN columns
+    kept, ``sumber`` = ``dtsen``; family rows marked ``_baris_keluarga`` with full region codes."""
+    hdr, kind = found
+    header_row = int(rownums[hdr.index])
+    dtsen.check_required(rel, sheet or None, hdr, kind, header_row)
+    data_rows = rows[hdr.data_start :]
+    data_nums = rownums[hdr.data_start :]
+    warnings = []
+    if merged and _fill_merged_positions(data_rows, data_nums, merged):
+        warnings.append(
+            f"{place(rel, sheet or None)}: sel gabungan (merged) di area data; nilainya diisikan "
+            f"ke semua baris gabungan (merged data cells filled down)"
+        )
+    df, unknown, warns = _build_table(
+        data_rows, data_nums, hdr, rel, sheet, scheme, dtsen.EXTRA_COLUMNS
+    )
+    df["sumber"] = np.full(len(df), "dtsen", dtype=object)
+    if kind == "keluarga":
+        df["_baris_keluarga"] = np.full(len(df), "1", dtype=object)
+        dtsen.family_regions(df)
+    t = Table(sheet, df, header_row, unknown, warnings + warns, kind=kind)
     if df.empty:
         t.status = "headeronly"
     return t
