@@ -45,3 +45,14 @@ def show_fig(fig) -> None:
 
     display(fig)
     plt.close(fig)
+
+
+def show_gambar(fig, periode: str | None = None) -> None:
+    """Display a chart as a numbered report figure (``charts.gambar_html``: HTML caption, SVG,
+    source line; "Gambar n." is added when the report is rendered) and close it."""
+    import matplotlib.pyplot as plt
+
+    from dtks_analysis.publishing.charts import gambar_html
+
+    display(HTML(gambar_html(fig, periode)))
+    plt.close(fig)

@@ -174,7 +174,7 @@ TABLES: dict[str, Table] = {
         "Rumah Tangga DTKS dan Penerima Program Bantuan per Bulan",
         "Tren bulanan",
         "Satuan: rumah tangga",
-        ("bulan", "rumah_tangga", *(f"rt_{p}" for p in PROGRAMS)),
+        ("bulan", "rumah_tangga", *(f"rt_{p}" for p in PROGRAMS), "rt_bansos"),
     ),
     "kualitas_data": Table(
         6,
