@@ -34,6 +34,7 @@ MINUS = "−"  # U+2212, the typographic minus sign
 __all__ = [
     "KOSONG",
     "LOCALE",
+    "awal_kalimat",
     "bulan_id",
     "bulan_singkat_id",
     "fmt_change",
@@ -43,10 +44,13 @@ __all__ = [
     "fmt_table",
     "is_missing",
     "mask_id",
+    "periode_id",
     "source_line",
+    "source_line_periode",
     "tanggal_id",
     "teks_publik",
     "teks_sel",
+    "terbilang",
 ]
 
 
@@ -290,3 +294,88 @@ def teks_sel(value: Any) -> Any:
         return value
     text = teks_publik(value)
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+# --------------------------------------------------------------------------- words and periods
+
+_SATUAN = (
+    "nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
+    "sepuluh", "sebelas",
+)  # fmt: skip
+_SKALA = ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (1000, "ribu"))
+
+
+def terbilang(n: int) -> str:
+    """A whole number in Indonesian words (lower case), as written at the start of a sentence.
+
+    >>> terbilang(0), terbilang(11), terbilang(15), terbilang(21), terbilang(100)
+    ('nol', 'sebelas', 'lima belas', 'dua puluh satu', 'seratus')
+    >>> terbilang(1166), terbilang(2_000_005), terbilang(-3)
+    ('seribu seratus enam puluh enam', 'dua juta lima', 'minus tiga')
+    """
+    n = int(n)
+    if n < 0:
+        return "minus " + terbilang(-n)
+    if n < 12:
+        return _SATUAN[n]
+    if n < 20:
+        return f"{_SATUAN[n - 10]} belas"
+    if n < 100:
+        tens, rest = divmod(n, 10)
+        return f"{_SATUAN[tens]} puluh" + (f" {_SATUAN[rest]}" if rest else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        head = "seratus" if hundreds == 1 else f"{_SATUAN[hundreds]} ratus"
+        return head + (f" {terbilang(rest)}" if rest else "")
+    for value, name in _SKALA:
+        if n >= value:
+            big, rest = divmod(n, value)
+            head = "seribu" if value == 1000 and big == 1 else f"{terbilang(big)} {name}"
+            return head + (f" {terbilang(rest)}" if rest else "")
+    raise AssertionError(n)  # pragma: no cover
+
+
+def awal_kalimat(n: Any, benda: str) -> str:
+    """The start of a sentence that counts ``benda``: Indonesian style never opens a sentence
+    with a numeral. Small numbers (below 100) are written in words, larger ones follow
+    "Sebanyak" (the number itself stays in figures, as in the tables).
+
+    >>> awal_kalimat(3, "desa/kelurahan"), awal_kalimat(12, "baris")
+    ('Tiga desa/kelurahan', 'Dua belas baris')
+    >>> awal_kalimat(166, "baris yang persis sama"), awal_kalimat(12345, "baris")
+    ('Sebanyak 166 baris yang persis sama', 'Sebanyak 12.345 baris')
+    """
+    value = int(n)
+    if 0 <= value < 100:
+        words = terbilang(value)
+        return f"{words[0].upper()}{words[1:]} {benda}"
+    return f"Sebanyak {fmt_int(value)} {benda}"
+
+
+def periode_id(months: Iterable[Any]) -> str:
+    """The period a series covers, for titles and source lines: first and last month joined by
+    an en dash, the year written once when both are in the same year.
+
+    >>> periode_id(["2023-07", "2023-09", "2023-12"]), periode_id(["2023-11", "2024-02"])
+    ('Juli–Desember 2023', 'November 2023–Februari 2024')
+    >>> periode_id(["2023-12"]), periode_id([])
+    ('Desember 2023', '–')
+    """
+    ordered = sorted({_month_start(m) for m in months if not is_missing(m)})
+    if not ordered:
+        return KOSONG
+    first, last = ordered[0], ordered[-1]
+    if first == last:
+        return bulan_id(first)
+    if first.year == last.year:
+        return f"{format_date(first, 'MMMM', locale=LOCALE)}–{bulan_id(last)}"
+    return f"{bulan_id(first)}–{bulan_id(last)}"
+
+
+def source_line_periode(months: Iterable[Any], instansi: str) -> str:
+    """The source line of a table or chart that shows a series of months.
+
+    >>> source_line_periode(["2023-07", "2023-12"], "Dinas Sosial Kabupaten Dairi")
+    'Sumber: DTKS Dinas Sosial Kabupaten Dairi, Juli–Desember 2023, diolah'
+    """
+    return f"Sumber: DTKS {instansi}, {periode_id(months)}, diolah"

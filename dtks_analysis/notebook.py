@@ -82,3 +82,14 @@ def tabel(df: pd.DataFrame, name: str, caption: str | None = None) -> Styler:
 def show_df(df: pd.DataFrame, name: str, caption: str | None = None) -> None:
     """Display :func:`tabel` of ``df`` (the DataFrame behind a section, for analysts)."""
     display(tabel(df, name, caption))
+
+
+def show_gambar(fig, periode: str | None = None) -> None:
+    """Display a chart as a numbered report figure (``charts.gambar_html``: HTML caption, SVG,
+    source line; "Gambar n." is added when the report is rendered) and close it."""
+    import matplotlib.pyplot as plt
+
+    from dtks_analysis.publishing.charts import gambar_html
+
+    display(HTML(gambar_html(fig, periode)))
+    plt.close(fig)

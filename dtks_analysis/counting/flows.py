@@ -77,14 +77,16 @@ def arus_program(prev_hh: pd.DataFrame | None, cur_hh: pd.DataFrame) -> pd.DataF
 
 def tren_bulanan(hh_by_month: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Households and program households per month: ``bulan, rumah_tangga, rt_bpnt, rt_pbi_jkn,
-    rt_pkh`` (int64), sorted by month."""
+    rt_pkh, rt_bansos`` (int64; ``rt_bansos``: households receiving at least one program),
+    sorted by month."""
     rows = []
     for month in sorted(hh_by_month):
         hh = hh_by_month[check_month(month)]
-        rows.append(
-            (month, len(hh), *(int(hh[p].fillna(False).astype(bool).sum()) for p in PROGRAMS))
-        )
-    out = pd.DataFrame(rows, columns=["bulan", "rumah_tangga", *(f"rt_{p}" for p in PROGRAMS)])
+        progs = [hh[p].fillna(False).astype(bool) for p in PROGRAMS]
+        any_prog = int(pd.concat(progs, axis=1).any(axis=1).sum()) if len(hh) else 0
+        rows.append((month, len(hh), *(int(p.sum()) for p in progs), any_prog))
+    cols = ["bulan", "rumah_tangga", *(f"rt_{p}" for p in PROGRAMS), "rt_bansos"]
+    out = pd.DataFrame(rows, columns=cols)
     return out.astype({c: "int64" for c in out.columns if c != "bulan"})
 
 

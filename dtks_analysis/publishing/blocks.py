@@ -15,6 +15,11 @@ import pandas as pd
 
 from dtks_analysis.formatting import KOSONG, fmt_dec, fmt_int, fmt_pct, is_missing
 
+#: a table of at most this many rows is kept on one page (CSS); a longer one may run over pages
+#: and is then continued under its caption with "(lanjutan)" (``bersambung``)
+BARIS_UTUH = 25
+LANJUTAN = "(lanjutan)"
+
 # --------------------------------------------------------------------------- HTML blocks
 
 
@@ -104,6 +109,8 @@ def tabel_html(
     labels: Mapping[str, str] | None = None,
     total: Mapping[str, Any] | bool | None = None,
     kecil: bool | None = None,
+    bersambung: bool | None = None,
+    kelas: str = "",
 ) -> HtmlBlock:
     """A published table (CSS ``.dtks-tabel``): title, unit line, table, source and notes.
 
@@ -114,6 +121,12 @@ def tabel_html(
     explicitly (e.g. ``{"desa": "Jumlah", "rumah_tangga": 35412}``). Missing values print as "–". The header
     repeats on every page the table runs over. ``kecil`` keeps a narrow table from spanning
     the full width (default: true for three columns or fewer).
+
+    ``bersambung`` (default: more than :data:`BARIS_UTUH` rows) marks a table that may run over
+    pages: its caption is the first header row, so every page it runs onto names it, and the
+    PDF printer (:mod:`~dtks_analysis.publishing.tata_letak`) splits it where the page breaks,
+    the continuation captioned "<caption> (lanjutan)". A shorter table is kept on one page.
+    ``kelas``: extra CSS classes of the ``<figure>``.
     """
     ints, pcts, decs = set(int_cols), set(pct_cols), set(dec_cols)
     unknown = (ints | pcts | decs) - set(df.columns)
@@ -154,14 +167,39 @@ def tabel_html(
         rows.append(f'<tr class="total">{cells}</tr>')
     if kecil is None:
         kecil = len(cols) <= 3
+    if bersambung is None:
+        bersambung = len(rows) > BARIS_UTUH
     notes = [catatan] if isinstance(catatan, str) else list(catatan or [])
-    parts = [
-        f'<figure class="dtks-tabel{" kecil" if kecil else ""}">',
-        f'<figcaption class="judul-tabel">{_e(judul)}</figcaption>',
-        f'<p class="satuan">{_e(satuan)}</p>' if satuan else "",
-        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
-        + "\n".join(rows)
-        + "\n</tbody>\n</table>",
+    classes = " ".join(
+        c
+        for c in ("dtks-tabel", "kecil" if kecil else "", "bersambung" if bersambung else "", kelas)
+        if c
+    )
+    if bersambung:
+        n = len(cols)
+        unit = (
+            f'<tr class="baris-satuan"><th class="satuan" colspan="{n}">{_e(satuan)}</th></tr>'
+            if satuan
+            else ""
+        )
+        parts = [
+            f'<figure class="{classes}" data-lanjutan="{_e(f"{judul} {LANJUTAN}")}">',
+            f"<table>\n<colgroup>{'<col>' * n}</colgroup>\n"
+            f'<thead><tr class="baris-judul"><th class="judul-tabel" colspan="{n}" '
+            f'scope="colgroup">{_e(judul)}</th></tr>{unit}<tr>{head}</tr></thead>\n<tbody>\n'
+            + "\n".join(rows)
+            + "\n</tbody>\n</table>",
+        ]
+    else:
+        parts = [
+            f'<figure class="{classes}">',
+            f'<figcaption class="judul-tabel">{_e(judul)}</figcaption>',
+            f'<p class="satuan">{_e(satuan)}</p>' if satuan else "",
+            f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
+            + "\n".join(rows)
+            + "\n</tbody>\n</table>",
+        ]
+    parts += [
         f'<p class="sumber">{_e(sumber)}</p>',
         *(f'<p class="catatan">{_e(n)}</p>' for n in notes),
         "</figure>",

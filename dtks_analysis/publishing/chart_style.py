@@ -137,17 +137,47 @@ def save(fig: Figure, path: str | Path) -> Path:
 
 
 def new_figure(height: float, source: str, title: str, **grid: Any) -> Figure:
-    """A constrained-layout figure at A4 text width with title on top and source line below."""
+    """A constrained-layout figure at A4 text width with title on top and source line below.
+
+    The title and source artists are kept on the figure (:func:`lepas_bingkai` takes them off
+    when the report prints them as HTML around the chart, "Gambar n. ...").
+    """
     fig = Figure(figsize=(WIDTH, height), layout="constrained")
     source_h = 0.26 / height if source else 0.0
     fig.get_layout_engine().set(rect=(0, source_h, 1, 1 - source_h), h_pad=0.06, w_pad=0.04)
+    bingkai: dict[str, Any] = {"judul": title, "sumber": source, "artists": []}
     if title:
-        fig.suptitle(title, x=0.005, ha="left", fontsize=10, fontweight="bold", color=TINTA)
-    if source:
-        fig.text(
-            0.005, 0.04 / height, source, ha="left", va="bottom", fontsize=7, color=TINTA_LEMBUT
+        bingkai["artists"].append(
+            fig.suptitle(title, x=0.005, ha="left", fontsize=10, fontweight="bold", color=TINTA)
         )
+    if source:
+        bingkai["artists"].append(
+            fig.text(
+                0.005, 0.04 / height, source, ha="left", va="bottom", fontsize=7, color=TINTA_LEMBUT
+            )
+        )
+    bingkai["tinggi"] = (0.26 if source else 0.0) + (0.3 if title else 0.0)
+    fig._dtks_bingkai = bingkai  # type: ignore[attr-defined]
     return fig
+
+
+def lepas_bingkai(fig: Figure) -> tuple[str, str]:
+    """Take the title and source line off a chart of :func:`new_figure` (the report prints them
+    in HTML, where they stay legible at any screen width); return ``(title, source)``.
+
+    The figure gets shorter by the space they took; a figure not made by :func:`new_figure`
+    is left as it is and gives ``("", "")``.
+    """
+    bingkai = getattr(fig, "_dtks_bingkai", None)
+    if not bingkai or not bingkai["artists"]:
+        return (bingkai or {}).get("judul", ""), (bingkai or {}).get("sumber", "")
+    for artist in bingkai["artists"]:
+        artist.remove()
+    bingkai["artists"] = []
+    width, height = fig.get_size_inches()
+    fig.set_size_inches(width, max(height - bingkai["tinggi"], 1.0))
+    fig.get_layout_engine().set(rect=(0, 0, 1, 1))
+    return bingkai["judul"], bingkai["sumber"]
 
 
 def int_axis(axis: Any) -> None:

@@ -40,6 +40,7 @@ from dtks_analysis.publishing.chart_style import (
     headroom,
     int_axis,
     label_hbars,
+    lepas_bingkai,
     new_figure,
     pct_axis,
     require,
@@ -61,6 +62,7 @@ __all__ = [
     "PROGRAM_LABELS",
     "arus_program",
     "bar_kecamatan",
+    "gambar_html",
     "kombinasi_upset",
     "piramida_umur",
     "program_kecamatan",
@@ -70,6 +72,35 @@ __all__ = [
     "tren",
     "ukuran_rumah_tangga",
 ]
+
+# --------------------------------------------------------------------------- report figure
+
+
+def gambar_html(fig: Figure, periode: str | None = None) -> str:
+    """A chart as the report prints it: ``<figure class="dtks-gambar">`` with the chart's title
+    as an HTML caption (numbered "Gambar n." by :mod:`~dtks_analysis.publishing.tata_letak`),
+    the SVG, and the source line under it, like a table (:func:`blocks.tabel_html`).
+
+    Title and source are taken off the SVG (:func:`chart_style.lepas_bingkai`), so they stay
+    legible on a narrow screen. ``periode`` ("Desember 2023", "Juli–Desember 2023") ends the
+    caption, unless the title already ends with it: every figure says the time it shows.
+    """
+    import html
+
+    from dtks_analysis.formatting import teks_publik
+
+    judul, sumber = lepas_bingkai(fig)
+    if periode and not judul.endswith(periode):
+        judul = f"{judul}, {periode}" if judul else periode
+    svg = to_svg(fig)
+    svg = svg[svg.find("<svg") :]
+    caption = f'<figcaption class="judul-gambar">{html.escape(teks_publik(judul))}</figcaption>'
+    source = f'<p class="sumber">{html.escape(teks_publik(sumber))}</p>' if sumber else ""
+    return (
+        f'<figure class="dtks-gambar">\n{caption}\n<div class="grafik">\n{svg.strip()}\n</div>\n'
+        f"{source}\n</figure>\n"
+    )
+
 
 # --------------------------------------------------------------------------- charts
 
@@ -418,7 +449,7 @@ def ukuran_rumah_tangga(dist: pd.DataFrame, source: str = "", title: str | None 
     total = values.sum()
     title = title or "Rumah tangga menurut jumlah anggota rumah tangga"
     with styled():
-        fig = new_figure(3.0, source, title)
+        fig = new_figure(2.7, source, title)
         ax = fig.subplots()
         x = np.arange(len(df))
         bars = ax.bar(x, values, color=BIRU, width=0.7)
@@ -446,6 +477,8 @@ def piramida_umur(struktur: pd.DataFrame, source: str = "", title: str | None = 
 
     ``struktur``: ``kelompok_umur`` ("0-4", ..., "75+"), ``jenis_kelamin`` (``L``/``P``),
     ``jiwa``. Rows with another sex value (unknown) are not drawn; the chart notes how many.
+    An age category that is not an age band ("Tidak diketahui") is drawn only when it has
+    persons.
     """
     require(struktur, ["kelompok_umur", "jenis_kelamin", "jiwa"], "piramida_umur")
     df = struktur.copy()
@@ -459,6 +492,11 @@ def piramida_umur(struktur: pd.DataFrame, source: str = "", title: str | None = 
     )
     groups = sorted(wide.index, key=_size_key)
     wide = wide.reindex(groups)
+    # an empty category that is not an age band ("Tidak diketahui" with 0 persons) is not drawn
+    empty = wide.sum(axis=1).eq(0) & ~pd.Series(
+        [np.isfinite(_size_key(g)) for g in wide.index], index=wide.index
+    )
+    wide = wide[~empty]
     title = title or "Anggota rumah tangga menurut kelompok umur dan jenis kelamin"
     with styled():
         fig = new_figure(1.3 + 0.19 * max(len(wide), 4), source, title)
@@ -469,7 +507,8 @@ def piramida_umur(struktur: pd.DataFrame, source: str = "", title: str | None = 
         b_p = ax.barh(
             y, women, color=BIRU_MUDA, height=0.8, hatch="////", edgecolor=BIRU, linewidth=0.3
         )
-        ax.bar_label(b_l, labels=[fmt_int(v) for v in men], padding=2, fontsize=6.3)
+        # a zero bar has no side: one "0" label (on the women's side), not two on top of each other
+        ax.bar_label(b_l, labels=[fmt_int(v) if v else "" for v in men], padding=2, fontsize=6.3)
         ax.bar_label(b_p, labels=[fmt_int(v) for v in women], padding=2, fontsize=6.3)
         lim = max(men.max(initial=0), women.max(initial=0), 1) * 1.25
         ax.set_xlim(-lim, lim)

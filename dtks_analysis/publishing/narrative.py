@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dtks_analysis.formatting import bulan_id, fmt_int, fmt_pct
+from dtks_analysis.formatting import awal_kalimat, bulan_id, fmt_int, fmt_pct
 from dtks_analysis.vocab import PROGRAM_LABELS
 
 
@@ -19,13 +19,28 @@ def _row_for(tren: pd.DataFrame, month: str | None) -> pd.Series | None:
 
 
 def _change_phrase(now: int, before: int | None) -> str:
-    if before is None:
+    """The change from last month as a clause ("naik 99 dari bulan lalu"); "" without a last
+    month. It goes inside the parentheses of the share, never in a second pair."""
+    if before is None or pd.isna(before):
         return ""
     diff = int(now) - int(before)
     if diff == 0:
-        return " (sama dengan bulan lalu)"
+        return "sama dengan bulan lalu"
     word = "naik" if diff > 0 else "turun"
-    return f" ({word} {fmt_int(abs(diff))} dari bulan lalu)"
+    return f"{word} {fmt_int(abs(diff))} dari bulan lalu"
+
+
+def _kurung(*parts: str) -> str:
+    """One parenthesis holding the non-empty ``parts`` ("(51,7%, naik 99 dari bulan lalu)");
+    "" when all are empty."""
+    kept = [p for p in parts if p]
+    return f" ({', '.join(kept)})" if kept else ""
+
+
+def _prev(prev: pd.Series | None, col: str) -> int | None:
+    if prev is None or col not in prev.index or pd.isna(prev[col]):
+        return None
+    return int(prev[col])
 
 
 def ringkasan(
@@ -50,20 +65,22 @@ def ringkasan(
     out = [
         f"Pada {bulan_id(month)} terdapat {fmt_int(rt)} rumah tangga dengan "
         f"{fmt_int(int(tot['jiwa']))} jiwa dalam DTKS {kabupaten}"
-        f"{_change_phrase(rt, None if prev is None else prev['rumah_tangga'])}."
+        f"{_kurung(_change_phrase(rt, _prev(prev, 'rumah_tangga')))}."
     ]
     parts = []
     for key, label in PROGRAM_LABELS.items():
         n = int(tot[f"rt_{key}"])
-        before = None if prev is None else prev[f"rt_{key}"]
         parts.append(
-            f"{label} {fmt_int(n)} rumah tangga ({fmt_pct(n / rt if rt else None)})"
-            f"{_change_phrase(n, before)}"
+            f"{label} {fmt_int(n)} rumah tangga"
+            + _kurung(fmt_pct(n / rt if rt else None), _change_phrase(n, _prev(prev, f"rt_{key}")))
         )
     out.append("Penerima bantuan: " + "; ".join(parts) + ".")
     none = rt - int(tot["rt_bansos"])
+    prev_rt, prev_bansos = _prev(prev, "rumah_tangga"), _prev(prev, "rt_bansos")
+    none_before = None if prev_rt is None or prev_bansos is None else prev_rt - prev_bansos
     out.append(
-        f"Sebanyak {fmt_int(none)} rumah tangga ({fmt_pct(none / rt if rt else None)}) "
+        f"Sebanyak {fmt_int(none)} rumah tangga"
+        f"{_kurung(fmt_pct(none / rt if rt else None), _change_phrase(none, none_before))} "
         f"tidak menerima satu pun dari ketiga program."
     )
     if len(nonrespon):
@@ -71,16 +88,19 @@ def ringkasan(
         n_hh = int(tot["rt_imputasi"])
         named = nonrespon[nonrespon["kode_desa"].fillna("") != ""]
         names = ", ".join(named["desa"].astype(str).tolist()[:5])
-        more = "" if len(named) <= 5 else f" dan {len(named) - 5} lainnya"
+        more = "" if len(named) <= 5 else f" dan {fmt_int(len(named) - 5)} lainnya"
         hidden = len(named) < len(nonrespon)
         if len(named):
-            lead = f"{fmt_int(len(named))} desa/kelurahan tidak mengirim data ({names}{more})"
+            lead = (
+                f"{awal_kalimat(len(named), 'desa/kelurahan')} tidak mengirim data ({names}{more})"
+            )
             if hidden:
                 lead += ", juga beberapa desa/kelurahan kecil yang namanya tidak ditampilkan"
         else:
             lead = "Beberapa desa/kelurahan kecil (namanya tidak ditampilkan) tidak mengirim data"
         out.append(
-            f"{lead}; {fmt_int(n_hh)} rumah tangganya dibawa dari data bulan lalu (imputasi)."
+            f"{lead}; sebanyak {fmt_int(n_hh)} rumah tangganya dibawa dari data bulan lalu "
+            f"(imputasi)."
         )
     else:
         out.append("Semua desa/kelurahan yang melapor bulan lalu mengirim data bulan ini.")
@@ -88,7 +108,7 @@ def ringkasan(
     out.append(
         f"Dari {fmt_int(rows)} baris data yang diterima, {fmt_int(n_error_rows)} "
         f"({fmt_pct(n_error_rows / rows if rows else None)}) perlu diperbaiki oleh operator desa; "
-        f"{fmt_int(summary.get('baris_tidak_dapat_diolah', 0))} baris tidak dapat diolah karena "
-        f"No KK tidak terbaca."
+        f"sebanyak {fmt_int(summary.get('baris_tidak_dapat_diolah', 0))} baris tidak dapat diolah "
+        f"karena No KK tidak terbaca."
     )
     return out

@@ -35,6 +35,7 @@ from traitlets import Bool, Int, Unicode, default
 
 from dtks_analysis.errors import DtksError
 from dtks_analysis.publishing.review import REVIEW_ONLY_TAG
+from dtks_analysis.publishing import tata_letak
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 BROWSER_ENV = "DTKS_BROWSER"
@@ -191,6 +192,8 @@ def notebook_node_to_html(
     body, _ = html_exporter(with_code=with_code, template=template).from_notebook_node(
         nb, resources=resources
     )
+    # numbered figures, Daftar Isi, navigation, scrolling tables (tata_letak.susun)
+    body = tata_letak.susun(body)
     return body if body.endswith("\n") else body + "\n"
 
 
@@ -339,6 +342,11 @@ def html_to_pdf(
     The PDF is written to a temporary name and moved into place, so a failure never leaves a
     half-written or stale file.
 
+    An HTML with a Daftar Isi or tables that continue over pages (:func:`notebook_to_html`) is
+    printed until its page numbers and "(lanjutan)" splits settle (:func:`tata_letak.cetak`);
+    the settled HTML is written back to ``html_path``, so HTML and PDF agree. The PDF's
+    bookmarks get the headings' text as written (:func:`tata_letak.perbaiki_outline`).
+
     Raises
     ------
     FileNotFoundError
@@ -359,17 +367,25 @@ def html_to_pdf(
         tmp_pdf = Path(tmp) / "out.pdf"
         profile = Path(tmp) / "profile"
         profile.mkdir()
-        cmd = _browser_command(browser, html_path, tmp_pdf, profile)
-        code, log = _run_browser(cmd, timeout)
-        ok = tmp_pdf.is_file() and tmp_pdf.stat().st_size > 0
-        if ok:
-            with tmp_pdf.open("rb") as fh:
-                ok = fh.read(5) == b"%PDF-"
-        if not ok:
-            raise PdfRenderError(
-                f"Browser {browser} tidak menghasilkan PDF dari {html_path} (exit code {code}; "
-                f"no PDF written). Pesan browser (stderr):\n{log or '(kosong)'}"
-            )
+
+        def print_once(source: Path, target: Path) -> None:
+            target.unlink(missing_ok=True)
+            cmd = _browser_command(browser, source, target, profile)
+            code, log = _run_browser(cmd, timeout)
+            ok = target.is_file() and target.stat().st_size > 0
+            if ok:
+                with target.open("rb") as fh:
+                    ok = fh.read(5) == b"%PDF-"
+            if not ok:
+                raise PdfRenderError(
+                    f"Browser {browser} tidak menghasilkan PDF dari {html_path} (exit code {code}; "
+                    f"no PDF written). Pesan browser (stderr):\n{log or '(kosong)'}"
+                )
+
+        tata_letak.cetak(html_path, tmp_pdf, print_once)
+        tata_letak.perbaiki_outline(
+            tmp_pdf, tata_letak.judul_html(html_path.read_text(encoding="utf-8"))
+        )
         if page_numbers and not has_page_numbers(tmp_pdf):
             add_page_numbers(tmp_pdf, running_title=running_title, footer=footer)
         shutil.move(str(tmp_pdf), str(pdf_path))

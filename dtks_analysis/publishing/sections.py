@@ -13,7 +13,15 @@ import pandas as pd
 
 from dtks_analysis.config import Settings
 from dtks_analysis.counting import stats
-from dtks_analysis.formatting import bulan_id, fmt_int, source_line, tanggal_id
+from dtks_analysis.formatting import (
+    awal_kalimat,
+    bulan_id,
+    fmt_int,
+    periode_id,
+    source_line,
+    source_line_periode,
+    tanggal_id,
+)
 from dtks_analysis.idtext import mask_ids
 from dtks_analysis.publishing import blocks, desil_section, narrative, tables
 from dtks_analysis.publishing.methodology import METHOD_TEXT, methodology_html  # noqa: F401
@@ -43,19 +51,26 @@ def table_html(
     total: bool | dict | None = None,
     table: str | None = None,
     instansi: str,
+    sumber: str | None = None,
+    bersambung: bool | None = None,
+    kelas: str = "",
 ) -> str:
     """A report table with the registry's short column labels (``table``: the published table
-    it shows, for that table's own labels) and the month's source line."""
+    it shows, for that table's own labels) and the month's source line (``sumber`` instead, for
+    a table of several months: :func:`formatting.source_line_periode`). ``bersambung`` and
+    ``kelas``: see :func:`blocks.tabel_html`."""
     return str(
         blocks.tabel_html(
             df,
             caption,
-            sumber=source_line(month, instansi),
+            sumber=sumber or source_line(month, instansi),
             catatan=note,
             int_cols=int_cols,
             pct_cols=pct_cols,
             labels={**tables.short_labels(table), **(labels or {})},
             total=total,
+            bersambung=bersambung,
+            kelas=kelas,
         )
     )
 
@@ -108,8 +123,8 @@ def ingest_warnings_html(warnings: list[str] | None, limit: int = 50) -> str:
     more = len(warnings) - limit
     tail = _p(f"... dan {fmt_int(more)} peringatan lainnya.") if more > 0 else ""
     head = _p(
-        f"{fmt_int(len(warnings))} peringatan saat membaca berkas (kolom yang tidak dikenali "
-        f"tetapi mirip kolom baku, kolom dobel, wilayah dari nama sheet, dan lain-lain):"
+        f"Saat membaca berkas tercatat {fmt_int(len(warnings))} peringatan (kolom yang tidak "
+        f"dikenali tetapi mirip kolom baku, kolom dobel, wilayah dari nama sheet, dan lain-lain):"
     )
     return f"{head}<ul class='peringatan-ingest'>{items}</ul>{tail}"
 
@@ -167,7 +182,8 @@ def villages_html(md, instansi: str, top: int = 20) -> str:
     v = village_counts(md.villages).head(top)
     return table_html(
         v,
-        caption=f"{top} desa/kelurahan dengan temuan terbanyak, {bulan_id(md.month)}",
+        caption=f"{awal_kalimat(top, 'desa/kelurahan')} dengan temuan terbanyak, "
+        f"{bulan_id(md.month)}",
         month=md.month,
         int_cols=["kesalahan", "peringatan"],
         instansi=instansi,
@@ -373,7 +389,7 @@ def quality_section_html(t, settings: Settings) -> str:
     parts = [
         _p(
             f"Bulan ini diterima {fmt_int(s['baris'])} baris dari {fmt_int(s.get('berkas', 0))} berkas. "
-            f"{fmt_int(s['baris_ganda'])} baris yang persis sama digabung dan "
+            f"{awal_kalimat(s['baris_ganda'], 'baris')} yang persis sama digabung dan "
             f"{fmt_int(s['baris_tidak_dapat_diolah'])} baris tidak dapat diolah karena No KK kosong, "
             f"tidak 16 digit atau rusak."
         ),
@@ -485,15 +501,17 @@ def notes_html(k: pd.DataFrame) -> str:
 
 def _trend_quality_html(tren: pd.DataFrame, month: str, instansi: str) -> str:
     df = tren.copy()
-    df["bulan"] = df["bulan"].map(bulan_id)
+    months = df["bulan"].tolist()
     df["persen_error"] = df["persen_error"] / 100
+    df["bulan"] = df["bulan"].map(bulan_id)
     return table_html(
         df[["bulan", "catatan", "catatan_error", "persen_error"]],
-        caption=tables.caption("tren_kualitas", month),
+        caption=tables.caption("tren_kualitas", where=periode_id(months)),
         month=month,
         int_cols=["catatan", "catatan_error"],
         pct_cols=["persen_error"],
         instansi=instansi,
+        sumber=source_line_periode(months, instansi),
     )
 
 
@@ -519,6 +537,9 @@ def annex_html(
                 note=note,
                 total=False,
                 instansi=settings.instansi,
+                # continued over pages with "(lanjutan)" and the kecamatan in the caption
+                bersambung=True,
+                kelas="lampiran",
             )
         )
     parts.append(

@@ -261,7 +261,7 @@ TABLES: dict[str, Table] = {
         "Rumah Tangga DTKS dan Penerima Program Bantuan per Bulan",
         "Tren bulanan",
         "Satuan: rumah tangga",
-        ("bulan", "rumah_tangga", *(f"rt_{p}" for p in PROGRAMS)),
+        ("bulan", "rumah_tangga", *(f"rt_{p}" for p in PROGRAMS), "rt_bansos"),
     ),
     "ukuran_rumah_tangga": Table(
         6,

@@ -311,3 +311,156 @@ def test_unrecognised_village_rows_land_in_the_worklist_of_their_files_village(r
                 checked += 1
     assert checked > 0 and unknown > 0, "the sample must hold both kinds"
     assert not list(d.rglob("Tidak diketahui.xlsx")), "worklists never under outputs/"
+
+
+# -- page flow and language of the public report (issue 12) -------------------------------
+LANJUTAN_RE = re.compile(
+    r"Lampiran\. Kecamatan (.+?): rumah tangga menurut desa/kelurahan, \w+ \d{4} \(lanjutan\)"
+)
+TOC_LINE = re.compile(r"^(.*\S) (\d+)$")
+
+
+def pdf_pages(d) -> list[str]:
+    """Text of every page of the public PDF, line by line as pypdf reads it."""
+    reader = PdfReader(str(d / f"laporan_dtks_{MONTH}.pdf"))
+    return [p.extract_text() or "" for p in reader.pages]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def toc_entries(pages: list[str]) -> list[tuple[str, int]]:
+    """(label, page) of every line of the Daftar Isi (page 2, after the title page)."""
+    lines = pages[1].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == "Daftar Isi")
+    return [
+        (m.group(1), int(m.group(2)))
+        for m in (TOC_LINE.match(line.strip()) for line in lines[start + 1 :])
+        if m and not m.group(1).startswith("Halaman")
+    ]
+
+
+def test_pdf_daftar_isi_entries_point_at_their_pages(report):
+    _root, d = report
+    pages = pdf_pages(d)
+    assert "Daftar Tabel" in pages[1] and "Daftar Gambar" in pages[1]
+    entries = toc_entries(pages)
+    labels = [label for label, _ in entries]
+    for section in (
+        "Ringkasan",
+        "Rumah tangga DTKS menurut kecamatan",
+        "Penerima program bantuan",
+        "Perubahan dari bulan lalu",
+        "Karakteristik rumah tangga",
+        "Kualitas data",
+        "Penjelasan teknis",
+        "Lampiran: rumah tangga menurut desa/kelurahan",
+    ):
+        assert section in labels, section
+    desa = pd.read_csv(d / "tabel" / "rekap_desa.csv", dtype=str)
+    for kec in desa["kecamatan"].fillna("Tidak diketahui").unique():
+        assert f"Kecamatan {kec}" in labels, kec
+    n = len(pages)
+    for label, page in entries:
+        assert 3 <= page <= n, (label, page)
+        if label.startswith("Kecamatan "):  # the annex table of that kecamatan starts there
+            assert f"{label}: rumah tangga menurut desa/kelurahan" in flat(pages[page - 1])
+        else:  # a heading, "Tabel n. ..." or "Gambar n. ..." is printed on that page
+            assert label in flat(pages[page - 1]), (label, page)
+    numbers = [p for _, p in entries]
+    sections = [p for label, p in entries if not label.startswith(("Tabel", "Gambar"))]
+    assert sections == sorted(sections) and numbers[0] == 3
+
+
+def test_pdf_figures_are_numbered_in_order(report):
+    _root, d = report
+    body = flat(" ".join(pdf_pages(d)[2:]))  # after the title page and the Daftar Isi
+    numbers = [int(n) for n in re.findall(r"\bGambar (\d+)\. ", body)]
+    assert len(numbers) >= 6
+    assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_pdf_continued_annex_tables_say_lanjutan_with_the_kecamatan(report):
+    _root, d = report
+    pages = pdf_pages(d)
+    desa = pd.read_csv(d / "tabel" / "rekap_desa.csv", dtype=str)
+    kecamatan = set(desa["kecamatan"].fillna("Tidak diketahui"))
+    found = []
+    for i, text in enumerate(pages):
+        for m in LANJUTAN_RE.finditer(flat(text)):
+            found.append((i, m.group(1)))
+            assert m.group(1) in kecamatan
+            # the continuation opens its page (after the running head and the page number)
+            first_lines = [ln for ln in text.splitlines() if ln.strip()][:4]
+            assert any(ln.startswith("Lampiran. Kecamatan") for ln in first_lines), first_lines
+            start = f"Lampiran. Kecamatan {m.group(1)}: rumah tangga menurut desa/kelurahan"
+            assert start in flat(pages[i - 1]), "the table starts on the page before"
+    assert found, "no annex table runs over a page in the sample: nothing continued"
+    # a table's own caption is printed once: a page never continues a table without "(lanjutan)"
+    everything = flat(" ".join(pages))
+    for kec in kecamatan:
+        caption = f"Lampiran. Kecamatan {kec}: rumah tangga menurut desa/kelurahan, Desember 2023"
+        assert everything.count(caption + " (lanjutan)") + 1 == everything.count(caption), kec
+
+
+def test_pdf_bookmarks_as_written(report):
+    _root, d = report
+    reader = PdfReader(str(d / f"laporan_dtks_{MONTH}.pdf"))
+
+    def titles(items) -> list[str]:
+        out = []
+        for item in items:
+            out += titles(item) if isinstance(item, list) else [item.title]
+        return out
+
+    found = titles(reader.outline)
+    assert found[0] == "Laporan Bulanan Data Terpadu Kesejahteraan Sosial (DTKS)"
+    assert "Daftar Isi" in found and "Kualitas data" in found
+
+
+def test_public_pdf_has_no_file_paths_or_snake_case_codes(report):
+    from dtks_analysis.editing import rules
+    from dtks_analysis.publishing import metadata
+
+    _root, d = report
+    text = flat(" ".join(pdf_pages(d)))
+    paths = re.findall(r"[\w.\-/\\]*\w\.(?:xlsx|xls|csv|parquet|ipynb|json|py)\b", text)
+    assert paths == []
+    codes = set(re.findall(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", text))
+    # Still in the public text until the public-vs-reviewer work (issue 12, item 5) lands:
+    # the rule codes of Tabel 9 and the formulas of "Metode perhitungan". Nothing else may be
+    # there; once that work is merged, `pending` must be empty (delete these lines).
+    pending = set(rules.rules_table()["kode_aturan"])
+    for formula in metadata.definitions_table()["metode_perhitungan"].dropna():
+        pending |= set(re.findall(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", str(formula)))
+    assert codes <= pending, sorted(codes - pending)
+
+
+def test_narrative_sentences_do_not_start_with_a_numeral(report):
+    _root, d = report
+    html = (d / f"laporan_dtks_{MONTH}.html").read_text(encoding="utf-8")
+    main = html.split("<main>", 1)[1]
+    sentences = []
+    for m in re.finditer(r"<(p|li)\b[^>]*>(.*?)</\1>", main, re.S):
+        text = " ".join(re.sub(r"<[^>]+>", "", m.group(2)).split())
+        sentences += [s for s in re.split(r"(?<=[.!?;])\s+", text) if s]
+    assert len(sentences) > 20
+    assert [s for s in sentences if s[0].isdigit()] == []
+    # and in the PDF: no sentence end followed by a number that starts the next sentence
+    body = flat(" ".join(pdf_pages(d)))
+    assert re.findall(r"[.!?;]\s+\d[\d.,]*\s+[a-z]\w+", body) == []
+
+
+def test_trend_source_names_the_period(report):
+    from dtks_analysis.config import Settings
+    from dtks_analysis.formatting import periode_id
+
+    _root, d = report
+    tren = pd.read_csv(d / "tabel" / "tren_bulanan.csv", dtype={"bulan": str})
+    period = periode_id(tren["bulan"].tail(Settings().bulan_tren))
+    assert "–" in period  # several months: "Oktober–Desember 2023"
+    text = flat(" ".join(pdf_pages(d)))
+    assert f"Rumah tangga penerima program bantuan per bulan, {period}" in text
+    assert f"Sumber: DTKS Dinas Sosial Kabupaten Dairi, {period}, diolah" in text
+    assert "Tidak diketahui 0 0" not in text  # the pyramid draws no empty age row

@@ -81,6 +81,8 @@ def test_tren_bulanan_sorted():
         [6, 3, 3, 2],
     ]
     assert str(t["rumah_tangga"].dtype) == "int64"
+    # households receiving at least one program (the Ringkasan's "tidak menerima" change)
+    assert t["rt_bansos"].tolist() == [4, 5]
     with pytest.raises(ParamsError):
         flows.tren_bulanan({"2023-13": CUR})
 
