@@ -34,8 +34,8 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import Bool, Int, Unicode, default
 
 from dtks_analysis.errors import DtksError
-from dtks_analysis.publishing.review import REVIEW_ONLY_TAG
 from dtks_analysis.publishing import tata_letak
+from dtks_analysis.publishing.review import REVIEW_ONLY_TAG
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 BROWSER_ENV = "DTKS_BROWSER"
