@@ -50,3 +50,13 @@ def test_samosir_report_is_complete(samosir):
     assert main(["check-outputs", str(d.parent)]) == 0
     html = (d / f"laporan_dtks_{MONTH}.html").read_text(encoding="utf-8")
     assert "Samosir" in html
+
+
+def test_samosir_report_has_a_kecamatan_map_only(samosir):
+    """No village boundaries are packaged for Samosir: the kecamatan map, and one sentence."""
+    _root, _params, d = samosir
+    html = (d / f"laporan_dtks_{MONTH}.html").read_text(encoding="utf-8")
+    for kode in ("12.17.01", "12.17.09"):
+        assert f'id="kec-bansos-{kode}-' in html, kode
+    assert 'id="desa-' not in html
+    assert "Batas desa/kelurahan Kabupaten Samosir belum tersedia" in html
