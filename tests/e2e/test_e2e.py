@@ -464,3 +464,26 @@ def test_trend_source_names_the_period(report):
     assert f"Rumah tangga penerima program bantuan per bulan, {period}" in text
     assert f"Sumber: DTKS Dinas Sosial Kabupaten Dairi, {period}, diolah" in text
     assert "Tidak diketahui 0 0" not in text  # the pyramid draws no empty age row
+
+
+def test_report_has_the_maps(report):
+    """The "Peta" section: the kecamatan map and both village maps, in HTML and PDF."""
+    _root, d = report
+    html = (d / f"laporan_dtks_{MONTH}.html").read_text(encoding="utf-8")
+    assert re.search(r"<h2[^>]*>Peta", html)
+    for gid in (
+        "kec-bansos-12.11.01-",
+        "kec-pkh-12.11.15-",
+        "desa-pkh-12.11.01.",
+        "desa-rt-12.11.",
+    ):
+        assert f'id="{gid}' in html, gid
+    text = "\n".join(
+        p.extract_text() for p in PdfReader(str(d / f"laporan_dtks_{MONTH}.pdf")).pages
+    )
+    for title in (
+        "Cakupan program bantuan menurut kecamatan",
+        "Cakupan program bantuan menurut desa/kelurahan",
+        "Rumah tangga DTKS menurut desa/kelurahan",
+    ):
+        assert title in text, title

@@ -106,3 +106,13 @@ def test_no_output_mentions_dairi(samosir):
         assert "dairi" not in text.lower(), rel
     pdf = next(t for r, t in texts if r.endswith(".pdf"))
     assert "Kabupaten Samosir" in pdf and "Dinas Sosial Kabupaten Samosir" in pdf
+
+
+def test_samosir_report_has_a_kecamatan_map_only(samosir):
+    """No village boundaries are packaged for Samosir: the kecamatan map, and one sentence."""
+    _root, _params, d = samosir
+    html = (d / f"laporan_dtks_{MONTH}.html").read_text(encoding="utf-8")
+    for kode in ("12.17.01", "12.17.09"):
+        assert f'id="kec-bansos-{kode}-' in html, kode
+    assert 'id="desa-' not in html
+    assert "Batas desa/kelurahan Kabupaten Samosir belum tersedia" in html
