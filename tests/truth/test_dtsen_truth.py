@@ -10,8 +10,8 @@ Expected pipeline API (built in parallel by the intake and tables parts of issue
 - ``pipeline.build_tables(month, settings, data)`` -> ``ReportTables`` with
   ``.published["desil_kabupaten"]``, ``.published["rekap_desil"]`` (disclosure control),
   ``.published["ketepatan_sasaran"]``, ``.published["arus_desil"]`` (only after a DTSEN month),
-  and ``.extra["rekap_desil_lengkap"]`` (the same by kecamatan before suppression, like
-  ``rekap_desa_lengkap``), plus the existing tables.
+  and ``.rekap_desil_lengkap`` (the same by kecamatan before suppression, never published,
+  like ``rekap_desa_lengkap``), plus the existing tables.
 - Settings keys ``desil_acuan`` and ``sasaran_desil`` (params YAML).
 """
 
@@ -135,7 +135,7 @@ def _check_month(root: Path, settings, data, m: str, dtsen_month: bool) -> None:
         f"{m} ketepatan_sasaran",
     )
     rd = _truth(root, m, "rekap_desil.csv")
-    _same(t.extra["rekap_desil_lengkap"], rd, ["kode_kecamatan", "desil"], f"{m} rekap_desil")
+    _same(t.rekap_desil_lengkap, rd, ["kode_kecamatan", "desil"], f"{m} rekap_desil")
     # published: each cell either suppressed (empty) or the truth
     pub = t.published["rekap_desil"].copy()
     pub["kode_kecamatan"] = pub["kode_kecamatan"].fillna("").astype(str)
