@@ -229,3 +229,15 @@ def test_month_with_both_sources(tmp_path):
         found = _found(data, m)
         merged = truth[KEY].merge(found[KEY].drop_duplicates(), how="left", indicator=True)
         assert (merged["_merge"] == "both").all(), m
+
+
+def test_arus_desil_across_a_gap(tmp_path):
+    """A month missing between two DTSEN deliveries: arus_desil compares with the latest one."""
+    months = ["2025-01", "2025-03"]
+    root = tmp_path / "celah"
+    generate(root, months, scale=0.05, seed=47, defect_rate=0.02, sumber="dtsen", progress=False)
+    assert (root / "truth" / "2025-03" / "arus_desil.csv").exists()
+    settings = load_settings(months[-1], raw_dir=root / "raw")
+    data = pipeline.prepare_months(months[-1], settings)
+    for m in months:
+        _check_month(root, settings, data, m, True)
