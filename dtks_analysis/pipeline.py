@@ -397,6 +397,7 @@ class ReportTables:
     findings: pd.DataFrame  # the month's validation findings (record level: never published)
     rekap_desa_lengkap: pd.DataFrame  # village table before suppression (never published)
     villages: pd.DataFrame  # findings per village (validate.summary_by_village)
+    rekap_desil_lengkap: pd.DataFrame | None = None  # rekap_desil unsuppressed (DTSEN months)
 
 
 def adjusted_households(data: dict[str, MonthData]) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
@@ -456,8 +457,9 @@ def build_tables(
         ),
         "berkas_masuk": stats.received_summary(cur.files),
     }
-    if has_dtsen(hh):  # DTSEN households this month (issue 13); DTKS-only months unchanged
-        published.update(desil_tables(adjusted, month, settings))
+    desil, desil_full = desil_tables(adjusted, month, settings) if has_dtsen(hh) else ({}, None)
+    published.update(desil)  # DTSEN households this month (issue 13); none in DTKS-only months
+    if desil:
         extra["sumber_data"] = sumber_data({m: a[0] for m, a in adjusted.items()})
     return ReportTables(
         month,
@@ -468,12 +470,13 @@ def build_tables(
         cur.findings,
         rekap_desa_full,
         cur.villages,
+        desil_full,
     )
 
 
 # -- persisted tables ---------------------------------------------------------------------
 #: ``data/interim/<month>/tabel/``: the month's ReportTables as the run built them. Confidential
-#: (``rekap_desa_lengkap`` is unsuppressed), never under ``outputs/``; it goes with the month's
+#: (the ``*_lengkap`` tables are unsuppressed), never under ``outputs/``; it goes with the month's
 #: interim folder when that is rebuilt.
 TABLES_DIR = "tabel"
 
@@ -526,6 +529,8 @@ def save_tables(tables: ReportTables, settings: Settings, keys: dict[str, str]) 
                 for name, df in getattr(tables, group).items():
                     _to_parquet(df, tmp / group / f"{name}.parquet")
             _to_parquet(tables.rekap_desa_lengkap, tmp / "rekap_desa_lengkap.parquet")
+            if tables.rekap_desil_lengkap is not None:
+                _to_parquet(tables.rekap_desil_lengkap, tmp / "rekap_desil_lengkap.parquet")
             meta = {
                 "key": key,
                 "month": month,
@@ -562,6 +567,7 @@ def stored_tables(month: str, settings: Settings, keys: dict[str, str]) -> Repor
             _read_parquet(d / "findings.parquet"),
             _read_parquet(folder / "rekap_desa_lengkap.parquet"),
             _read_parquet(d / "villages.parquet"),
+            _read_parquet(p) if (p := folder / "rekap_desil_lengkap.parquet").exists() else None,
         )
     except (OSError, ValueError, KeyError) as exc:
         log.warning("%s: tabel tersimpan tidak terbaca (%s); dihitung ulang", month, exc)

@@ -335,17 +335,19 @@ def arus_desil(prev_hh: pd.DataFrame, cur_hh: pd.DataFrame) -> pd.DataFrame:
 
 def desil_tables(
     adjusted: Mapping[str, tuple[pd.DataFrame, pd.DataFrame]], month: str, settings: Settings
-) -> dict[str, pd.DataFrame]:
-    """The month's DTSEN tables from the adjusted households of every month up to it;
-    ``arus_desil`` only when an earlier month has DTSEN households (the latest such month)."""
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """(the month's published DTSEN tables, the unsuppressed ``rekap_desil``: never published)
+    from the adjusted households of every month up to it; ``arus_desil`` only when an earlier
+    month has DTSEN households (the latest such month)."""
     hh = adjusted[month][0]
     kode, sasaran = settings.kabupaten_kode, settings.sasaran_desil
+    terbit, lengkap = rekap_desil(hh, kode, settings.min_cell, sasaran)
     out = {
         "desil_kabupaten": desil_kabupaten(hh),
-        "rekap_desil": rekap_desil(hh, kode, settings.min_cell, sasaran)[0],
+        "rekap_desil": terbit,
         "ketepatan_sasaran": ketepatan_sasaran(hh, kode, settings.kabupaten_nama, sasaran),
     }
     earlier = [m for m in sorted(adjusted) if m < month and has_dtsen(adjusted[m][0])]
     if earlier:
         out["arus_desil"] = arus_desil(adjusted[earlier[-1]][0], hh)
-    return out
+    return out, lengkap

@@ -203,36 +203,41 @@ def build_month(
         val = pd.to_numeric(df["fid"].map(fam[r]), errors="coerce")
         facts[r] = val.where(val.between(1, 10)).astype("Int8")
     facts["nonaktif"] = (df["fid"].map(fam["status_keluarga"]) == "nonaktif").to_numpy()
-    extra = []
-    for code, rows in (
-        ("anggota_tanpa_keluarga", np.flatnonzero(orphan_row)),
-        ("desil_tidak_valid", np.flatnonzero(df["fid"].isin(invalid).to_numpy())),
+    rows = np.flatnonzero(orphan_row)
+    extra = [
+        pd.DataFrame(
+            {
+                "kode_aturan": "anggota_tanpa_keluarga",
+                "file": st.paths["anggota"],
+                "sheet": sheet,
+                "row": df["row"].to_numpy()[rows],
+                "kolom": NEW_RULES["anggota_tanpa_keluarga"][1],
+                "_i": rows,
+            }
+        )
+    ]
+    # what is written in the keluarga file is found at the family's row there: the region
+    # (an unknown kode_desa), the desil and families without members
+    unknown = findings["kode_aturan"] == "desa_tidak_dikenal"
+    unknown_fids = set(df["fid"].to_numpy()[findings.loc[unknown, "_i"].to_numpy(int)])
+    findings = findings[~unknown]
+    for code, kolom, hit in (
+        ("desa_tidak_dikenal", "desa", kel["fid"].isin(unknown_fids)),
+        ("desil_tidak_valid", NEW_RULES["desil_tidak_valid"][1], kel["fid"].isin(invalid)),
+        ("keluarga_tanpa_anggota", NEW_RULES["keluarga_tanpa_anggota"][1], kel["fid"] < 0),
     ):
         extra.append(
             pd.DataFrame(
                 {
                     "kode_aturan": code,
-                    "file": st.paths["anggota"],
-                    "sheet": sheet,
-                    "row": df["row"].to_numpy()[rows],
-                    "kolom": NEW_RULES[code][1],
-                    "_i": rows,
+                    "file": st.paths["keluarga"],
+                    "sheet": st.sheets["keluarga"],
+                    "row": kel.loc[hit, "row"].to_numpy(),
+                    "kolom": kolom,
+                    "_i": -1,
                 }
             )
         )
-    ph = kel[kel["fid"] < 0]
-    extra.append(
-        pd.DataFrame(
-            {
-                "kode_aturan": "keluarga_tanpa_anggota",
-                "file": st.paths["keluarga"],
-                "sheet": st.sheets["keluarga"],
-                "row": ph["row"].to_numpy(),
-                "kolom": "id_keluarga",
-                "_i": -1,
-            }
-        )
-    )
     f = pd.concat([findings, *extra], ignore_index=True)
     f["tingkat"] = (
         f["kode_aturan"].map({k: v[0] for k, v in NEW_RULES.items()}).fillna(f["tingkat"])

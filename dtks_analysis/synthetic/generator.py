@@ -141,7 +141,7 @@ def generate(
     prev_month: str | None = None
     prev_adj: pd.DataFrame | None = None
     prev_nonresp: set[int] = set()
-    prev_sumber = "dtks"
+    last_dtsen: pd.DataFrame | None = None  # households of the latest month with DTSEN files
     ranking = Ranking(seed)
     # campuran: a fixed random half of the kecamatan still sends DTKS files
     kec_codes = ref.kecamatan["kode"].to_numpy()
@@ -235,8 +235,9 @@ def generate(
         _write_csv(ar, tdir / "arus_program.csv")
         _write_csv(nr, tdir / "nonrespon.csv")
         if dtsen or mixed:
-            prev_dtsen = prev_adj if consecutive and prev_sumber != "dtks" else None
-            write_dtsen_truth(tdir, adj, prev_dtsen, ref)
+            # arus_desil against the latest earlier DTSEN delivery (a gap or DTKS month between)
+            write_dtsen_truth(tdir, adj, last_dtsen, ref)
+            last_dtsen = adj
         adj.to_parquet(tdir / "households.parquet", index=False)
         rows = pd.concat(
             [
@@ -304,6 +305,5 @@ def generate(
             "rumah_tangga": stats["rumah_tangga"],
         }
         prev_month, prev_adj, prev_nonresp = m, adj, nonresp
-        prev_sumber = "dtsen" if dtsen else "campuran" if mixed else "dtks"
     summary["seconds"] = round(sum(v["seconds"] for v in summary["months"].values()), 2)
     return summary

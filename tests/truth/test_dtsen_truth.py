@@ -10,8 +10,8 @@ Expected pipeline API (built in parallel by the intake and tables parts of issue
 - ``pipeline.build_tables(month, settings, data)`` -> ``ReportTables`` with
   ``.published["desil_kabupaten"]``, ``.published["rekap_desil"]`` (disclosure control),
   ``.published["ketepatan_sasaran"]``, ``.published["arus_desil"]`` (only after a DTSEN month),
-  and ``.extra["rekap_desil_lengkap"]`` (the same by kecamatan before suppression, like
-  ``rekap_desa_lengkap``), plus the existing tables.
+  and ``.rekap_desil_lengkap`` (the same by kecamatan before suppression, never published,
+  like ``rekap_desa_lengkap``), plus the existing tables.
 - Settings keys ``desil_acuan`` and ``sasaran_desil`` (params YAML).
 """
 
@@ -135,7 +135,7 @@ def _check_month(root: Path, settings, data, m: str, dtsen_month: bool) -> None:
         f"{m} ketepatan_sasaran",
     )
     rd = _truth(root, m, "rekap_desil.csv")
-    _same(t.extra["rekap_desil_lengkap"], rd, ["kode_kecamatan", "desil"], f"{m} rekap_desil")
+    _same(t.rekap_desil_lengkap, rd, ["kode_kecamatan", "desil"], f"{m} rekap_desil")
     # published: each cell either suppressed (empty) or the truth
     pub = t.published["rekap_desil"].copy()
     pub["kode_kecamatan"] = pub["kode_kecamatan"].fillna("").astype(str)
@@ -229,3 +229,15 @@ def test_month_with_both_sources(tmp_path):
         found = _found(data, m)
         merged = truth[KEY].merge(found[KEY].drop_duplicates(), how="left", indicator=True)
         assert (merged["_merge"] == "both").all(), m
+
+
+def test_arus_desil_across_a_gap(tmp_path):
+    """A month missing between two DTSEN deliveries: arus_desil compares with the latest one."""
+    months = ["2025-01", "2025-03"]
+    root = tmp_path / "celah"
+    generate(root, months, scale=0.05, seed=47, defect_rate=0.02, sumber="dtsen", progress=False)
+    assert (root / "truth" / "2025-03" / "arus_desil.csv").exists()
+    settings = load_settings(months[-1], raw_dir=root / "raw")
+    data = pipeline.prepare_months(months[-1], settings)
+    for m in months:
+        _check_month(root, settings, data, m, True)

@@ -168,23 +168,23 @@ def _check_defects(sample: Path, m: str) -> None:
     orph = rows("anggota_tanpa_keluarga")
     assert not set(orph["id_keluarga"]) & families
     assert set(orph.index) == set(ang.loc[~ang["id_keluarga"].isin(families), "_row"])
-    fam = kel.drop_duplicates("id_keluarga").set_index("id_keluarga")
-    bad = rows("desil_tidak_valid")["id_keluarga"].map(fam["desil_nasional"])
+    # desil and region are written in the keluarga file: listed at the family's row there
+    bad = rows("desil_tidak_valid", kel_p)["desil_nasional"].fillna("")
     assert len(bad) and not (bad.isin(VALID) | (bad == "")).any()
-    listed = set(rows("desil_tidak_valid").index)
-    inv = ang["id_keluarga"].map(fam["desil_nasional"]).fillna("")
-    assert listed == set(ang.loc[~inv.isin(VALID | {""}), "_row"])
+    assert set(bad.index) == set(
+        kel.loc[~kel["desil_nasional"].fillna("").isin(VALID | {""}), "_row"]
+    )
+    assert rows("desil_tidak_valid").empty
     # some classic ones
     for v in rows("nik_panjang")["nik"]:
         assert len(re.sub(r"\D", "", v)) != 16
     for v in rows("kk_tanda_baca")["nomor_kartu_keluarga"]:
         assert re.search(r"[\s.\-']", v)
     codes_ok = set(REF.desa["kode"]) | set(REF.desa["kode"].str.replace(".", ""))
-    unk = rows("desa_tidak_dikenal")["id_keluarga"].map(fam["kode_desa"])
+    unk = rows("desa_tidak_dikenal", kel_p)["kode_desa"]
     assert len(unk) and not unk.isin(codes_ok).any()
-    known_fam = ang["id_keluarga"].isin(families)
-    fam_code = ang.loc[known_fam, "id_keluarga"].map(fam["kode_desa"])
-    assert set(ang.loc[known_fam][~fam_code.isin(codes_ok)]["_row"]) == set(unk.index)
+    assert set(kel.loc[~kel["kode_desa"].isin(codes_ok), "_row"]) == set(unk.index)
+    assert rows("desa_tidak_dikenal").empty
     dup = rows("baris_ganda")
     for r in dup.index:
         assert (a.loc[r - 1, ANGGOTA] == a.loc[r, ANGGOTA]).all() or (

@@ -60,6 +60,11 @@ def report_tables(request) -> pipeline.ReportTables:
     t = pipeline.build_tables("2023-12", load_settings("2023-12"), data)
     assert ("desil_kabupaten" in t.published) == dtsen
     assert ("arus_desil" in t.published) == dtsen  # the earlier month is DTSEN too
+    # the unsuppressed rekap_desil is kept apart, never among the tables written as CSV
+    assert (t.rekap_desil_lengkap is not None) == dtsen
+    assert not any(k.endswith("_lengkap") for k in {**t.published, **t.extra})
+    if dtsen:  # 9 households of village a + 6 of the non-responding b carried forward
+        assert int(t.rekap_desil_lengkap["rumah_tangga"].sum()) == 15
     return t
 
 
