@@ -581,7 +581,8 @@ def bagian_peta(
     unknown = "kecamatan atau desanya" if desa else "kecamatannya"
     text.append(
         f"Rumah tangga yang {unknown} tidak diketahui tidak tergambar. Batas wilayah: "
-        "cahyadsn/wilayah_boundaries (lisensi MIT), disederhanakan, bukan batas resmi."
+        "repositori wilayah boundaries oleh cahyadsn (lisensi MIT), disederhanakan, bukan batas "
+        "resmi."
     )
     return Bagian("".join(_p(t) for t in text), gambar)
 

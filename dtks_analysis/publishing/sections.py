@@ -456,12 +456,15 @@ RULE_LABELS = {"uraian": "Temuan", "jumlah_catatan": "Baris data"}
 
 
 def rule_label(kode: str, uraian: str = "") -> str:
-    """A rule in plain Indonesian: its description in the catalogue (``editing.rules``), else
-    ``uraian``; codes (``nik_excel``) are for the reviewer edition and the CSV only."""
+    """A rule in plain Indonesian: ``uraian`` (the description as ``kualitas_data`` words it for
+    the run's kabupaten), else the catalogue's (``editing.rules``); codes (``nik_excel``) are for
+    the reviewer edition and the CSV only."""
     from dtks_analysis.editing import rules
 
+    if uraian:
+        return uraian
     rule = rules.RULES.get(kode)
-    return rule.uraian if rule is not None else (uraian or "Aturan lain")
+    return rule.uraian if rule is not None else "Aturan lain"
 
 
 def rule_rows(k: pd.DataFrame) -> pd.DataFrame:

@@ -192,7 +192,9 @@ def entri_daftar_isi(body: str) -> list[Entri]:
         kind = anchor.group(1).split("-")[0]
         text = teks_judul(caption.group(1))
         if kind == "lampiran":
-            text = text.split(":")[0]  # "Lampiran. Kecamatan Sidikalang"
+            # the entry is the kecamatan the annex table is for ("Kecamatan Sidikalang")
+            kec = re.search(r"Kecamatan [^,:]+", text)
+            text = kec.group(0).strip() if kec else text.split(":")[0]
             found.append((m.start(), Entri("lampiran", text, anchor.group(1))))
         elif kind == "tabel":
             found.append((m.start(), Entri("tabel", text, anchor.group(1))))

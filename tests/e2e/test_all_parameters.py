@@ -182,8 +182,8 @@ def test_bulan_tren(run) -> None:
     _root, d, _kec = run
     html = _html(d)
     title = registry.TABLES["tren_bulanan"].title if "tren_bulanan" in registry.TABLES else ""
-    svgs = re.findall(r"<svg.*?</svg>", html, flags=re.S)
-    trend = [s for s in svgs if "per bulan" in s or (title and title in s)]
+    figures = re.findall(r'<figure class="dtks-gambar".*?</figure>', html, flags=re.S)
+    trend = [f for f in figures if "per bulan" in f or (title and title in f)]
     assert trend, "no trend chart"
     text = " ".join(re.findall(r">([^<>]+)<", trend[0]))
     assert re.search(r"Nov", text) and re.search(r"Des", text)

@@ -156,7 +156,8 @@ def test_bad_month_string(report, capsys):
 
 
 # -- issue 12: the workbook holds every table as the report numbers it; worklists --------------
-_CAPTION = re.compile(r'<figcaption class="judul-tabel">(.*?)</figcaption>', re.S)
+# a table's caption: a <figcaption>, or the first header row of a table continued over pages
+_CAPTION = re.compile(r'class="judul-tabel"[^>]*>(.*?)</(?:figcaption|th)>', re.S)
 _NUMBERED = re.compile(r"^Tabel (\d+)\. ")
 
 
@@ -314,9 +315,7 @@ def test_unrecognised_village_rows_land_in_the_worklist_of_their_files_village(r
 
 
 # -- page flow and language of the public report (issue 12) -------------------------------
-LANJUTAN_RE = re.compile(
-    r"Lampiran\. Kecamatan (.+?): rumah tangga menurut desa/kelurahan, \w+ \d{4} \(lanjutan\)"
-)
+LANJUTAN_RE = re.compile(r"Desa/Kelurahan, Kecamatan ([^,]+), \w+ \d{4} \(lanjutan\)")
 TOC_LINE = re.compile(r"^(.*\S) (\d+)$")
 
 
@@ -330,22 +329,40 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def _annex_caption(kec: str) -> str:
+    from dtks_analysis.publishing import tables
+
+    return tables.caption("rekap_desa", MONTH, f"Kecamatan {kec}")
+
+
 def toc_entries(pages: list[str]) -> list[tuple[str, int]]:
-    """(label, page) of every line of the Daftar Isi (page 2, after the title page)."""
+    """(label, page) of every line of the Daftar Isi (from page 2, after the title page, to the
+    page before the first section)."""
     lines = pages[1].splitlines()
     start = next(i for i, line in enumerate(lines) if line.strip() == "Daftar Isi")
-    return [
-        (m.group(1), int(m.group(2)))
-        for m in (TOC_LINE.match(line.strip()) for line in lines[start + 1 :])
-        if m and not m.group(1).startswith("Halaman")
-    ]
+
+    def parse(ls: list[str]) -> list[tuple[str, int]]:
+        return [
+            (m.group(1), int(m.group(2)))
+            for m in (TOC_LINE.match(line.strip()) for line in ls)
+            # a wrapped entry's first line may end with the year of its month
+            if m and not m.group(1).startswith("Halaman") and int(m.group(2)) < 1000
+        ]
+
+    entries = parse(lines[start + 1 :])
+    first = min(p for _, p in entries)  # the first section's page: the Daftar Isi ends before
+    for page in pages[2 : first - 1]:
+        entries += parse(page.splitlines())
+    return entries
 
 
 def test_pdf_daftar_isi_entries_point_at_their_pages(report):
     _root, d = report
     pages = pdf_pages(d)
-    assert "Daftar Tabel" in pages[1] and "Daftar Gambar" in pages[1]
     entries = toc_entries(pages)
+    first = min(p for _, p in entries)
+    toc = " ".join(pages[1 : first - 1])
+    assert "Daftar Tabel" in toc and "Daftar Gambar" in toc
     labels = [label for label, _ in entries]
     for section in (
         "Ringkasan",
@@ -365,17 +382,19 @@ def test_pdf_daftar_isi_entries_point_at_their_pages(report):
     for label, page in entries:
         assert 3 <= page <= n, (label, page)
         if label.startswith("Kecamatan "):  # the annex table of that kecamatan starts there
-            assert f"{label}: rumah tangga menurut desa/kelurahan" in flat(pages[page - 1])
+            assert f"Desa/Kelurahan, {label}," in flat(pages[page - 1])
         else:  # a heading, "Tabel n. ..." or "Gambar n. ..." is printed on that page
             assert label in flat(pages[page - 1]), (label, page)
     numbers = [p for _, p in entries]
     sections = [p for label, p in entries if not label.startswith(("Tabel", "Gambar"))]
-    assert sections == sorted(sections) and numbers[0] == 3
+    assert sections == sorted(sections) and numbers[0] == first
 
 
 def test_pdf_figures_are_numbered_in_order(report):
     _root, d = report
-    body = flat(" ".join(pdf_pages(d)[2:]))  # after the title page and the Daftar Isi
+    pages = pdf_pages(d)
+    first = min(p for _, p in toc_entries(pages))
+    body = flat(" ".join(pages[first - 1 :]))  # after the title page and the Daftar Isi
     numbers = [int(n) for n in re.findall(r"\bGambar (\d+)\. ", body)]
     assert len(numbers) >= 6
     assert numbers == list(range(1, len(numbers) + 1))
@@ -393,14 +412,15 @@ def test_pdf_continued_annex_tables_say_lanjutan_with_the_kecamatan(report):
             assert m.group(1) in kecamatan
             # the continuation opens its page (after the running head and the page number)
             first_lines = [ln for ln in text.splitlines() if ln.strip()][:4]
-            assert any(ln.startswith("Lampiran. Kecamatan") for ln in first_lines), first_lines
-            start = f"Lampiran. Kecamatan {m.group(1)}: rumah tangga menurut desa/kelurahan"
+            number = _annex_caption(m.group(1)).split(".")[0]  # "Tabel 14"
+            assert any(ln.startswith(number + ".") for ln in first_lines), first_lines
+            start = _annex_caption(m.group(1)).removesuffix(", Desember 2023")
             assert start in flat(pages[i - 1]), "the table starts on the page before"
     assert found, "no annex table runs over a page in the sample: nothing continued"
     # a table's own caption is printed once: a page never continues a table without "(lanjutan)"
     everything = flat(" ".join(pages))
     for kec in kecamatan:
-        caption = f"Lampiran. Kecamatan {kec}: rumah tangga menurut desa/kelurahan, Desember 2023"
+        caption = _annex_caption(kec)
         assert everything.count(caption + " (lanjutan)") + 1 == everything.count(caption), kec
 
 
@@ -420,21 +440,13 @@ def test_pdf_bookmarks_as_written(report):
 
 
 def test_public_pdf_has_no_file_paths_or_snake_case_codes(report):
-    from dtks_analysis.editing import rules
-    from dtks_analysis.publishing import metadata
 
     _root, d = report
     text = flat(" ".join(pdf_pages(d)))
     paths = re.findall(r"[\w.\-/\\]*\w\.(?:xlsx|xls|csv|parquet|ipynb|json|py)\b", text)
     assert paths == []
     codes = set(re.findall(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", text))
-    # Still in the public text until the public-vs-reviewer work (issue 12, item 5) lands:
-    # the rule codes of Tabel 9 and the formulas of "Metode perhitungan". Nothing else may be
-    # there; once that work is merged, `pending` must be empty (delete these lines).
-    pending = set(rules.rules_table()["kode_aturan"])
-    for formula in metadata.definitions_table()["metode_perhitungan"].dropna():
-        pending |= set(re.findall(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", str(formula)))
-    assert codes <= pending, sorted(codes - pending)
+    assert codes == set(), sorted(codes)  # no rule code, column name or formula
 
 
 def test_narrative_sentences_do_not_start_with_a_numeral(report):
@@ -463,7 +475,10 @@ def test_trend_source_names_the_period(report):
     text = flat(" ".join(pdf_pages(d)))
     assert f"Rumah tangga penerima program bantuan per bulan, {period}" in text
     assert f"Sumber: DTKS Dinas Sosial Kabupaten Dairi, {period}, diolah" in text
-    assert "Tidak diketahui 0 0" not in text  # the pyramid draws no empty age row
+    html_text = (d / f"laporan_dtks_{MONTH}.html").read_text(encoding="utf-8")
+    figures = re.findall(r'<figure class="dtks-gambar".*?</figure>', html_text, flags=re.S)
+    pyramid = [f for f in figures if "kelompok umur" in f]
+    assert pyramid and "Tidak diketahui" not in pyramid[0]  # no empty age row drawn
 
 
 def test_report_has_the_maps(report):

@@ -22,6 +22,7 @@ from dtks_analysis.cli import main
 from dtks_analysis.config import PROJ_ROOT
 from dtks_analysis.editing import rules
 from dtks_analysis.formatting import fmt_int
+from dtks_analysis.publishing import tables
 
 MONTH = "2023-12"
 SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
@@ -66,14 +67,16 @@ def test_notes_are_information_not_corrections(built_report):
     notes = k[(k["tingkat"] == "note") & (k["jumlah_catatan"] > 0)]
     fixes = k[(k["tingkat"] != "note") & (k["jumlah_catatan"] > 0)]
     assert len(notes) and len(fixes)
-    tabel9 = _text(re.search(r"Tabel 9\..*?</table>", html, re.S).group(0))
+    n = tables.number("kualitas_data")
+    caption = rf'class="judul-tabel"[^>]*>Tabel {n}\..*?</table>'
+    tabel9 = _text(re.search(caption, html, re.S).group(0))
     listed = _text(re.search(r"class=[\"']catatan-aturan[\"']>.*?</ul>", html, re.S).group(0))
     for r in notes.itertuples():
-        label = rules.RULES[r.kode_aturan].uraian
+        label = rules.uraian(r.kode_aturan, "Kabupaten Dairi")
         assert label not in tabel9
         assert f"{label}: {fmt_int(r.jumlah_catatan)} baris" in listed
     for r in fixes.itertuples():
-        assert rules.RULES[r.kode_aturan].uraian in tabel9
+        assert rules.uraian(r.kode_aturan, "Kabupaten Dairi") in tabel9
 
 
 def _review_files(d: Path) -> list[Path]:

@@ -41,9 +41,9 @@ def test_rule_rows_name_rules_by_their_description_errors_first():
     rows = sections.rule_rows(_kualitas(codes))
     assert list(rows.columns) == ["uraian", "tingkat", "jumlah_catatan"]
     assert rows["uraian"].tolist() == [
-        rules.RULES[codes[1]].uraian,
-        rules.RULES[codes[2]].uraian,
-        rules.RULES[codes[0]].uraian,
+        rules.uraian(codes[1], "Kabupaten Dairi"),
+        rules.uraian(codes[2], "Kabupaten Dairi"),
+        rules.uraian(codes[0], "Kabupaten Dairi"),
     ]
     assert not any(SNAKE.search(u) for u in rows["uraian"])
 
@@ -61,7 +61,7 @@ def test_notes_are_listed_apart_as_information():
     text = _text(html)
     assert "bukan kesalahan dan tidak perlu diperbaiki" in text
     for code in notes:
-        assert rules.RULES[code].uraian in html.replace("&#x27;", "'")
+        assert rules.uraian(code, "Kabupaten Dairi") in html.replace("&#x27;", "'")
         assert code not in text
     assert "1.001 baris" in text  # Indonesian thousands
     assert sections.notes_html(_kualitas(notes).iloc[0:0]) == ""
