@@ -432,7 +432,13 @@ def build_tables(
         "kombinasi_program": stats.kombinasi_program(hh),
         "arus_program": flows.arus_program(prev_hh, hh),
         "tren_bulanan": tren,
-        "kualitas_data": stats.kualitas_data(cur.findings, rules.rules_table()),
+        "kualitas_data": pd.concat(
+            [
+                stats.kualitas_data(cur.findings, rules.rules_table()),
+                disclosure.information_loss(rekap_desa_full, village.mask, settings.min_cell),
+            ],
+            ignore_index=True,
+        ),
     }
     extra = {
         "cakupan_program": stats.cakupan_program(hh, settings.kabupaten_kode),
