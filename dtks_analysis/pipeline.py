@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from dtks_analysis import __version__, locks
@@ -30,7 +29,7 @@ from dtks_analysis.config import (
 from dtks_analysis.counting import disclosure, flows, households, nonresponse, protection, stats
 from dtks_analysis.counting.desil import desil_tables, has_dtsen, sumber_data
 from dtks_analysis.editing import clean, corrections, rules, validate
-from dtks_analysis.formatting import mask_id
+from dtks_analysis.editing import findings as findings_mod
 from dtks_analysis.fsutil import TreeError, replace_dir, walk_files
 from dtks_analysis.intake import ingest
 from dtks_analysis.intake.ingest import IngestError
@@ -238,7 +237,7 @@ def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) 
     ingest.check_record_months(result.records, month, month_dir(settings, month))
     cleaned = clean.clean_records(result.records, settings)
     checked = validate.validate(cleaned, settings, reference_date=ref)
-    checked.findings = with_masked_examples(checked.findings, cleaned)
+    checked.findings = findings_mod.with_masked_examples(checked.findings, cleaned)
     if checked.persons.empty:
         raise ingest.IngestError(
             f"{month_dir(settings, month)}: tidak ada satu pun baris dengan No KK yang dapat "
@@ -294,22 +293,6 @@ def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) 
     return MonthData(
         month, checked.persons, hh, checked.findings, result.files, summary, villages, key
     )
-
-
-def with_masked_examples(findings: pd.DataFrame, cleaned: pd.DataFrame) -> pd.DataFrame:
-    """Add ``contoh``: the ID as received, masked (``1211********0001``), for NIK/KK rules.
-
-    Reviewers see the shape of a defect without the number; other rules get None.
-    """
-
-    out = findings.copy()
-    kode = out["kode_aturan"].astype(str)
-    nik = cleaned["nik_raw"].reindex(out["record"]).to_numpy()
-    kk = cleaned["no_kk_raw"].reindex(out["record"]).to_numpy()
-    raw = np.where(kode.str.startswith("nik_"), nik, np.where(kode.str.startswith("kk_"), kk, None))
-    masked = {v: mask_id(v) for v in pd.unique(raw[pd.notna(raw)])}
-    out["contoh"] = [masked.get(v) if v is not None and v == v else None for v in raw]
-    return out
 
 
 def _to_parquet(df: pd.DataFrame, path: Path) -> None:
@@ -411,6 +394,13 @@ def adjusted_households(data: dict[str, MonthData]) -> dict[str, tuple[pd.DataFr
     return out
 
 
+def _kualitas(findings: pd.DataFrame, full: pd.DataFrame, mask, settings: Settings) -> pd.DataFrame:
+    """``kualitas_data``: findings per rule, then the information loss of disclosure control."""
+    rules_t = rules.rules_table(settings.kabupaten_nama)
+    loss = disclosure.information_loss(full, mask, settings.min_cell)
+    return pd.concat([stats.kualitas_data(findings, rules_t), loss], ignore_index=True)
+
+
 def build_tables(
     month: str, settings: Settings, data: dict[str, MonthData] | None = None
 ) -> ReportTables:
@@ -441,9 +431,7 @@ def build_tables(
         "kombinasi_program": stats.kombinasi_program(hh),
         "arus_program": flows.arus_program(prev_hh, hh),
         "tren_bulanan": tren,
-        "kualitas_data": stats.kualitas_data(
-            cur.findings, rules.rules_table(settings.kabupaten_nama)
-        ),
+        "kualitas_data": _kualitas(cur.findings, rekap_desa_full, village.mask, settings),
     }
     extra = {
         "cakupan_program": stats.cakupan_program(hh, settings.kabupaten_kode),

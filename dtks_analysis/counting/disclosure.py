@@ -16,9 +16,20 @@ is disclosed. :func:`audit` lists such cells (strong attacker when given ``prima
 
 Algorithm of :func:`suppress` (deterministic):
 
-1. Primary: cells with ``1 <= value <= min_cell`` (zeros are published).
+1. Primary: cells with ``1 <= value <= min_cell`` (zeros are published), never on a
+   "Tidak diketahui" row of a kecamatan (:func:`tidak_diketahui`: households whose village is
+   unknown are not a place; such a row may still be hidden as a complement).
 2. Row rule: when ``rumah_tangga`` (``row_col``) is primary, every value column of that row is
    hidden (the published measures would bound it).
+3. ``lp=True`` (as the pipeline runs it): complementary cells chosen per kecamatan by the
+   optimiser of :mod:`dtks_analysis.counting.disclosure_opt` (least value hidden, audited by
+   the attack of :mod:`dtks_analysis.counting.disclosure_lp`: every linear relation between
+   the columns, the non-response list, last month's published table), so that no hidden cell
+   is pinned at a non-zero value (the protection rule of ``docs/methodology.md``). Villages
+   carried forward keep last month's mask (``sebelumnya``).
+
+``lp=False`` (quick, for benchmarks and the column model's tests) instead:
+
 3. Secondary, column by column (``rumah_tangga`` first, as it bounds the others), per
    kecamatan: while the strong attacker can pin a hidden cell of the group, hide the
    not-yet-hidden cell with the smallest non-zero value (ties: table order = code order); when
@@ -33,18 +44,12 @@ Algorithm of :func:`suppress` (deterministic):
    suppressing the total could help, and totals are published in full by design.
 
 A group whose total is 0 needs no protection (the total shows every cell is 0); row-rule
-cells hidden there stay hidden. Rows whose group value is missing or "" (households of unknown kecamatan: their figures equal the
-published "Tidak diketahui" kecamatan row) are not suppressed. With ``min_cell = 1`` a
-known-primary cell would be 1 by definition, so its prior is taken as ``>= 1`` only.
-5. LP verification (``lp=True``, as the pipeline runs it): the attack of
-   :mod:`dtks_analysis.counting.disclosure_lp` (every linear relation between the columns, the
-   non-response list, last month's published table) is run per kecamatan and more cells are
-   hidden until no hidden cell is pinned at a non-zero value (the protection rule of
-   ``docs/methodology.md``); see :func:`_protect_lp`. Villages carried forward keep last
-   month's mask (``sebelumnya``).
-
-The fast steps 1-4 use ``rt_x <= rt_bansos <= rumah_tangga`` but not ``rt_bansos <= sum of the
-programs`` nor intervals of hidden bounding cells narrower than their prior: step 5 covers them.
+cells hidden there stay hidden. Rows whose group value is missing or "" (households of unknown
+kecamatan: their figures equal the published "Tidak diketahui" kecamatan row) are not
+suppressed. With ``min_cell = 1`` a known-primary cell would be 1 by definition, so its prior
+is taken as ``>= 1`` only. The quick steps use ``rt_x <= rt_bansos <= rumah_tangga`` but not
+``rt_bansos <= sum of the programs`` nor intervals of hidden bounding cells narrower than
+their prior.
 """
 
 from __future__ import annotations
@@ -58,7 +63,6 @@ import pandas as pd
 from dtks_analysis.counting.disclosure_lp import BulanTerbit
 
 INF = np.inf
-EPS_WIDTH = 1e-6
 
 
 class DisclosureWarning(UserWarning):
@@ -69,10 +73,20 @@ def _values(table: pd.DataFrame, value_cols: Sequence[str]) -> pd.DataFrame:
     return table[list(value_cols)].astype("Int64")
 
 
+def tidak_diketahui(table: pd.DataFrame) -> np.ndarray:
+    """Rows that are not a place: a "Tidak diketahui" row of a kecamatan (households whose
+    village is unknown, empty ``kode_desa``). No household can be located through them."""
+    if "kode_desa" not in table:
+        return np.zeros(len(table), dtype=bool)
+    return (table["kode_desa"].fillna("") == "").to_numpy()
+
+
 def primary_mask(table: pd.DataFrame, value_cols: Sequence[str], min_cell: int = 3) -> pd.DataFrame:
-    """Boolean frame: cells with ``1 <= value <= min_cell``."""
+    """Boolean frame: cells with ``1 <= value <= min_cell``, except on "Tidak diketahui" rows
+    (:func:`tidak_diketahui`: never primary; they may still be hidden as complements)."""
     vals = _values(table, value_cols)
-    return ((vals >= 1) & (vals <= min_cell)).fillna(False).astype(bool)
+    small = ((vals >= 1) & (vals <= min_cell)).fillna(False).astype(bool)
+    return small & ~tidak_diketahui(table)[:, None]
 
 
 def _intervals(
@@ -197,198 +211,6 @@ def _carried_masks(
     return forced, fixed
 
 
-#: columns that share a row relation (:data:`disclosure_lp.RELASI_BARIS`) with each column
-def _related(cols: list[str]) -> dict[str, list[str]]:
-    from dtks_analysis.counting.disclosure_lp import RELASI_BARIS
-
-    out: dict[str, list[str]] = {c: [] for c in cols}
-    for rel in RELASI_BARIS:
-        for a in rel:
-            for b in rel:
-                if a != b and a in out and b in cols and b not in out[a]:
-                    out[a].append(b)
-    return {a: sorted(bs, key=cols.index) for a, bs in out.items()}
-
-
-def _protect_lp(
-    table: pd.DataFrame,
-    cols: list[str],
-    hidden: np.ndarray,
-    fixed: np.ndarray,
-    groups: np.ndarray,
-    min_cell: int,
-    dibawa: set[str] | None,
-    sebelumnya: BulanTerbit | None,
-    turun: set[str],
-) -> tuple[np.ndarray, list[str], list[str]]:
-    """Step 5: hide more cells until the LP attack pins no hidden non-zero cell.
-
-    Per kecamatan, the first disclosed cell (last month's first, then column and table order)
-    gets one more hidden cell of this month. Candidates: the smallest non-zero free cell of
-    its column in the kecamatan, the smallest free cell of a related column in its row (zeros
-    too: hiding one can break a row relation), the first zero among those; the first that
-    protects it is taken, else the one that widens its interval most. With no candidate: the
-    first zero of its column, else the smallest non-zero cell of the kecamatan. A cell that stays disclosed even with every free cell of the kecamatan hidden
-    is protected against the weak attacker instead (listed in ``model_lemah``); if even that
-    fails, it is listed in ``tidak_terlindungi``.
-    """
-    from dtks_analysis.counting import disclosure_lp as dlp
-
-    work = table.reset_index(drop=True)
-    v = work[cols].astype("int64").to_numpy()
-    hidden = hidden.copy()
-    prim = (v >= 1) & (v <= min_cell)
-    totals = group_totals(work.assign(**{"kode_kecamatan": groups}), cols, "kode_kecamatan")
-    related = _related(cols)
-    month = "bulan_ini"
-    lemah: list[str] = []
-    tidak: list[str] = []
-
-    def months(h: np.ndarray, rows: np.ndarray, strong: bool) -> list[dlp.BulanTerbit]:
-        pub = work.iloc[rows].copy()
-        pub[cols] = pd.DataFrame(np.where(h[rows], np.nan, v[rows]), index=pub.index, columns=cols)
-        pub[cols] = pub[cols].astype("Float64").round().astype("Int64")
-        pub["kode_kecamatan"] = groups[rows]
-        primer = pd.DataFrame(prim[rows], index=pub.index, columns=cols) if strong else None
-        known = None
-        unnamed: set[str] = set()
-        if dibawa is not None:
-            known = named_carried(pub, dibawa)
-            unnamed = (
-                {groups[rows[0]]} if dibawa & set(pub["kode_desa"].dropna()) - known else set()
-            )
-        cur = dlp.BulanTerbit(month, pub, totals, primer, known, set(turun), unnamed)
-        if sebelumnya is None or not dibawa:
-            return [cur]
-        p = sebelumnya.desa
-        keep = (p["kode_kecamatan"].fillna("") == groups[rows[0]]).to_numpy()
-        prev = dlp.BulanTerbit(
-            "bulan_lalu",
-            p[keep],
-            sebelumnya.total,
-            sebelumnya.primer[keep] if strong and sebelumnya.primer is not None else None,
-            sebelumnya.dibawa,
-            set(),
-            sebelumnya.tanpa_nama,
-        )
-        return [prev, cur]
-
-    cache: dict[tuple, tuple] = {}
-
-    def systems(h: np.ndarray, rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarray, np.ndarray]:
-        """Strong and weak systems of a kecamatan (built once per set of named carried
-        villages, which decides the constraints; ``nilai`` is set per trial)."""
-        ms = months(h, rows, True)
-        key = (rows[0], frozenset(ms[-1].dibawa or ()), frozenset(ms[-1].tanpa_nama))
-        if key in cache:
-            return cache[key]
-        strong = dlp.build(ms, min_cell)
-        cell = strong[0]
-        weak = (cell.assign(lo=0.0, hi=np.inf), strong[1], strong[2])
-        cur = np.flatnonzero((cell["bulan"] == month).to_numpy())
-        r = cell["baris"].to_numpy()[cur].astype(int)
-        c = cell["kolom"].map(cols.index).to_numpy()[cur]
-        cache[key] = ([strong, weak], cur, r, c)
-        return cache[key]
-
-    def disclosed(
-        h: np.ndarray, rows: np.ndarray, model: dict, only=None, width: bool = False
-    ) -> pd.DataFrame | float | None:
-        """Disclosed cells (sorted), or with ``width``: None when ``only`` is protected, else
-        its interval's width."""
-        if width:
-            bad = disclosed(h, rows, model, only)
-            if bad.empty:
-                return None
-            return float(bad["hi"].iloc[0] - bad["lo"].iloc[0])
-        pair, cur, r, c = systems(h, rows)
-        parts = []
-        for k, strong in enumerate((True, False)):
-            cell = pair[k][0]
-            nilai = cell["nilai"].to_numpy().copy()
-            nilai[cur] = np.where(h[r, c], np.nan, v[r, c])
-            cell["nilai"] = nilai
-            res = dlp.solve(pair[k], only=only, exact=False)
-            key = list(zip(res["bulan"], res["baris"], res["kolom"], strict=True))
-            want = np.array([model.get(k, "kuat") == ("kuat" if strong else "lemah") for k in key])
-            if len(res):
-                parts.append(res[res["terungkap"].to_numpy() & want])
-            if not any(m == "lemah" for m in model.values()) and only is None:
-                break
-        bad = pd.concat(parts) if parts else pd.DataFrame()
-        if bad.empty:
-            return bad
-        bad = bad.assign(_c=bad["kolom"].map(cols.index), _m=bad["bulan"] != "bulan_lalu")
-        return bad.sort_values(["_m", "_c", "baris"], kind="stable")
-
-    for g in sorted(set(groups) - {""}):
-        rows = np.flatnonzero(groups == g)
-        model: dict[tuple, str] = {}
-        checked: set[tuple] = set()
-        while True:
-            bad = disclosed(hidden, rows, model)
-            if bad.empty:
-                break
-            r0 = bad.iloc[0]
-            key = (r0["bulan"], r0["baris"], r0["kolom"])
-            c0 = cols.index(r0["kolom"])
-            cur_model = model.get(key, "kuat")
-            only = bad.iloc[[0]]
-            if (key, cur_model) not in checked:
-                every = hidden.copy()
-                every[rows] |= ~fixed[rows]
-                if not disclosed(every, rows, model, only).empty:
-                    nxt = "lemah" if cur_model == "kuat" else "tidak"
-                    model[key] = nxt
-                    (lemah if nxt == "lemah" else tidak).append(f"{g}/{r0['kolom']}")
-                    if nxt == "tidak":
-                        model[key] = "tidak"
-                    continue
-                checked.add((key, cur_model))
-            if r0["bulan"] == month:
-                row = int(r0["baris"])
-            else:
-                same = np.flatnonzero(work["kode_desa"].to_numpy()[rows] == r0["kode_desa"])
-                row = int(rows[same[0]]) if len(same) else None
-            free = ~hidden & ~fixed
-            options = []
-            col_rows = rows[free[rows, c0] & (v[rows, c0] > 0)]
-            if len(col_rows):
-                options.append((int(col_rows[np.lexsort((col_rows, v[col_rows, c0]))[0]]), c0))
-            if row is not None:
-                rel = [cols.index(c) for c in related[cols[c0]]]
-                rel = [c for c in rel if free[row, c]]
-                if rel:  # a zero too: hiding it can break a row relation
-                    options.append((row, min(rel, key=lambda c: (v[row, c] == 0, v[row, c], c))))
-                    zero = [c for c in rel if v[row, c] == 0]
-                    if zero and (row, zero[0]) not in options:
-                        options.append((row, zero[0]))
-            pick, best = None, -1.0
-            for r, c in options:
-                trial = hidden.copy()
-                trial[r, c] = True
-                res = disclosed(trial, rows, model, only, width=True)
-                if res is None:  # protected
-                    pick = (r, c)
-                    break
-                if res > best + EPS_WIDTH:  # otherwise: the option that widens it most
-                    pick, best = (r, c), res
-            if pick is None:
-                zero = rows[free[rows, c0]]
-                if len(zero):
-                    pick = (int(zero[0]), c0)
-            if pick is None:
-                cand = [(v[r, c], c, r) for r in rows for c in range(len(cols)) if free[r, c]]
-                if not cand:  # nothing left to hide: cannot happen after the check above
-                    model[key] = "tidak"
-                    tidak.append(f"{g}/{r0['kolom']}")
-                    continue
-                _, c, r = min(cand, key=lambda x: (x[0] == 0, x))
-                pick = (int(r), int(c))
-            hidden[pick] = True
-    return hidden, sorted(set(lemah)), sorted(set(tidak))
-
-
 def suppress(
     village_table: pd.DataFrame,
     value_cols: Sequence[str],
@@ -409,9 +231,9 @@ def suppress(
     hides the whole row (None: no row rule; ignored if not among ``value_cols``).
     ``batas_atas`` / ``batas_bawah``: row relations known to the attacker (default
     :data:`BATAS_ATAS`, :data:`BATAS_BAWAH`; pass ``{}`` for none).
-    ``lp``: verify with the linear-programming attack of :mod:`disclosure_lp` (every relation
-    of :data:`disclosure_lp.RELASI_BARIS`) and hide more cells until no hidden non-zero value
-    is pinned (step 5). ``dibawa``: villages carried forward (published in ``nonrespon``);
+    ``lp``: choose the complementary cells by optimisation, audited by the linear-programming
+    attack of :mod:`disclosure_lp` (every relation of :data:`disclosure_lp.RELASI_BARIS`), until
+    no hidden non-zero value is pinned (step 3). ``dibawa``: villages carried forward (published in ``nonrespon``);
     ``sebelumnya``: last month as published (its ``primer`` = its primary cells), so a carried
     village keeps last month's mask; ``turun``: carried villages whose cells differ from last
     month's (a family moved away).
@@ -436,6 +258,13 @@ def suppress(
         hidden |= forced & active[:, None]
         fixed &= ~hidden
 
+    if lp:
+        from dtks_analysis.counting import disclosure_opt
+
+        res = disclosure_opt.protect(
+            village_table, cols, hidden, fixed, groups, min_cell, dibawa, sebelumnya, turun
+        )
+        return _finish(village_table, vals, cols, res.hidden, res.lemah, res.tidak)
     v = vals.to_numpy(dtype=np.int64)
     no_primary = np.zeros_like(primary)
     strong = (np.zeros(v.shape), np.full(v.shape, INF))
@@ -470,12 +299,18 @@ def suppress(
                     break
                 h[pick] = True
             hidden[rows, c] = h
-    if lp:
-        hidden, lemah_lp, unresolved_lp = _protect_lp(
-            village_table, cols, hidden, fixed, groups, min_cell, dibawa, sebelumnya, turun
-        )
-        lemah = sorted(set(lemah) | set(lemah_lp))
-        unresolved = sorted(set(unresolved) | set(unresolved_lp))
+    return _finish(village_table, vals, cols, hidden, lemah, unresolved)
+
+
+def _finish(
+    village_table: pd.DataFrame,
+    vals: pd.DataFrame,
+    cols: list[str],
+    hidden: np.ndarray,
+    lemah: list[str],
+    unresolved: list[str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Warn about unprotected groups; the published table and the mask (with its lists)."""
     if unresolved:
         warnings.warn(
             "Sel tersensor tetap dapat dihitung dari total kecamatan (hidden cells pinned by "
@@ -552,6 +387,89 @@ def audit(
                     out.append((published.index[rows[i]], gname, col, a, b))
     res = pd.DataFrame(out, columns=["baris", group_col, "kolom", "lo", "hi"])
     return res.astype({"lo": "float64", "hi": "float64"})
+
+
+def hidden_kinds(
+    table: pd.DataFrame, mask: pd.DataFrame, min_cell: int = 3, row_col: str | None = "rumah_tangga"
+) -> tuple[np.ndarray, np.ndarray]:
+    """(primary, secondary) hidden cells of ``mask``: primary = hidden by the small-cell rule
+    (:func:`primary_mask`, and the rest of the row of a village whose ``row_col`` is primary);
+    secondary = every other hidden cell (complements, and cells kept hidden because the
+    village's carried cells were hidden last month)."""
+    cols = list(mask.columns)
+    h = mask.to_numpy(dtype=bool)
+    prim = primary_mask(table, cols, min_cell).to_numpy()
+    if row_col is not None and row_col in cols:
+        prim = prim | prim[:, [cols.index(row_col)]]
+    return h & prim, h & ~prim
+
+
+#: ``kode_aturan`` of the information-loss rows of ``kualitas_data`` (``tingkat`` "sensor")
+KEHILANGAN = (
+    "sensor_sel_primer",
+    "sensor_sel_sekunder",
+    "sensor_rt_primer",
+    "sensor_rt_sekunder",
+    "sensor_jiwa",
+    "sensor_desa_rt_sekunder",
+)
+
+
+def information_loss(table: pd.DataFrame, mask: pd.DataFrame, min_cell: int = 3) -> pd.DataFrame:
+    """What suppression hid in the village table, as rows shaped like ``kualitas_data``
+    (``kode_aturan, tingkat, uraian, jumlah_catatan``; ``tingkat`` = "sensor"; the unit is in
+    each ``uraian``): cells hidden (primary, secondary), households in the hidden cells of the
+    household columns (every column but ``jiwa``; a household counts once per column),
+    persons in the hidden ``jiwa`` cells, and real villages whose ``rumah_tangga`` is hidden
+    as a complement (the village is not small, yet the reader does not see its size)."""
+    cols = list(mask.columns)
+    prim, sec = hidden_kinds(table, mask, min_cell)
+    v = table[cols].astype("int64").to_numpy()
+    hh = np.array([c != "jiwa" for c in cols])
+    jiwa = np.array([c == "jiwa" for c in cols])
+    rt = sec[:, cols.index("rumah_tangga")] if "rumah_tangga" in cols else np.zeros(len(v), bool)
+    desa_rt = rt & ~tidak_diketahui(table)
+    kecil = f"1–{min_cell}"
+    per_kolom = "(satu rumah tangga dihitung pada tiap kolom yang disembunyikan)"
+    rows = [
+        (
+            int(prim.sum()),
+            f"Sel tabel desa/kelurahan yang disembunyikan karena bernilai {kecil} atau desanya "
+            f"hanya berisi {kecil} rumah tangga (primer); satuan: sel",
+        ),
+        (
+            int(sec.sum()),
+            "Sel tabel desa/kelurahan yang ikut disembunyikan sebagai pelindung (sekunder); "
+            "satuan: sel",
+        ),
+        (
+            int((v * (prim & hh)).sum()),
+            "Jumlah nilai sel primer yang disembunyikan pada kolom rumah tangga dan kolom "
+            f"penerima program {per_kolom}; satuan: rumah tangga",
+        ),
+        (
+            int((v * (sec & hh)).sum()),
+            "Jumlah nilai sel sekunder yang disembunyikan pada kolom rumah tangga dan kolom "
+            f"penerima program {per_kolom}; satuan: rumah tangga",
+        ),
+        (
+            int((v * (mask.to_numpy(dtype=bool) & jiwa)).sum()),
+            "Jiwa pada sel kolom jiwa yang disembunyikan (primer dan sekunder); satuan: jiwa",
+        ),
+        (
+            int(desa_rt.sum()),
+            "Desa/kelurahan yang jumlah rumah tangganya ikut disembunyikan sebagai pelindung "
+            "(bukan desa kecil); satuan: desa/kelurahan",
+        ),
+    ]
+    return pd.DataFrame(
+        {
+            "kode_aturan": list(KEHILANGAN),
+            "tingkat": "sensor",
+            "uraian": [u for _, u in rows],
+            "jumlah_catatan": np.array([n for n, _ in rows], dtype="int64"),
+        }
+    )
 
 
 LAIN = "Desa/kelurahan lain (disembunyikan)"

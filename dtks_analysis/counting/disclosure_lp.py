@@ -11,15 +11,18 @@ forward (``nonrespon``). He uses every linear relation that holds between the ce
   ``rt_imputasi <= rumah_tangga``, ``rumah_tangga <= jiwa``;
 * a village named in the published non-response list has ``rt_imputasi = rumah_tangga``,
   every other village ``rt_imputasi = 0`` (except in a kecamatan whose list has unnamed
-  villages: a carried village is named only when its cells are published);
+  villages: a carried village is named only when its cells are published); a "Tidak
+  diketahui" row (households of the kecamatan whose village is unknown) always has
+  ``rt_imputasi = 0``: only villages are carried forward;
 * a village carried forward in month t has the cells it had in month t-1 (its households are
   last month's; ``rt_imputasi`` excepted): ``x_t = x_{t-1}``, or ``x_t <= x_{t-1}`` when
   :class:`BulanTerbit` says so (a family moved away);
-* priors: the **strong** attacker knows which hidden cells are primary (``[1, min_cell]``),
-  the **weak** attacker only that cells are ``>= 0``.
+* priors: the **strong** attacker knows which hidden cells are primary (``[1, min_cell]``;
+  "Tidak diketahui" rows are never primary), the **weak** attacker only that cells are ``>= 0``.
 
 For each hidden cell :func:`intervals` minimises and maximises it subject to these relations
-(``scipy.optimize.linprog``, HiGHS): ``[lo, hi]``. The cell counts as **protected** when the
+(HiGHS): ``[lo, hi]``; :func:`support` also names the relations that prove the interval (the
+optimiser of :mod:`disclosure_opt` learns from them which cells to hide). The cell counts as **protected** when the
 interval rounded inward to whole numbers, ``[ceil(lo), floor(hi)]``, still holds at least two
 values (:func:`terlindungi`). Constraints never join two kecamatan, so each kecamatan is solved
 on its own.
@@ -37,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 EPS = 1e-6
+DUAL_EPS = 1e-9
 PROGRAM_COLS: tuple[str, ...] = ("rt_bpnt", "rt_pbi_jkn", "rt_pkh")
 #: Row relations ``sum(coef * cell) <= 0`` a reader can use in ``rekap_desa``.
 RELASI_BARIS: tuple[dict[str, float], ...] = (
@@ -104,13 +108,18 @@ def constraints(
     months: Sequence[BulanTerbit], cell: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(terms, cons)``: ``terms`` = ``con, sel, coef``; ``cons`` = ``con, sama`` (equality),
-    ``rhs``, ``kode_kecamatan``. Each constraint is ``sum(coef * cell) (= or <=) rhs``."""
+    ``rhs``, ``kode_kecamatan``, ``jenis`` (``total``, ``baris``, ``nonrespon``, ``td``,
+    ``bulan``: a kecamatan total, a row relation, the non-response list, the "Tidak diketahui"
+    row's ``rt_imputasi = 0``, a carried village's last month).
+    Each constraint is ``sum(coef * cell) (= or <=) rhs``."""
     key = cell.reset_index().rename(columns={"index": "sel"})
     terms: list[pd.DataFrame] = []
     cons: list[pd.DataFrame] = []
     n = 0
 
-    def add(t: pd.DataFrame, group: list[str], sama: bool, rhs: pd.Series | float) -> None:
+    def add(
+        t: pd.DataFrame, group: list[str], sama: bool, rhs: pd.Series | float, jenis: str
+    ) -> None:
         """Constraints: one per ``group`` value of ``t`` (columns ``sel, coef`` + group)."""
         nonlocal n
         if t.empty:
@@ -126,6 +135,7 @@ def constraints(
                     "sama": sama,
                     "rhs": r,
                     "kode_kecamatan": first["kode_kecamatan"].to_numpy(),
+                    "jenis": jenis,
                 }
             )
         )
@@ -143,24 +153,29 @@ def constraints(
                 for g, c in zip(first["kode_kecamatan"], first["kolom"], strict=True)
             ]
         )
-        add(k, ["kode_kecamatan", "kolom"], True, rhs)
+        add(k, ["kode_kecamatan", "kolom"], True, rhs, "total")
     # row relations
     for j, rel in enumerate(RELASI_BARIS):
         t = key[key["kolom"].isin(list(rel))].copy()
         ok = t.groupby(["bulan", "baris"])["kolom"].transform("size") == len(rel)
         t = t[ok].assign(coef=t.loc[ok, "kolom"].map(rel), rel=j)
-        add(t, ["bulan", "baris"], False, 0.0)
-    # non-response: rt_imputasi = rumah_tangga (carried) or 0
+        add(t, ["bulan", "baris"], False, 0.0, "baris")
+    # non-response: rt_imputasi = rumah_tangga (carried) or 0; a "Tidak diketahui" row (empty
+    # kode_desa) never holds carried households (only villages are carried): always 0
     for b in months:
-        if b.dibawa is None:
-            continue
         t = key[(key["bulan"] == b.bulan) & key["kolom"].isin(["rt_imputasi", "rumah_tangga"])]
+        td = (t["kode_desa"] == "").to_numpy()
+        if b.dibawa is None:
+            add(t[td & (t["kolom"] == "rt_imputasi")].assign(coef=1.0), ["baris"], True, 0.0, "td")
+            continue
         carried = t["kode_desa"].isin(b.dibawa)
         c = t[carried].assign(coef=lambda d: np.where(d["kolom"] == "rt_imputasi", 1.0, -1.0))
-        add(c, ["baris"], True, 0.0)
-        unnamed = t["kode_kecamatan"].isin(b.tanpa_nama)
-        z = t[~carried & ~unnamed & (t["kolom"] == "rt_imputasi")].assign(coef=1.0)
-        add(z, ["baris"], True, 0.0)
+        add(c, ["baris"], True, 0.0, "nonrespon")
+        unnamed = t["kode_kecamatan"].isin(b.tanpa_nama) & ~td
+        z = t[~carried & ~unnamed & (t["kolom"] == "rt_imputasi")]
+        kind = np.where(td[~carried & ~unnamed & (t["kolom"] == "rt_imputasi")], "td", "nonrespon")
+        for jenis in ("td", "nonrespon"):
+            add(z[kind == jenis].assign(coef=1.0), ["baris"], True, 0.0, jenis)
     # consecutive months: a carried village keeps last month's cells
     for prev, cur in zip(months, months[1:], strict=False):
         if cur.dibawa is None:
@@ -176,7 +191,7 @@ def constraints(
             t = pd.concat([q.assign(coef=1.0), q.assign(sel=q["sel_p"], coef=-1.0)]).sort_index(
                 kind="stable"
             )
-            add(t, ["bulan", "baris", "kolom"], sama, 0.0)
+            add(t, ["bulan", "baris", "kolom"], sama, 0.0, "bulan")
     return pd.concat(terms, ignore_index=True), pd.concat(cons, ignore_index=True)
 
 
@@ -239,28 +254,15 @@ def _optimum(h, sense) -> float:
     return -np.inf if minimise else np.inf
 
 
-def _solve_group(
-    cell: pd.DataFrame,
-    terms: pd.DataFrame,
-    cons: pd.DataFrame,
-    targets: np.ndarray | None,
-    exact: bool = True,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(cell ids, lo, hi) of the hidden cells of one kecamatan (``targets``: only these).
-
-    One HiGHS model per kecamatan, solved twice per cell with only the objective changed
-    (warm start); ~10x faster than a fresh ``scipy.optimize.linprog`` per bound. With
-    ``exact=False`` a cell that the solutions found so far already show protected (two feasible
-    points at least 1 apart) is not solved: its ``[lo, hi]`` is then that inner range, which
-    decides :func:`terlindungi` the same way; unprotected cells always get their exact interval.
-    """
-    import highspy
+def _group_model(cell: pd.DataFrame, terms: pd.DataFrame, cons: pd.DataFrame):
+    """HiGHS model of one kecamatan: the hidden cells are the variables, the published ones are
+    folded into the right-hand sides. Returns ``(highs, hidden cell ids, their position, ids of
+    the constraints in the model)``; ``highs`` is None when no cell is hidden."""
     from scipy.sparse import csr_matrix
 
     hid = cell.index[cell["nilai"].isna()].to_numpy()
-    want = np.intersect1d(hid, targets) if targets is not None else hid
-    if len(want) == 0:
-        return want, np.zeros(0), np.zeros(0)
+    if len(hid) == 0:
+        return None, hid, pd.Series(dtype=int), np.zeros(0, dtype=int)
     pos = pd.Series(np.arange(len(hid)), index=hid)
     known = cell["nilai"].fillna(0.0)
     t = terms[terms["con"].isin(cons["con"])]
@@ -282,6 +284,31 @@ def _solve_group(
     h = _highs(
         a, lo_row, rhs, cell.loc[hid, "lo"].to_numpy(float), cell.loc[hid, "hi"].to_numpy(float)
     )
+    return h, hid, pos, used
+
+
+def _solve_group(
+    cell: pd.DataFrame,
+    terms: pd.DataFrame,
+    cons: pd.DataFrame,
+    targets: np.ndarray | None,
+    exact: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(cell ids, lo, hi) of the hidden cells of one kecamatan (``targets``: only these).
+
+    One HiGHS model per kecamatan, solved twice per cell with only the objective changed
+    (warm start); ~10x faster than a fresh ``scipy.optimize.linprog`` per bound. With
+    ``exact=False`` a cell that the solutions found so far already show protected (two feasible
+    points at least 1 apart) is not solved: its ``[lo, hi]`` is then that inner range, which
+    decides :func:`terlindungi` the same way; unprotected cells always get their exact interval.
+    """
+    import highspy
+
+    hid = cell.index[cell["nilai"].isna()].to_numpy()
+    want = np.intersect1d(hid, targets) if targets is not None else hid
+    if len(want) == 0:
+        return want, np.zeros(0), np.zeros(0)
+    h, hid, pos, _used = _group_model(cell, terms, cons)
     lo = np.empty(len(want))
     hi = np.empty(len(want))
     seen_lo = np.full(len(hid), np.inf)  # range of each cell over the solutions found so far
@@ -312,6 +339,44 @@ def _solve_group(
         lo[k] = solved(_optimum(h, highspy.ObjSense.kMinimize))
         hi[k] = solved(_optimum(h, highspy.ObjSense.kMaximize))
     return want, lo, hi
+
+
+def support(
+    system: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame], targets: Sequence[int]
+) -> list[tuple[float, float, np.ndarray]]:
+    """Why each hidden cell of ``targets`` (indices of the system's cells, all of one
+    kecamatan) has its interval: ``(lo, hi, constraint ids)``, the ids being those with a
+    non-zero dual value at the minimum or at the maximum (the constraints that the proofs of
+    ``lo <= x <= hi`` combine).
+
+    While no published cell of these constraints is hidden, nor the constraints themselves
+    removed, the two proofs still hold: the interval can only become narrower. (The priors of
+    the hidden cells take part too; they stay as they are.)
+    """
+    import highspy
+
+    cell, terms, cons = system
+    if len(targets) == 0:
+        return []
+    g = cell.loc[targets[0], "kode_kecamatan"]
+    sub = cell[cell["kode_kecamatan"] == g]
+    h, _hid, pos, used = _group_model(sub, terms, cons[cons["kode_kecamatan"] == g])
+    out = []
+    previous = None
+    for target in targets:
+        j = int(pos[target])
+        if previous is not None:
+            h.changeColCost(previous, 0.0)
+        h.changeColCost(j, 1.0)
+        previous = j
+        bounds, ids = [], set()
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            bounds.append(_optimum(h, sense))
+            if np.isfinite(bounds[-1]):
+                dual = np.asarray(h.getSolution().row_dual)
+                ids |= set(used[np.abs(dual) > DUAL_EPS].tolist())
+        out.append((bounds[0], bounds[1], np.array(sorted(ids), dtype=int)))
+    return out
 
 
 def intervals(

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dtks_analysis.editing.rules import RULE_ORDER, RULES, uraian
+from dtks_analysis.formatting import mask_id
 from dtks_analysis.vocab import PROGRAMS  # noqa: F401  (re-exported for the checks)
 
 FINDING_COLUMNS: tuple[str, ...] = (
@@ -175,3 +176,19 @@ def assemble(df: pd.DataFrame, out: Collector) -> pd.DataFrame:
     res = res.iloc[order].reset_index(drop=True)
     assert set(res["kode_aturan"]) <= set(RULE_ORDER)
     return res
+
+
+def with_masked_examples(findings: pd.DataFrame, cleaned: pd.DataFrame) -> pd.DataFrame:
+    """Add ``contoh``: the ID as received, masked (``1211********0001``), for NIK/KK rules.
+
+    Reviewers see the shape of a defect without the number; other rules get None.
+    """
+
+    out = findings.copy()
+    kode = out["kode_aturan"].astype(str)
+    nik = cleaned["nik_raw"].reindex(out["record"]).to_numpy()
+    kk = cleaned["no_kk_raw"].reindex(out["record"]).to_numpy()
+    raw = np.where(kode.str.startswith("nik_"), nik, np.where(kode.str.startswith("kk_"), kk, None))
+    masked = {v: mask_id(v) for v in pd.unique(raw[pd.notna(raw)])}
+    out["contoh"] = [masked.get(v) if v is not None and v == v else None for v in raw]
+    return out

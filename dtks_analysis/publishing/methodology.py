@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import html
 
+import pandas as pd
+
 from dtks_analysis.config import Settings
+from dtks_analysis.formatting import fmt_int
 from dtks_analysis.vocab import TIDAK_DIKETAHUI
 
 
@@ -40,7 +43,36 @@ METHOD_TEXT = [
 ]
 
 
-def methodology_html(settings: Settings) -> str:
+def disclosure_loss_text(kualitas: pd.DataFrame) -> str:
+    """The month's information loss in one sentence, from the "sensor" rows of
+    ``kualitas_data`` (:func:`dtks_analysis.counting.disclosure.information_loss`)."""
+    k = kualitas[kualitas["tingkat"] == "sensor"].set_index("kode_aturan")["jumlah_catatan"]
+    if k.empty:
+        return ""
+    n = {
+        c: fmt_int(int(k.get(f"sensor_{c}", 0)))
+        for c in (
+            "sel_primer",
+            "sel_sekunder",
+            "rt_primer",
+            "rt_sekunder",
+            "jiwa",
+            "desa_rt_sekunder",
+        )
+    }
+    if int(k.get("sensor_sel_primer", 0)) + int(k.get("sensor_sel_sekunder", 0)) == 0:
+        return "Bulan ini tidak ada sel tabel desa/kelurahan yang disembunyikan."
+    return (
+        f"Bulan ini disembunyikan {n['sel_primer']} sel primer (berisi {n['rt_primer']} rumah "
+        f"tangga, dihitung sekali per kolom) dan {n['sel_sekunder']} sel pelindung (berisi "
+        f"{n['rt_sekunder']} rumah tangga), serta {n['jiwa']} jiwa pada kolom jiwa; "
+        f"desa/kelurahan bukan desa kecil yang jumlah rumah tangganya ikut disembunyikan: "
+        f"{n['desa_rt_sekunder']}."
+    )
+
+
+def methodology_html(settings: Settings, t=None) -> str:
+    """The methodology section; with the month's tables ``t``, also its information loss."""
     from dtks_analysis.publishing import metadata
 
     items = "".join(f"<li>{_esc(s)}</li>" for s in METHOD_TEXT)
@@ -50,11 +82,18 @@ def methodology_html(settings: Settings) -> str:
         f"tidak satu pun nilai tersembunyi yang bukan 0 dapat dihitung ulang dari total kecamatan, "
         f"hubungan antarkolom (mis. penerima satu program tidak melebihi penerima bantuan, "
         f"rumah tangga tidak melebihi jiwa), daftar desa yang tidak melapor dan tabel bulan lalu "
-        f"(diperiksa dengan pemrograman linear). Jumlah baris per berkas tidak diterbitkan. Angka kabupaten "
+        f"(diperiksa dengan pemrograman linear). Sel pelindung dipilih dengan optimasi sehingga "
+        f"jumlah nilai yang disembunyikan sekecil mungkin; satu baris desa/kelurahan tidak "
+        f"disembunyikan seluruhnya bila beberapa sel saja sudah melindungi. Baris "
+        f"'{TIDAK_DIKETAHUI}' dalam satu kecamatan (rumah tangga yang desanya tidak dikenali) "
+        f"bukan sebuah tempat: tidak disembunyikan karena kecil, tetapi dapat menjadi sel "
+        f"pelindung. Jumlah baris per berkas tidak diterbitkan. Angka kabupaten "
         f"dan kecamatan diterbitkan lengkap. Data mikro dan data pribadi (NIK, No KK, nama, alamat, "
         f"tanggal lahir) tidak pernah diterbitkan (UU 27/2022 tentang Pelindungan Data Pribadi, "
         f"UU Administrasi Kependudukan)."
     )
+    if t is not None:
+        disclosure += " " + disclosure_loss_text(t.published["kualitas_data"])
     defs = metadata.definitions_table()
     rows = "".join(
         f"<tr><td>{_esc(r.jenis)}</td><td>{_esc(r.nama)}</td><td>{_esc(r.definisi)}</td>"

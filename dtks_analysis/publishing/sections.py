@@ -24,7 +24,11 @@ from dtks_analysis.formatting import (
 )
 from dtks_analysis.idtext import mask_ids
 from dtks_analysis.publishing import blocks, desil_section, narrative, tables
-from dtks_analysis.publishing.methodology import METHOD_TEXT, methodology_html  # noqa: F401
+from dtks_analysis.publishing.methodology import (  # noqa: F401
+    METHOD_TEXT,
+    disclosure_loss_text,
+    methodology_html,
+)
 from dtks_analysis.publishing.tables import TINGKAT_LABELS
 from dtks_analysis.vocab import PROGRAM_LABELS, PROGRAMS, TIDAK_DIKETAHUI
 
@@ -383,7 +387,7 @@ def tren_html(tren: pd.DataFrame, month: str, instansi: str) -> str:
 def quality_section_html(t, settings: Settings) -> str:
     month = t.month
     k = t.published["kualitas_data"]
-    k = k[k["jumlah_catatan"] > 0].copy()
+    k = k[(k["jumlah_catatan"] > 0) & (k["tingkat"] != "sensor")].copy()  # loss: methodology
     k["tingkat"] = k["tingkat"].map(TINGKAT_LABELS).fillna(k["tingkat"])
     s = t.summary
     parts = [
@@ -566,6 +570,7 @@ __all__ = [
     "karakteristik_html",
     "kombinasi_html",
     "methodology_html",
+    "disclosure_loss_text",
     "program_table_html",
     "quality_section_html",
     "rules_html",

@@ -21,8 +21,14 @@ from dataclasses import dataclass, field
 from dtks_analysis.formatting import bulan_id
 from dtks_analysis.vocab import PROGRAM_LABELS, PROGRAMS
 
-#: severity of a validation finding as shown to readers (codes: ``editing.rules.TINGKAT``)
-TINGKAT_LABELS: dict[str, str] = {"error": "Kesalahan", "warning": "Peringatan", "note": "Catatan"}
+#: severity of a validation finding as shown to readers (codes: ``editing.rules.TINGKAT``); "sensor":
+#: the information-loss rows of ``kualitas_data`` (``counting.disclosure.information_loss``)
+TINGKAT_LABELS: dict[str, str] = {
+    "error": "Kesalahan",
+    "warning": "Peringatan",
+    "note": "Catatan",
+    "sensor": "Sel disembunyikan",
+}
 #: coded text columns shown with a readable label (the workbook maps them back when read)
 #: the desil rows of the DTSEN tables (``counting.desil.LABELS``) as shown to readers
 DESIL_LABELS: dict[str, str] = {"belum_diperingkat": "Belum diperingkat", "nonaktif": "Nonaktif"}
@@ -97,7 +103,13 @@ FIELDS: dict[str, Field] = {
     "bulan_ini": Field("Bulan ini", "Penerima bulan ini", _RT, "Rumah tangga penerima bulan ini."),
     "bulan": Field("Bulan", "Bulan", "", "Bulan laporan (YYYY-MM)."),
     "kode_aturan": Field("Kode aturan", "Kode aturan", "", "Kode aturan pemeriksaan data."),
-    "tingkat": Field("Tingkat", "Tingkat", "", "Kesalahan, peringatan atau catatan."),
+    "tingkat": Field(
+        "Tingkat",
+        "Tingkat",
+        "",
+        "Kesalahan, peringatan atau catatan; 'Sel disembunyikan': banyaknya sel dan nilai yang "
+        "disembunyikan pada tabel desa/kelurahan (satuan pada uraiannya).",
+    ),
     "uraian": Field("Uraian", "Uraian", "", "Uraian aturan pemeriksaan."),
     "jumlah_catatan": Field(
         "Jumlah catatan", "Jumlah catatan", "catatan", "Baris data yang terkena aturan."
