@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dtks_analysis.counting.desil import KETEPATAN_COLUMNS
 from dtks_analysis.formatting import bulan_id
 from dtks_analysis.vocab import PROGRAM_LABELS, PROGRAMS
 
@@ -370,18 +371,7 @@ TABLES: dict[str, Table] = {
         "Ketepatan Sasaran Program Bantuan menurut Desil: Kesalahan Inklusi dan Eksklusi",
         "Ketepatan sasaran",
         "Satuan: rumah tangga (kolom % dan batas desil: persen, desil)",
-        (
-            *_REGION,
-            "program",
-            "batas_desil",
-            "rt_penerima",
-            "rt_penerima_sasaran",
-            "rt_penerima_luar_sasaran",
-            "rt_sasaran",
-            "rt_sasaran_tidak_menerima",
-            "persen_salah_inklusi",
-            "persen_salah_eksklusi",
-        ),
+        KETEPATAN_COLUMNS,  # the columns counting.desil writes
         labels={"kode_kecamatan": "Kode wilayah", "kecamatan": "Kabupaten/kecamatan"},
     ),
     "arus_desil": Table(
