@@ -27,9 +27,9 @@ from dtks_analysis import pipeline
 from dtks_analysis.config import load_settings
 from dtks_analysis.editing import rules
 from dtks_analysis.synthetic import generate
+from tests.truth.test_truth import KEY, _found, _truth
 
 MONTHS = ["2025-03", "2025-04", "2025-05"]  # a quarter start (re-ranking) inside
-KEY = ["file", "sheet", "row", "kode_aturan"]
 LABELS = [str(d) for d in range(1, 11)] + ["belum_diperingkat", "nonaktif"]
 SASARAN = {"bpnt": 4, "pbi_jkn": 5, "pkh": 4}
 NEW_RULES = {"keluarga_tanpa_anggota", "anggota_tanpa_keluarga", "desil_tidak_valid"}
@@ -41,22 +41,6 @@ def dtsen(tmp_path_factory):
     generate(root, MONTHS, scale=0.05, seed=31, defect_rate=0.02, sumber="dtsen", progress=False)
     settings = load_settings(MONTHS[-1], raw_dir=root / "raw")
     return root, settings, pipeline.prepare_months(MONTHS[-1], settings)
-
-
-def _truth(root: Path, month: str, name: str) -> pd.DataFrame:
-    return pd.read_csv(
-        root / "truth" / month / name,
-        dtype={"kode_kecamatan": str, "kode_desa": str, "sheet": str, "desil": str},
-        keep_default_na=False,
-        na_values=[""],
-    )
-
-
-def _found(data, month: str) -> pd.DataFrame:
-    f = data[month].findings
-    return f.rename(columns={"_file": "file", "_sheet": "sheet", "_row": "row"})[
-        [*KEY, "tingkat"]
-    ].assign(row=lambda d: d["row"].astype(int), sheet=lambda d: d["sheet"].fillna(""))
 
 
 def _same(got: pd.DataFrame, want: pd.DataFrame, keys: list[str], what: str) -> None:

@@ -33,7 +33,7 @@ def prepared(request, tmp_path_factory):
 def _truth(root: Path, month: str, name: str) -> pd.DataFrame:
     return pd.read_csv(
         root / "truth" / month / name,
-        dtype={"kode_kecamatan": str, "kode_desa": str, "sheet": str},
+        dtype={"kode_kecamatan": str, "kode_desa": str, "sheet": str, "desil": str},
         keep_default_na=False,
         na_values=[""],
     )

@@ -28,7 +28,12 @@ import pandas as pd
 
 from dtks_analysis import regions
 from dtks_analysis.config import shorten
-from dtks_analysis.intake.ingest.header import HEADER_SCAN_ROWS, Header, is_blank_row
+from dtks_analysis.intake.ingest.header import (
+    HEADER_SCAN_ROWS,
+    Header,
+    is_blank_row,
+    name_columns,
+)
 from dtks_analysis.intake.ingest.messages import IngestError, place
 from dtks_analysis.intake.schema import _header_key, canonical_column
 
@@ -163,31 +168,9 @@ def find_header(rows: Sequence[Sequence[Any]], where: str) -> tuple[Header, str]
         return None
     _, hi, kind = best
     texts = ["" if v is None else str(v).strip() for v in rows[hi]]
-    names: list[str | None] = []
-    used: set[str] = set()
-    warnings: list[str] = []
-    for j, t in enumerate(texts):
-        if not t:
-            names.append(None)
-            continue
-        f = dtsen_column(t) or canonical_column(t)
-        key = _header_key(t) or f"kolom_{j + 1}"
-        if f is not None and f not in used:
-            used.add(f)
-            names.append(f)
-            continue
-        if f is not None:
-            warnings.append(
-                f"{where}: kolom '{t}' dobel untuk {f}; kolom pertama dipakai, yang ini disimpan "
-                f"sebagai x_{key} (duplicate column for {f}; the first is used)"
-            )
-        names.append(f"x_{key}")
-    counts: dict[str, int] = {}
-    for j, nm in enumerate(names):
-        if nm is not None and nm.startswith("x_"):
-            counts[nm] = counts.get(nm, 0) + 1
-            if counts[nm] > 1:
-                names[j] = f"{nm}_{counts[nm]}"
+    names, warnings = name_columns(
+        texts, where, lambda t: dtsen_column(t) or canonical_column(t), letters=False
+    )
     if "bpnt" not in names and "sembako" in names:
         names[names.index("sembako")] = "bpnt"
     return Header(hi, hi + 1, names, texts, warnings), kind

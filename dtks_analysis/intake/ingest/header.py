@@ -7,7 +7,7 @@ A header needs NIK or NO KK plus two other known columns among the first
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,6 +104,21 @@ def find_header(rows: Sequence[Sequence[Any]], where: str) -> Header | None:
                     texts[j] = t
             data_start = hi + 2
 
+    names, warnings = name_columns(texts, where, canonical_column)
+    return Header(hi, data_start, names, texts, warnings)
+
+
+def name_columns(
+    texts: Sequence[str],
+    where: str,
+    classify: Callable[[str], str | None],
+    letters: bool = True,
+) -> tuple[list[str | None], list[str]]:
+    """Field name of each header text (``classify``), else ``x_<key>`` (unique), and the
+    warnings for duplicate fields and unrecognised columns that resemble a field.
+
+    ``letters``: name a column by its Excel letter (``kolom_c``, "(C)" in messages), else by
+    its position (``kolom_3``; the DTSEN files, which are mostly CSV)."""
     names: list[str | None] = []
     used: set[str] = set()
     warnings: list[str] = []
@@ -111,20 +126,22 @@ def find_header(rows: Sequence[Sequence[Any]], where: str) -> Header | None:
         if not t:
             names.append(None)
             continue
-        c = canonical_column(t)
-        key = _header_key(t) or f"kolom_{xl_col_to_name(j).lower()}"
+        c = classify(t)
+        col = xl_col_to_name(j)
+        key = _header_key(t) or (f"kolom_{col.lower()}" if letters else f"kolom_{j + 1}")
+        label = f"kolom '{t}' ({col})" if letters else f"kolom '{t}'"
         if c is not None and c not in used:
             used.add(c)
             names.append(c)
             continue
         if c is not None:
             warnings.append(
-                f"{where}: kolom '{t}' ({xl_col_to_name(j)}) dobel untuk {c}; kolom pertama dipakai, "
+                f"{where}: {label} dobel untuk {c}; kolom pertama dipakai, "
                 f"yang ini disimpan sebagai x_{key} (duplicate column for {c}; the first is used)"
             )
-        elif (like := resembling_field(t)) is not None:
+        elif letters and (like := resembling_field(t)) is not None:
             warnings.append(
-                f"{where}: kolom '{t}' ({xl_col_to_name(j)}) tidak dikenali tetapi mirip kolom "
+                f"{where}: {label} tidak dikenali tetapi mirip kolom "
                 f"{like}; disimpan sebagai x_{key}. Periksa judul kolomnya. (unrecognised column "
                 f"resembles {like})"
             )
@@ -137,7 +154,7 @@ def find_header(rows: Sequence[Sequence[Any]], where: str) -> Header | None:
         counts[nm] = counts.get(nm, 0) + 1
         if counts[nm] > 1:
             names[j] = f"{nm}_{counts[nm]}"
-    return Header(hi, data_start, names, texts, warnings)
+    return names, warnings
 
 
 def missing_required(
