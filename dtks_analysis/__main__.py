@@ -1,5 +1,5 @@
 """Allow ``python -m dtks_analysis``."""
 
-from dtks_analysis.cli import main
+from dtks_analysis.cli import run
 
-raise SystemExit(main())
+run()

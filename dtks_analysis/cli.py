@@ -8,7 +8,9 @@ Every failure prints one clear message (Indonesian, with English in brackets) an
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -256,5 +258,22 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
 
 
+def run() -> None:
+    """Console entry point: :func:`main`, then leave the process without tearing down the
+    interpreter's native libraries.
+
+    pyarrow's worker threads can outlive Python's shutdown and abort the process ("terminate
+    called without an active exception", exit -6) after all work is done and written
+    (apache/arrow#34314, intermittent). The outputs are complete when :func:`main` returns, so
+    the streams and log handlers are flushed and the process ends with ``os._exit``.
+    """
+    code = main()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # closed or broken pipe
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()
