@@ -212,25 +212,35 @@ MAX_PARAMS_BYTES = 1 << 20
 """A parameter file is a few hundred bytes; anything above 1 MiB is not one."""
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    if path.stat().st_size > MAX_PARAMS_BYTES:
-        raise ParamsError(
-            f"{path}: berkas parameter terlalu besar ({path.stat().st_size} byte, batas "
-            f"{MAX_PARAMS_BYTES}) (params file too large)"
+def load_small_yaml(path: Path, error: type[Exception], what: str, fix: str = "") -> Any:
+    """Parse a small YAML file written by a user (a parameter file, ``sumber.yaml``): at most
+    :data:`MAX_PARAMS_BYTES`, UTF-8, no anchors or aliases. Any problem raises ``error`` with a
+    message naming the file and, where known, the line; ``what`` names the kind of file in the
+    message (e.g. "berkas parameter") and ``fix`` is appended to the syntax message as an example.
+    """
+    size = path.stat().st_size
+    if size > MAX_PARAMS_BYTES:
+        raise error(
+            f"{path}: {what} terlalu besar ({size} byte, batas {MAX_PARAMS_BYTES}) (file too large)"
         )
     try:
-        data = load_yaml_text(path.read_text(encoding="utf-8"))
+        return load_yaml_text(path.read_text(encoding="utf-8"))
     except YamlAliasError as exc:
         _, line = yaml_error_text(exc)
-        raise ParamsError(
-            f"{path}: baris {line}: anchor/alias YAML (&nama, *nama) tidak diizinkan di berkas "
-            f"parameter; tulis nilainya langsung (YAML anchors/aliases are not allowed)"
+        raise error(
+            f"{path}: baris {line}: anchor/alias YAML (&nama, *nama) tidak diizinkan di {what}; "
+            f"tulis nilainya langsung (YAML anchors/aliases are not allowed)"
         ) from None
     except yaml.YAMLError as exc:
-        what, _ = yaml_error_text(exc)
-        raise ParamsError(f"{path}: bukan YAML yang valid (not valid YAML): {what}") from None
+        detail, line = yaml_error_text(exc)
+        at = f" (baris {line})" if line else ""
+        raise error(f"{path}: bukan YAML yang valid{at}: {detail}{fix} (not valid YAML)") from None
     except UnicodeDecodeError as exc:
-        raise ParamsError(f"{path}: bukan teks UTF-8 (not UTF-8 text, byte {exc.start})") from None
+        raise error(f"{path}: bukan teks UTF-8 (not UTF-8 text, byte {exc.start})") from None
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    data = load_small_yaml(path, ParamsError, "berkas parameter")
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -5,15 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
-from dtks_analysis.config import (
-    MAX_PARAMS_BYTES,
-    YamlAliasError,
-    load_yaml_text,
-    short_repr,
-    yaml_error_text,
-)
+from dtks_analysis.config import load_small_yaml, short_repr
 from dtks_analysis.fsutil import TreeError, walk_files
 from dtks_analysis.intake.ingest.messages import IngestError
 
@@ -35,27 +27,8 @@ def read_sumber(month_dir: Path, default: str) -> tuple[dict[str, str], Path | N
         f'files:\n  "kiriman/Sidikalang.xlsx": {{skema_hubungan: dukcapil}}\n'
         f"(sumber.yaml is malformed)"
     )
-    if p.stat().st_size > MAX_PARAMS_BYTES:
-        raise IngestError(
-            f"{p}: berkas terlalu besar ({p.stat().st_size} byte, batas {MAX_PARAMS_BYTES}); "
-            f"sumber.yaml hanya berisi daftar file dan skemanya (sumber.yaml too large)"
-        )
-    try:
-        doc = load_yaml_text(p.read_text(encoding="utf-8"))
-    except YamlAliasError as exc:
-        _, line = yaml_error_text(exc)
-        raise IngestError(
-            f"{p}: baris {line}: anchor/alias YAML (&nama, *nama) tidak diizinkan; tulis skema "
-            f"setiap file secara langsung (YAML anchors/aliases are not allowed)"
-        ) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" di baris {mark.line + 1}" if mark is not None else ""
-        raise IngestError(
-            f"{p}: bukan YAML yang valid{at}. Perbaiki penulisannya, contoh:\n"
-            f'files:\n  "kiriman/Sidikalang.xlsx": {{skema_hubungan: dukcapil}}\n'
-            f"(not valid YAML{at.replace(' di baris', ' at line')})"
-        ) from exc
+    example = '\nContoh:\nfiles:\n  "kiriman/Sidikalang.xlsx": {skema_hubungan: dukcapil}'
+    doc = load_small_yaml(p, IngestError, "sumber.yaml", example)
     if doc is None:
         return {}, p
     if not isinstance(doc, dict) or not isinstance(doc.get("files", {}), dict):
