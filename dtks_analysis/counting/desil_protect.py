@@ -237,23 +237,35 @@ class _Attack:
         return out
 
 
-def _start(full: pd.DataFrame, cols: list[str], min_cell: int) -> np.ndarray:
-    """Primary cells, the row rule and the per-kecamatan complements (quick column method)."""
+def _start(full: pd.DataFrame, cols: list[str], min_cell: int, quick: bool) -> np.ndarray:
+    """Primary cells of real kecamatan and the row rule (a small ``rumah_tangga`` hides its
+    row); ``quick``: also the per-kecamatan complements of the quick column method."""
     kec = full["kode_kecamatan"].fillna("").to_numpy(dtype=object)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", disclosure.DisclosureWarning)
-        _, mask = disclosure.suppress(full.assign(_kec=kec), cols, "_kec", min_cell)
-    return mask.to_numpy(dtype=bool)
+    if quick:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", disclosure.DisclosureWarning)
+            _, mask = disclosure.suppress(full.assign(_kec=kec), cols, "_kec", min_cell)
+        return mask.to_numpy(dtype=bool)
+    prim = disclosure.primary_mask(full, cols, min_cell).to_numpy() & (kec != "")[:, None]
+    return prim | prim[:, [cols.index(RT)]]
 
 
-def protect(full: pd.DataFrame, cols: list[str], min_cell: int, sasaran: Mapping[str, int]) -> Mask:
+def protect(
+    full: pd.DataFrame,
+    cols: list[str],
+    min_cell: int,
+    sasaran: Mapping[str, int],
+    quick: bool = True,
+) -> Mask:
     """The hidden cells of the desil tables (see the module docstring). ``full``: the
-    unsuppressed ``rekap_desil`` (:func:`desil.rekap_desil_lengkap`)."""
+    unsuppressed ``rekap_desil`` (:func:`desil.rekap_desil_lengkap`); ``quick``: start from the
+    per-kecamatan complements of :func:`disclosure.suppress` (else from the primary cells and
+    the row rule only: on the samples it hid more households in 8 of 12 months)."""
     full = full.reset_index(drop=True)
     kec = full["kode_kecamatan"].fillna("").to_numpy(dtype=object)
     real = np.flatnonzero(kec != "")
     nc = len(cols)
-    start = _start(full, cols, min_cell)
+    start = _start(full, cols, min_cell, quick)
     hv = start[real].ravel()
     v = full[cols].to_numpy(dtype=np.int64)[real].ravel()
     prim = disclosure.primary_mask(full, cols, min_cell).to_numpy()[real].ravel()
