@@ -307,8 +307,9 @@ def protect(
                 cand += [
                     cost_sum[r] for r in rows if hideable[r] and not hs[r] and not never[n + r]
                 ]
-                if cand:
-                    picks.add(min(cand)[2])
+                if cand:  # a partner of the target's own kind first (its margin's partner)
+                    own = TIER["sel"] if t < n else TIER.get(sums.kind[t - n], 9)
+                    picks.add(min(cand, key=lambda c: (c[0] != own, *c))[2])
                     again.add(t)
                 elif t < n and prim[t] and level == 0:
                     model[t] = 1
