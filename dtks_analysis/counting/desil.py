@@ -354,8 +354,8 @@ def information_loss(
     rows = [
         (
             int(prim.sum()),
-            f"Sel tabel desil menurut kecamatan yang disembunyikan karena bernilai {kecil} "
-            "(primer); satuan: sel",
+            f"Sel tabel desil menurut kecamatan yang disembunyikan karena bernilai {kecil} atau "
+            f"barisnya hanya berisi {kecil} rumah tangga (primer); satuan: sel",
         ),
         (
             int(sec.sum()),
