@@ -24,9 +24,10 @@ as its column sums). Every other sum may be hidden: a cell of ``rekap_desil``, a
 runs the linear-programming attack on the joint system (HiGHS: the minimum and maximum of every
 hidden sum). A hidden sum pinned at a non-zero value (fewer than two whole numbers in its
 interval) gets one more hidden sum among the published ones that prove its bounds (non-zero
-dual values), the cheapest first: a ``rekap_desil`` cell, then a kecamatan's ``ketepatan_sasaran``
-sum, then a ``desil_kabupaten`` cell, zeros last; within each, the smallest value, then table
-order. Hiding only widens intervals, so cells shown protected stay protected and only the pinned
+dual values): one of its own kind first (a ``desil_kabupaten`` cell for a ``desil_kabupaten``
+cell: its margin's partner), then the cheapest: a ``rekap_desil`` cell, then a kecamatan's
+``ketepatan_sasaran`` sum, then a ``desil_kabupaten`` cell, zeros last; within each, the
+smallest value, then table order. Hiding only widens intervals, so cells shown protected stay protected and only the pinned
 and newly hidden sums are checked again. A primary cell that nothing more can protect is
 protected against the weak attacker; a hidden complement whose value follows from the sums that
 are always published is published instead. Deterministic (fixed order, single-threaded solver).
@@ -203,8 +204,8 @@ class _Attack:
 
     def pinned(self, targets: list[np.ndarray], support: bool) -> list[tuple]:
         """For each target (coefficient vector over the cells): ``(lo, hi, published cells,
-        published sums)`` when pinned at a non-zero value (the two sets: what proves it),
-        else None. Two vertices of the all-ones objective first: a target they already show
+        published sums)`` when pinned at a non-zero value (the two sets: what proves it, when
+        ``support``), else None. Two vertices of the all-ones objective first: a target they already show
         to take two whole numbers needs no exact solve."""
         import highspy
 
