@@ -27,7 +27,7 @@ from dtks_analysis.config import (
     previous_month,
 )
 from dtks_analysis.counting import disclosure, flows, households, nonresponse, protection, stats
-from dtks_analysis.counting.desil import desil_tables, has_dtsen, sumber_data
+from dtks_analysis.counting.desil import SENSOR, desil_tables, has_dtsen, sumber_data
 from dtks_analysis.editing import clean, corrections, rules, validate
 from dtks_analysis.editing import findings as findings_mod
 from dtks_analysis.fsutil import TreeError, replace_dir, walk_files
@@ -446,6 +446,11 @@ def build_tables(
         "berkas_masuk": stats.received_summary(cur.files),
     }
     desil, desil_full = desil_tables(adjusted, month, settings) if has_dtsen(hh) else ({}, None)
+    loss = desil.pop(SENSOR, None)  # information loss of the desil tables' protection
+    if loss is not None:
+        published["kualitas_data"] = pd.concat(
+            [published["kualitas_data"], loss], ignore_index=True
+        )
     published.update(desil)  # DTSEN households this month (issue 13); none in DTKS-only months
     if desil:
         extra["sumber_data"] = sumber_data({m: a[0] for m, a in adjusted.items()})

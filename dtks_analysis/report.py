@@ -320,6 +320,9 @@ def run_report(
                 full = tables.rekap_desa_lengkap
                 value_cols = full.select_dtypes("number").columns
                 meta["total"] = {"rekap_desa": {c: int(full[c].sum()) for c in value_cols}}
+                if tables.rekap_desil_lengkap is not None:  # kabupaten totals, published anyway
+                    dk = tables.rekap_desil_lengkap.select_dtypes("number")
+                    meta["total"]["desil_kabupaten"] = {c: int(dk[c].sum()) for c in dk.columns}
                 # every published table, and the report's list of villages with findings
                 from dtks_analysis.publishing.sections import desa_temuan
 

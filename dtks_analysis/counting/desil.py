@@ -10,8 +10,8 @@ A program's **target** (``sasaran``) is the active households with a desil ``<= 
 (``settings.sasaran_desil``); a recipient not ranked or nonaktif is outside the target.
 
 * :func:`desil_kabupaten`: households, persons and recipients per desil row (kabupaten).
-* :func:`rekap_desil`: the same per kecamatan, with the disclosure control of the village table
-  (:func:`protect`).
+* :func:`rekap_desil`: the same per kecamatan, with disclosure control (:func:`protect`: the
+  cells of every desil table are protected together, :mod:`desil_protect`).
 * :func:`ketepatan_sasaran`: inclusion and exclusion errors per program, kabupaten and kecamatan.
 * :func:`arus_desil`: households by desil row of the last DTSEN month x this month, entries
   (``masuk``) and exits (``keluar``) as their own row and column.
@@ -24,14 +24,13 @@ published below these aggregates.
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from dtks_analysis.config import Settings
-from dtks_analysis.counting import disclosure, stats
+from dtks_analysis.counting import desil_protect, disclosure, stats
 from dtks_analysis.vocab import PROGRAMS, TIDAK_DIKETAHUI
 
 log = logging.getLogger(__name__)
@@ -175,96 +174,62 @@ def rekap_desil_lengkap(hh: pd.DataFrame, kode: str) -> pd.DataFrame:
     return pd.concat([out, vals], axis=1)
 
 
-def _cuts(sasaran: Mapping[str, int]) -> dict[str, tuple[int, ...]]:
-    """Per value column, the desil bands whose kecamatan sums ``ketepatan_sasaran`` publishes:
-    ``rt_sasaran`` (households, desil 1..batas of every program) and ``rt_penerima_sasaran``
-    (a program's recipients, desil 1..its batas); ``jiwa``: the kecamatan total only."""
-    out = {"rumah_tangga": tuple(sorted(set(sasaran.values()))), "jiwa": ()}
-    return out | {f"rt_{p}": (int(sasaran[p]),) for p in PROGRAMS}
+def protect(
+    full: pd.DataFrame, min_cell: int, sasaran: Mapping[str, int]
+) -> tuple[pd.DataFrame, desil_protect.Mask]:
+    """(``rekap_desil`` as published: cells hidden as ``<NA>``, the mask of every desil table).
 
-
-def _kelompok(full: pd.DataFrame, cuts: tuple[int, ...]) -> np.ndarray:
-    """Group of each row: kecamatan x desil band (bands cut after each of ``cuts``; not ranked
-    and nonaktif in the last band); "" for the unknown kecamatan (published in full)."""
-    c = np.asarray(cuts, dtype=np.int64)
-    d = pd.to_numeric(full["desil"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    band = np.where(np.isfinite(d), np.searchsorted(c, np.nan_to_num(d), side="left"), len(c))
-    kec = full["kode_kecamatan"].fillna("").to_numpy(dtype=object)
-    return np.where(kec == "", "", kec + "/" + band.astype(str)).astype(object)
-
-
-def protect(full: pd.DataFrame, min_cell: int, sasaran: Mapping[str, int]) -> pd.DataFrame:
-    """``rekap_desil`` as published: cells hidden (``<NA>``) as in the village table.
-
-    :func:`disclosure.suppress` per kecamatan (primary cells, the row rule, secondary cells
-    against the kecamatan totals), then more cells are hidden until :func:`disclosure.audit`
-    (strong attacker, row relations) pins no hidden cell within the groups whose sums are
-    published elsewhere: per column, each kecamatan's desil bands (:func:`_cuts`:
-    ``ketepatan_sasaran``) and each desil row across kecamatan (``desil_kabupaten``). A pinned
-    cell's group gets one more hidden cell of its column per pass: the smallest non-zero
-    published cell, else the first zero. Deterministic; a cell no choice protects is logged.
+    The cells are chosen by :func:`desil_protect.protect` against an attacker who knows every
+    published table of the month at once (``rekap_desil``, ``desil_kabupaten``,
+    ``ketepatan_sasaran``, the kecamatan totals); a primary cell that no suppression protects
+    is logged.
     """
-    cols = list(COUNTS)
-    work = full.reset_index(drop=True)
-    kec = work["kode_kecamatan"].fillna("").to_numpy(dtype=object)
-    active = kec != ""
-    groups = {c: _kelompok(work, cut) for c, cut in _cuts(sasaran).items()}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", disclosure.DisclosureWarning)
-        _, mask = disclosure.suppress(work.assign(_kec=kec), cols, "_kec", min_cell)
-    hidden = mask.to_numpy(dtype=bool)
-    primary = disclosure.primary_mask(work, cols, min_cell) & active[:, None]
-    v = work[cols].to_numpy(dtype=np.int64)
-    desil_rows = work["desil"].to_numpy(dtype=object)
-    unresolved: set[str] = set()
-    for _ in range(v.size):
-        pub = work[cols].astype("Int64").mask(hidden)
-        picks: dict[tuple[int, str], int] = {}
-        leaks: dict[tuple, pd.DataFrame] = {}  # one audit per distinct grouping and pass
-        for j, col in enumerate(cols):
-            for label, g in (("band", groups[col]), ("desil", desil_rows)):
-                key = (label, _cuts(sasaran)[col] if label == "band" else ())
-                if key not in leaks:
-                    totals = work[cols].assign(_g=g).groupby("_g", sort=True)[cols].sum()
-                    leaks[key] = disclosure.audit(
-                        pub.assign(_g=g),
-                        totals,
-                        min_cell,
-                        primary=primary,
-                        group_col="_g",
-                        value_cols=cols,
-                    )
-                found = leaks[key]
-                found = found[(found["kolom"] == col) & (found["_g"] != "")]
-                for row in found["baris"].astype(int):
-                    if (j, f"{label}:{g[row]}") in picks:
-                        continue
-                    free = np.flatnonzero((g == g[row]) & active & ~hidden[:, j])
-                    if not len(free):
-                        unresolved.add(f"{kec[row]}/{desil_rows[row]}/{col}")
-                        continue
-                    nonzero = free[v[free, j] > 0]
-                    picks[(j, f"{label}:{g[row]}")] = (
-                        nonzero[np.argmin(v[nonzero, j])] if len(nonzero) else free[0]
-                    )
-        if not picks:
-            break
-        for (j, _), row in picks.items():
-            hidden[row, j] = True
-    if unresolved:
-        log.warning(
-            "rekap_desil: sel tersembunyi yang tetap dapat dihitung: %s", sorted(unresolved)
-        )
-    out = work.copy()
-    for j, col in enumerate(cols):
-        out[col] = out[col].astype("Int64").mask(hidden[:, j])
-    return out
+    mask = desil_protect.protect(full, list(COUNTS), min_cell, sasaran)
+    if mask.tidak:
+        log.warning("rekap_desil: sel tersembunyi yang tetap dapat dihitung: %s", mask.tidak)
+    out = full.reset_index(drop=True).copy()
+    for j, col in enumerate(COUNTS):
+        out[col] = out[col].astype("Int64").mask(mask.rekap[:, j])
+    return out, mask
 
 
 def rekap_desil(hh: pd.DataFrame, kode: str, min_cell: int, sasaran: Mapping[str, int]):
     """(published ``rekap_desil``, unsuppressed table)."""
     full = rekap_desil_lengkap(hh, kode)
-    return protect(full, min_cell, sasaran), full
+    return protect(full, min_cell, sasaran)[0], full
+
+
+def hide_kabupaten(dk: pd.DataFrame, mask: desil_protect.Mask) -> pd.DataFrame:
+    """``desil_kabupaten`` with the cells of ``mask.kabupaten`` (``(desil, column)``) hidden."""
+    out = dk.copy()
+    for col in COUNTS:
+        hidden = [d for d, c in mask.kabupaten if c == col]
+        out[col] = out[col].astype("Int64").mask(out["desil"].isin(hidden).to_numpy())
+    return out
+
+
+def hide_ketepatan(ket: pd.DataFrame, mask: desil_protect.Mask) -> pd.DataFrame:
+    """``ketepatan_sasaran`` with the kecamatan sums of ``mask`` hidden, and every cell that
+    would give them back: a hidden ``rt_penerima_sasaran`` hides ``rt_penerima_luar_sasaran``,
+    ``rt_sasaran_tidak_menerima`` and both percentages; a hidden ``rt_sasaran`` hides
+    ``rt_sasaran_tidak_menerima`` and ``persen_salah_eksklusi``."""
+    keys = list(zip(ket["kode_kecamatan"], ket["program"], strict=True))
+    ps = np.array([k in mask.penerima for k in keys], dtype=bool)
+    batas = ket["batas_desil"].to_numpy(dtype=np.int64)
+    s = np.array([(k, int(b)) in mask.sasaran for (k, _), b in zip(keys, batas, strict=True)])
+    s = s.astype(bool)
+    hide = {
+        "rt_penerima_sasaran": ps,
+        "rt_penerima_luar_sasaran": ps,
+        "rt_sasaran": s,
+        "rt_sasaran_tidak_menerima": ps | s,
+        "persen_salah_inklusi": ps,
+        "persen_salah_eksklusi": ps | s,
+    }
+    out = ket.copy()
+    for col, h in hide.items():
+        out[col] = (out[col] if col.startswith("persen") else out[col].astype("Int64")).mask(h)
+    return out
 
 
 def ketepatan_sasaran(
@@ -338,16 +303,86 @@ def desil_tables(
 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """(the month's published DTSEN tables, the unsuppressed ``rekap_desil``: never published)
     from the adjusted households of every month up to it; ``arus_desil`` only when an earlier
-    month has DTSEN households (the latest such month)."""
+    month has DTSEN households (the latest such month). The tables are protected together
+    (:func:`protect`); key :data:`SENSOR` holds the rows of their information loss for
+    ``kualitas_data`` (not a table)."""
     hh = adjusted[month][0]
     kode, sasaran = settings.kabupaten_kode, settings.sasaran_desil
-    terbit, lengkap = rekap_desil(hh, kode, settings.min_cell, sasaran)
+    lengkap = rekap_desil_lengkap(hh, kode)
+    terbit, mask = protect(lengkap, settings.min_cell, sasaran)
+    ket = ketepatan_sasaran(hh, kode, settings.kabupaten_nama, sasaran)
     out = {
-        "desil_kabupaten": desil_kabupaten(hh),
+        "desil_kabupaten": hide_kabupaten(desil_kabupaten(hh), mask),
         "rekap_desil": terbit,
-        "ketepatan_sasaran": ketepatan_sasaran(hh, kode, settings.kabupaten_nama, sasaran),
+        "ketepatan_sasaran": hide_ketepatan(ket, mask),
     }
     earlier = [m for m in sorted(adjusted) if m < month and has_dtsen(adjusted[m][0])]
     if earlier:
         out["arus_desil"] = arus_desil(adjusted[earlier[-1]][0], hh)
+    out[SENSOR] = information_loss(lengkap, out, settings.min_cell)
     return out, lengkap
+
+
+#: key of :func:`desil_tables`' information-loss rows (appended to ``kualitas_data``)
+SENSOR = "sensor_desil"
+KEHILANGAN = (
+    "sensor_desil_sel_primer",
+    "sensor_desil_sel_sekunder",
+    "sensor_desil_rt",
+    "sensor_desil_kabupaten",
+    "sensor_desil_ketepatan",
+)
+
+
+def information_loss(
+    full: pd.DataFrame, tables: Mapping[str, pd.DataFrame], min_cell: int
+) -> pd.DataFrame:
+    """What the protection of the desil tables hid, as ``kualitas_data`` rows (``tingkat``
+    "sensor", unit in each ``uraian``): ``rekap_desil`` cells hidden (primary: 1..min_cell or
+    the rest of the row of a small ``rumah_tangga``; secondary), households in its hidden
+    household cells (a household counts once per column), ``desil_kabupaten`` cells and
+    ``ketepatan_sasaran`` count cells hidden."""
+    cols = list(COUNTS)
+    pub = tables["rekap_desil"]
+    mask = pd.DataFrame(pub[cols].isna().to_numpy(), columns=cols)
+    work = full.reset_index(drop=True)
+    prim, sec = disclosure.hidden_kinds(work, mask, min_cell)
+    hh_cols = np.array([c != "jiwa" for c in cols])
+    v = work[cols].to_numpy(dtype=np.int64)
+    counts = [c for c in KETEPATAN_COLUMNS[4:] if c.startswith("rt_")]
+    kecil = f"1–{min_cell}"
+    rows = [
+        (
+            int(prim.sum()),
+            f"Sel tabel desil menurut kecamatan yang disembunyikan karena bernilai {kecil} atau "
+            f"barisnya hanya berisi {kecil} rumah tangga (primer); satuan: sel",
+        ),
+        (
+            int(sec.sum()),
+            "Sel tabel desil menurut kecamatan yang ikut disembunyikan sebagai pelindung "
+            "(sekunder); satuan: sel",
+        ),
+        (
+            int((v * ((prim | sec) & hh_cols)).sum()),
+            "Jumlah nilai sel tabel desil menurut kecamatan yang disembunyikan pada kolom rumah "
+            "tangga dan penerima program (satu rumah tangga dihitung pada tiap kolom); satuan: "
+            "rumah tangga",
+        ),
+        (
+            int(tables["desil_kabupaten"][cols].isna().to_numpy().sum()),
+            "Sel tabel desil kabupaten yang disembunyikan sebagai pelindung; satuan: sel",
+        ),
+        (
+            int(tables["ketepatan_sasaran"][counts].isna().to_numpy().sum()),
+            "Sel jumlah rumah tangga tabel ketepatan sasaran yang disembunyikan sebagai "
+            "pelindung; satuan: sel",
+        ),
+    ]
+    return pd.DataFrame(
+        {
+            "kode_aturan": list(KEHILANGAN),
+            "tingkat": "sensor",
+            "uraian": [u for _, u in rows],
+            "jumlah_catatan": np.array([n for n, _ in rows], dtype="int64"),
+        }
+    )

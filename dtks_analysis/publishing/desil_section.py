@@ -125,14 +125,15 @@ def highlights(t) -> list[str]:
 
 def chart_desil_program(dk: pd.DataFrame, batas: dict[str, int], source: str, title: str) -> Figure:
     """Recipients per desil row, one panel per program; the target rows (desil 1..batas) in the
-    program's colour, the others grey."""
+    program's colour, the others grey; a hidden cell (``<NA>``) has no bar and the label "–"."""
     labels = dk["desil"].tolist()
     x = np.arange(len(labels))
     with styled():
         fig = new_figure(3.4, source, title)
         axes = fig.subplots(1, 3, sharey=True)
         for ax, prog in zip(axes, PROGRAMS, strict=True):
-            values = pd.to_numeric(dk[f"rt_{prog}"], errors="coerce").fillna(0).to_numpy(float)
+            raw = pd.to_numeric(dk[f"rt_{prog}"], errors="coerce")  # <NA>: hidden cell
+            values = raw.fillna(0).to_numpy(float)
             inside = np.array([lab.isdigit() and int(lab) <= batas[prog] for lab in labels])
             style = PROGRAM_STYLE[prog]
             bars = ax.bar(
@@ -143,7 +144,8 @@ def chart_desil_program(dk: pd.DataFrame, batas: dict[str, int], source: str, ti
                 linewidth=0.3,
                 width=0.75,
             )
-            ax.bar_label(bars, labels=[fmt_int(v) for v in values], fontsize=5.5, rotation=90)
+            shown = ["–" if pd.isna(r) else fmt_int(r) for r in raw]
+            ax.bar_label(bars, labels=shown, fontsize=5.5, rotation=90)
             ax.set_title(f"{PROGRAM_LABELS[prog]} (sasaran desil 1-{batas[prog]})", fontsize=8.5)
             ax.set_xticks(x, [DESIL_PENDEK.get(lab, lab) for lab in labels], rotation=90)
             ax.tick_params(axis="x", labelsize=6.5, length=0)
@@ -190,7 +192,9 @@ def errors_table_html(t, instansi: str) -> str:
                 "Kesalahan inklusi: penerima di luar sasaran / penerima × 100. Kesalahan "
                 "eksklusi: sasaran yang tidak menerima / sasaran × 100. Penerima yang belum "
                 "diperingkat atau nonaktif dihitung di luar sasaran. Baris terakhir: kabupaten.",
-                "– : tidak ada penerima atau tidak ada sasaran.",
+                "– : tidak ada penerima atau tidak ada sasaran, atau disembunyikan untuk "
+                "melindungi kerahasiaan rumah tangga (sel kecamatan bernilai kecil dan sel "
+                "pelindungnya).",
             ],
             pct_cols=[c for c in wide.columns if c != "kecamatan"],
             labels=labels,

@@ -71,6 +71,31 @@ def disclosure_loss_text(kualitas: pd.DataFrame) -> str:
     )
 
 
+def desil_protection_text(kualitas: pd.DataFrame, min_cell: int) -> str:
+    """How the DTSEN desil tables are protected, with the month's loss from the
+    ``sensor_desil_*`` rows of ``kualitas_data`` (:func:`dtks_analysis.counting.desil.
+    information_loss`); "" when the month has none (a DTKS month)."""
+    k = kualitas[kualitas["kode_aturan"].astype(str).str.startswith("sensor_desil_")]
+    if k.empty:
+        return ""
+    codes = k["kode_aturan"].astype(str).str.removeprefix("sensor_desil_")
+    n = dict(zip(codes, k["jumlah_catatan"].astype(int), strict=True))
+    return (
+        f"Tabel desil menurut kecamatan, tabel desil kabupaten dan tabel ketepatan sasaran "
+        f"dilindungi bersama: sel kecamatan bernilai 1 sampai {min_cell} disembunyikan, dan sel "
+        f"pelindung (sel kecamatan lain, jumlah sasaran atau penerima sasaran suatu kecamatan, "
+        f"atau sel desil kabupaten) ikut disembunyikan sampai tidak satu pun nilai tersembunyi "
+        f"dapat dihitung ulang dari semua tabel yang diterbitkan sekaligus (diperiksa dengan "
+        f"pemrograman linear). Jumlah rumah tangga per desil kabupaten, total kecamatan dan "
+        f"baris kabupaten tabel ketepatan sasaran selalu diterbitkan; persentase kesalahan "
+        f"kecamatan kosong bila salah satu bagiannya disembunyikan. Bulan ini disembunyikan "
+        f"{fmt_int(n.get('sel_primer', 0))} sel primer dan {fmt_int(n.get('sel_sekunder', 0))} "
+        f"sel pelindung tabel desil menurut kecamatan (berisi {fmt_int(n.get('rt', 0))} rumah "
+        f"tangga, dihitung sekali per kolom), {fmt_int(n.get('kabupaten', 0))} sel tabel desil "
+        f"kabupaten dan {fmt_int(n.get('ketepatan', 0))} sel jumlah tabel ketepatan sasaran."
+    )
+
+
 def methodology_html(settings: Settings, t=None) -> str:
     """The methodology section; with the month's tables ``t``, also its information loss."""
     from dtks_analysis.publishing import metadata
@@ -94,6 +119,8 @@ def methodology_html(settings: Settings, t=None) -> str:
     )
     if t is not None:
         disclosure += " " + disclosure_loss_text(t.published["kualitas_data"])
+        desil = desil_protection_text(t.published["kualitas_data"], settings.min_cell)
+        disclosure += f" {desil}" if desil else ""
     defs = metadata.definitions_table()
     rows = "".join(
         f"<tr><td>{_esc(r.jenis)}</td><td>{_esc(r.nama)}</td><td>{_esc(r.definisi)}</td>"

@@ -216,13 +216,15 @@ FIELDS: dict[str, Field] = {
         "% salah inklusi",
         "Kesalahan inklusi (%)",
         "persen",
-        "rt_penerima_luar_sasaran / rt_penerima × 100: penerima yang di luar sasaran.",
+        "rt_penerima_luar_sasaran / rt_penerima × 100: penerima yang di luar sasaran (kosong "
+        "bila tidak ada penerima atau bila pembilangnya disembunyikan).",
     ),
     "persen_salah_eksklusi": Field(
         "% salah eksklusi",
         "Kesalahan eksklusi (%)",
         "persen",
-        "rt_sasaran_tidak_menerima / rt_sasaran × 100: sasaran yang tidak menerima.",
+        "rt_sasaran_tidak_menerima / rt_sasaran × 100: sasaran yang tidak menerima (kosong "
+        "bila tidak ada sasaran atau bila pembilang atau penyebutnya disembunyikan).",
     ),
     "sumber": Field(
         "Sumber data", "Sumber data", "", "DTKS, DTSEN, atau DTSEN dan DTKS (masa peralihan)."
@@ -357,6 +359,7 @@ TABLES: dict[str, Table] = {
         "Satuan: rumah tangga (kolom Jiwa: orang)",
         ("desil", *_COUNTS),
         sums=True,
+        suppressed=True,  # complements of rekap_desil (counting.desil_protect)
     ),
     "rekap_desil": Table(
         15,
@@ -373,6 +376,7 @@ TABLES: dict[str, Table] = {
         "Satuan: rumah tangga (kolom % dan batas desil: persen, desil)",
         KETEPATAN_COLUMNS,  # the columns counting.desil writes
         labels={"kode_kecamatan": "Kode wilayah", "kecamatan": "Kabupaten/kecamatan"},
+        suppressed=True,  # kecamatan sums hidden as complements (counting.desil_protect)
     ),
     "arus_desil": Table(
         17,

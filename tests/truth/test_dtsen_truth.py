@@ -27,11 +27,13 @@ from dtks_analysis import pipeline
 from dtks_analysis.config import load_settings
 from dtks_analysis.editing import rules
 from dtks_analysis.synthetic import generate
+from tests import desil_attack
 from tests.truth.test_truth import KEY, _found, _truth
 
 MONTHS = ["2025-03", "2025-04", "2025-05"]  # a quarter start (re-ranking) inside
 LABELS = [str(d) for d in range(1, 11)] + ["belum_diperingkat", "nonaktif"]
 SASARAN = {"bpnt": 4, "pbi_jkn": 5, "pkh": 4}
+COUNTS = ["rumah_tangga", "jiwa", "rt_bpnt", "rt_pbi_jkn", "rt_pkh"]
 NEW_RULES = {"keluarga_tanpa_anggota", "anggota_tanpa_keluarga", "desil_tidak_valid"}
 
 
@@ -43,8 +45,11 @@ def dtsen(tmp_path_factory):
     return root, settings, pipeline.prepare_months(MONTHS[-1], settings)
 
 
-def _same(got: pd.DataFrame, want: pd.DataFrame, keys: list[str], what: str) -> None:
-    """Every truth column equal in ``got`` on the same rows (floats to 1e-9, NaN = NaN)."""
+def _same(
+    got: pd.DataFrame, want: pd.DataFrame, keys: list[str], what: str, hidden: bool = False
+) -> None:
+    """Every truth column equal in ``got`` on the same rows (floats to 1e-9, NaN = NaN);
+    ``hidden``: an empty numeric cell of ``got`` is a suppressed cell, never compared."""
     got, want = got.copy(), want.copy()
     for k in keys:
         got[k] = got[k].fillna("").astype(str)
@@ -58,7 +63,7 @@ def _same(got: pd.DataFrame, want: pd.DataFrame, keys: list[str], what: str) -> 
         if pd.api.types.is_numeric_dtype(w[c]):
             a = pd.to_numeric(g[c], errors="coerce").to_numpy(float)
             b = w[c].to_numpy(float)
-            ok = np.isclose(a, b, rtol=0, atol=1e-9) | (np.isnan(a) & np.isnan(b))
+            ok = np.isclose(a, b, rtol=0, atol=1e-9) | (np.isnan(a) & (np.isnan(b) | hidden))
         else:
             ok = (g[c].fillna("").astype(str) == w[c].fillna("").astype(str)).to_numpy()
         assert ok.all(), f"{what}.{c} differs:\n{pd.concat([g[c][~ok], w[c][~ok]], axis=1)}"
@@ -92,8 +97,17 @@ def test_no_error_on_clean_records(dtsen):
         assert false.empty, f"{m}: {len(false)} error findings on clean records:\n{false.head(20)}"
 
 
-def _check_month(root: Path, settings, data, m: str, dtsen_month: bool) -> None:
+def _check_month(
+    root: Path, settings, data, m: str, dtsen_month: bool, audit: bool = False, caplog=None
+) -> None:
+    """Every published cell of the month equal to the truth (suppressed cells excepted);
+    ``audit``: the attacker of ``tests/desil_attack.py`` pins no hidden desil cell, and the
+    protection logs no unprotected cell (``caplog``)."""
+    if caplog is not None:
+        caplog.clear()
     t = pipeline.build_tables(m, settings, {k: v for k, v in data.items() if k <= m})
+    if caplog is not None:
+        assert "tetap dapat dihitung" not in caplog.text, (m, caplog.text)
     keyed = (
         ("rekap_kecamatan", t.published["rekap_kecamatan"], ["kode_kecamatan", "kecamatan"]),
         ("rekap_desa", t.rekap_desa_lengkap, ["kode_kecamatan", "kode_desa"]),
@@ -106,17 +120,20 @@ def _check_month(root: Path, settings, data, m: str, dtsen_month: bool) -> None:
     if not dtsen_month:
         assert "desil_kabupaten" not in t.published or t.published["desil_kabupaten"].empty
         return
+    dk, ket = t.published["desil_kabupaten"], t.published["ketepatan_sasaran"]
+    _same(dk, _truth(root, m, "desil_kabupaten.csv"), ["desil"], f"{m} desil_kabupaten", True)
     _same(
-        t.published["desil_kabupaten"],
-        _truth(root, m, "desil_kabupaten.csv"),
-        ["desil"],
-        f"{m} desil_kabupaten",
-    )
-    _same(
-        t.published["ketepatan_sasaran"],
+        ket,
         _truth(root, m, "ketepatan_sasaran.csv"),
         ["kode_kecamatan", "program"],
         f"{m} ketepatan_sasaran",
+        True,
+    )
+    # always published: households per desil (arus_desil's column sums), the kabupaten rows
+    assert dk["rumah_tangga"].notna().all(), m
+    kab = ket[ket["kode_kecamatan"] == settings.kabupaten_kode]
+    assert (
+        len(kab) == 3 and kab[[c for c in ket.columns if c.startswith("rt_")]].notna().all().all()
     )
     rd = _truth(root, m, "rekap_desil.csv")
     _same(t.rekap_desil_lengkap, rd, ["kode_kecamatan", "desil"], f"{m} rekap_desil")
@@ -131,6 +148,17 @@ def _check_month(root: Path, settings, data, m: str, dtsen_month: bool) -> None:
         v = pd.to_numeric(p[c], errors="coerce")
         shown = v.notna()
         assert (v[shown] == w.loc[v[shown].index, c]).all(), f"{m} rekap_desil terbit {c}"
+    if audit:
+        kec = t.published["rekap_kecamatan"]
+        kec = kec.assign(kode_kecamatan=kec["kode_kecamatan"].fillna("")).set_index(
+            "kode_kecamatan"
+        )
+        found = desil_attack.attack(
+            t.rekap_desil_lengkap, t.published["rekap_desil"], dk, ket, kec, settings.min_cell
+        )
+        assert len(found) >= int(t.published["rekap_desil"][COUNTS].isna().sum().sum())
+        bad = desil_attack.disclosed(found)
+        assert bad.empty, f"{m}: hidden desil cells pinned by the published tables:\n{bad}"
     path = root / "truth" / m / "arus_desil.csv"
     if path.exists():
         want = _truth(root, m, "arus_desil.csv").astype({"desil_lalu": str})
@@ -139,10 +167,10 @@ def _check_month(root: Path, settings, data, m: str, dtsen_month: bool) -> None:
         assert "arus_desil" not in t.published or t.published["arus_desil"].empty
 
 
-def test_published_numbers_equal_truth(dtsen):
+def test_published_numbers_equal_truth(dtsen, caplog):
     root, settings, data = dtsen
     for m in MONTHS:
-        _check_month(root, settings, data, m, True)
+        _check_month(root, settings, data, m, True, audit=True, caplog=caplog)
 
 
 def test_other_desil_acuan(dtsen, tmp_path):
@@ -172,6 +200,7 @@ def test_other_desil_acuan(dtsen, tmp_path):
         want.rename_axis("desil").reset_index(),
         ["desil"],
         "desil_kabupaten (provinsi)",
+        True,
     )
     ks = t.published["ketepatan_sasaran"]
     kab = ks[ks["kode_kecamatan"] == settings.kabupaten_kode].set_index("program")
@@ -199,7 +228,7 @@ def test_series_switching_from_dtks(tmp_path):
         assert (merged["_merge"] == "both").all(), m
 
 
-def test_month_with_both_sources(tmp_path):
+def test_month_with_both_sources(tmp_path, caplog):
     """A transition month: some kecamatan in DTKS files, the others in DTSEN files."""
     months = ["2025-03", "2025-04"]
     root = tmp_path / "campuran"
@@ -207,7 +236,7 @@ def test_month_with_both_sources(tmp_path):
     settings = load_settings(months[-1], raw_dir=root / "raw")
     data = pipeline.prepare_months(months[-1], settings)
     for m in months:
-        _check_month(root, settings, data, m, True)
+        _check_month(root, settings, data, m, True, audit=True, caplog=caplog)
         truth = _truth(root, m, "defects.csv")
         truth["sheet"] = truth["sheet"].fillna("")
         found = _found(data, m)

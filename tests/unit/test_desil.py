@@ -25,8 +25,9 @@ import pytest
 
 from dtks_analysis import pipeline
 from dtks_analysis.config import ParamsError, load_settings
-from dtks_analysis.counting import desil, disclosure, households
+from dtks_analysis.counting import desil, households
 from dtks_analysis.publishing import desil_section, sections
+from tests import desil_attack
 from tests.unit.test_households import make_persons
 
 SIDI, SUMBUL = "12.11.01.2008", "12.11.02.2001"
@@ -230,34 +231,53 @@ def _random_households(n: int = 4000, seed: int = 7) -> pd.DataFrame:
     )
 
 
-def test_rekap_desil_protected_against_both_margins() -> None:
+def _protected(hh: pd.DataFrame, min_cell: int = 3):
+    """(truth, the three published desil tables, kecamatan totals) as desil_tables makes them."""
+    full = desil.rekap_desil_lengkap(hh, "12.11")
+    pub, mask = desil.protect(full, min_cell, SASARAN)
+    dk = desil.hide_kabupaten(desil.desil_kabupaten(hh), mask)
+    ket = desil.hide_ketepatan(desil.ketepatan_sasaran(hh, "12.11", "Kab", SASARAN), mask)
+    totals = full.groupby(full["kode_kecamatan"].fillna(""))[list(desil.COUNTS)].sum()
+    return full, pub, dk, ket, totals
+
+
+def test_rekap_desil_protected_against_every_published_table() -> None:
     hh = _random_households()
-    pub, full = desil.rekap_desil(hh, "12.11", 3, SASARAN)
+    full, pub, dk, ket, totals = _protected(hh)
     cols = list(desil.COUNTS)
     v = full[cols].to_numpy()
     hidden = pub[cols].isna().to_numpy()
     assert hidden[(v >= 1) & (v <= 3)].all(), "every primary cell is hidden"
     shown = pub[cols].to_numpy(dtype=float)
     assert (shown[~hidden] == v[~hidden]).all()
-    primary = disclosure.primary_mask(full, cols, 3)
-    # sums a reader knows (by hand): per kecamatan, desil 1-4 and 1-5 households
-    # (rt_sasaran), desil 1-4 / 1-5 / 1-4 recipients (rt_penerima_sasaran), the total; per
-    # desil row, the kabupaten (desil_kabupaten)
-    cuts = {"rumah_tangga": (4, 5), "jiwa": (), "rt_bpnt": (4,), "rt_pbi_jkn": (5,), "rt_pkh": (4,)}
-    d = pd.to_numeric(full["desil"], errors="coerce")
-    for col, cut in cuts.items():
-        band = np.select([d <= c for c in cut], [str(c) for c in cut], "lain") if cut else "semua"
-        for g in (full["kode_kecamatan"] + "/" + band, full["desil"]):
-            totals = full[cols].groupby(g.to_numpy()).sum()
-            leaks = disclosure.audit(
-                pub.assign(_g=g.to_numpy()),
-                totals,
-                3,
-                primary=primary,
-                group_col="_g",
-                value_cols=cols,
-            )
-            assert leaks[leaks["kolom"] == col].empty, (col, leaks)
+    found = desil_attack.attack(full, pub, dk, ket, totals, 3)
+    assert len(found) >= hidden.sum()
+    assert desil_attack.disclosed(found).empty, desil_attack.disclosed(found)
+
+
+def test_zero_one_row_over_fifteen_kecamatan_is_protected(caplog) -> None:
+    """Desil 10 x BPNT: 8 recipients, one in each of 8 kecamatan, none in the 7 others. Its
+    cells are 1 (primary, hidden) or 0 (published): with the kabupaten cell published, the
+    strong attacker pins every hidden 1 (8 hidden cells of at least 1 each, summing to 8)."""
+    hh = _random_households()
+    d10 = (hh["desil"] == 10).fillna(False).to_numpy()
+    hh.loc[d10, "bpnt"] = False
+    kec = [f"12.11.{i:02d}" for i in range(1, 16)]
+    first = hh[d10].drop_duplicates("kode_kecamatan").set_index("kode_kecamatan")["kunci"]
+    chosen = first.reindex(kec[::2]).dropna()  # kecamatan 01, 03, .., 15: 8 of them
+    assert len(chosen) == 8
+    hh.loc[hh["kunci"].isin(chosen), "bpnt"] = True
+    with caplog.at_level("WARNING"):
+        full, pub, dk, ket, totals = _protected(hh)
+    assert "tetap dapat dihitung" not in caplog.text
+    row = full[(full["desil"] == "10")].set_index("kode_kecamatan")["rt_bpnt"]
+    assert sorted(row.tolist()) == [0] * 7 + [1] * 8
+    found = desil_attack.attack(full, pub, dk, ket, totals, 3)
+    assert desil_attack.disclosed(found).empty, desil_attack.disclosed(found)
+    # the same rekap_desil mask with desil_kabupaten published in full gives the 1s away
+    full_dk = desil.desil_kabupaten(hh)
+    leak = desil_attack.disclosed(desil_attack.attack(full, pub, full_dk, ket, totals, 3))
+    assert {"10"} <= {b.split("/")[1] for b in leak.loc[leak["kolom"] == "rt_bpnt", "baris"]}
 
 
 # -- parameters ---------------------------------------------------------------------------
