@@ -168,11 +168,12 @@ def _write_table_sheet(
     pct_cols: set[str],
     total: Mapping[str, Any] | None,
     additive: bool,
+    sumber_data: str = "DTKS",
 ) -> None:
     cols = list(df.columns)
     kinds = {c: _kind(df, c, pct_cols) for c in cols}
     # = registry.caption(name, month) with the number the workbook gives the table
-    title = f"Tabel {number}. {registry.title(name)}, {bulan_id(month)}"
+    title = f"Tabel {number}. {registry.title(name, sumber_data)}, {bulan_id(month)}"
 
     for j, col in enumerate(cols, start=1):
         c = ws.cell(HEADER_ROW, j, registry.long_label(col, name))
@@ -351,7 +352,9 @@ def write_workbook(
         creation date (the month's last day), so two runs give identical bytes.
     meta
         Required keys: ``instansi`` (source lines, author) and ``kabupaten`` (title).
-        Optional keys: ``definisi`` (list of dicts: nama, jenis, definisi, konsep,
+        Optional keys: ``sumber_data`` (the month's source, "DTKS" by default, in titles and
+        source lines), ``sumber_tabel`` (``{table: sources}`` of a table of several months);
+        ``definisi`` (list of dicts: nama, jenis, definisi, konsep,
         interpretasi, metode_perhitungan, ukuran, satuan, klasifikasi_penyajian, ...) for the
         "Definisi" sheet; ``instansi``; ``kabupaten``; ``tanggal_rilis`` (display string);
         ``data_sementara`` (bool); ``kegiatan`` (activity metadata: judul, penyelenggara,
@@ -372,7 +375,9 @@ def write_workbook(
     if missing:
         raise ValueError(f"write_workbook: meta tanpa {', '.join(missing)} (required keys)")
     path = Path(path)
-    source = source_line(month, meta["instansi"])
+    word = str(meta.get("sumber_data") or "DTKS")  # the month's source (issue 13)
+    words = dict(meta.get("sumber_tabel") or {})  # a table of several months: their sources
+    source = source_line(month, meta["instansi"], word)
     names = registry.in_report_order(list(tables))
     for name in names:
         check_name(name)
@@ -389,7 +394,8 @@ def write_workbook(
             tables[name],
             number=registry.number(name, k, dtsen=bool(registry.DTSEN_TABLES & set(names))),
             month=month,
-            source=source,
+            source=source_line(month, meta["instansi"], words[name]) if name in words else source,
+            sumber_data=words.get(name, word),
             notes=[str(n) for n in meta.get("catatan", {}).get(name, [])],
             pct_cols=set(meta.get("persen", {}).get(name, [])),
             total=meta.get("total", {}).get(name),
@@ -404,7 +410,7 @@ def write_workbook(
     wb.properties.modified = when
     wb.properties.creator = meta["instansi"]
     wb.properties.lastModifiedBy = None
-    wb.properties.title = f"Tabel DTKS {bulan_id(month)}"
+    wb.properties.title = f"Tabel {word} {bulan_id(month)}"
     wb.properties.language = "id-ID"
     buf = io.BytesIO()
     wb.save(buf)
