@@ -95,7 +95,7 @@ def peta_kesalahan(
         judul=legend_title,
     )
     with styled():
-        fig = new_figure(0.6 + map_h + 0.3 + 0.75, source, title)
+        fig = new_figure(0.3 + map_h + 0.75, source, title)
         axes = fig.subplots(1, 3)
         drawn: dict[str, str] = {}
         for ax, p in zip(axes, PROGRAMS, strict=True):
