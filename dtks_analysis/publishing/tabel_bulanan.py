@@ -10,7 +10,7 @@ import pandas as pd
 
 from dtks_analysis.config import Settings
 from dtks_analysis.counting import stats
-from dtks_analysis.formatting import bulan_id
+from dtks_analysis.formatting import bulan_id, source_line_periode
 from dtks_analysis.publishing import tables
 from dtks_analysis.publishing.tabel_html import table_html
 from dtks_analysis.vocab import PROGRAM_LABELS, PROGRAMS, TIDAK_DIKETAHUI
@@ -155,7 +155,7 @@ def tren_html(
     ``sumber_data``: the sources of those months, ``note``: e.g. the change of source."""
     df = tren.copy()
     df["bulan"] = df["bulan"].map(bulan_id)
-    return table_html(
+    return table_html(  # the source names the months shown, as the trend chart's does
         df,
         caption=tables.caption("tren_bulanan", month, sumber_data=sumber_data),
         month=month,
@@ -163,7 +163,7 @@ def tren_html(
         table="tren_bulanan",
         note=note,
         instansi=instansi,
-        sumber_data=sumber_data,
+        sumber=source_line_periode(tren["bulan"], instansi, sumber_data),
     )
 
 

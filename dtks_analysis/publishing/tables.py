@@ -435,7 +435,10 @@ def title(table: str, sumber_data: str = "DTKS") -> str:
     t = TABLES.get(table)
     if t is None:
         return table.replace("_", " ").capitalize()
-    return t.title.replace("DTKS", sumber_data) if sumber_data != "DTKS" else t.title
+    if sumber_data == "DTKS":
+        return t.title
+    # two sources in brackets: "Rumah Tangga (DTKS dan DTSEN) dan Penerima ..."
+    return t.title.replace("DTKS", f"({sumber_data})" if " " in sumber_data else sumber_data)
 
 
 def sheet_name(table: str) -> str:
