@@ -28,7 +28,14 @@ from openpyxl.styles import Alignment, Border
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dtks_analysis.formatting import KOSONG, bulan_id, is_missing, source_line, teks_sel
+from dtks_analysis.formatting import (
+    KOSONG,
+    bulan_id,
+    is_missing,
+    source_line,
+    source_line_periode,
+    teks_sel,
+)
 from dtks_analysis.publishing import tables as registry
 from dtks_analysis.publishing.cells import FLOAT_DIGITS, check_name, plain
 from dtks_analysis.publishing.workbook_layout import (
@@ -335,6 +342,14 @@ def _deterministic_zip(data: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
+def _source(df: pd.DataFrame, month: str, instansi: str, sumber_data: str) -> str:
+    """The source line of a table of several months (its ``bulan`` column) naming their
+    sources, else the month's."""
+    if "bulan" in df.columns and len(df):
+        return source_line_periode(df["bulan"], instansi, sumber_data)
+    return source_line(month, instansi, sumber_data)
+
+
 def write_workbook(
     tables: Mapping[str, pd.DataFrame],
     path: str | Path,
@@ -394,7 +409,9 @@ def write_workbook(
             tables[name],
             number=registry.number(name, k, dtsen=bool(registry.DTSEN_TABLES & set(names))),
             month=month,
-            source=source_line(month, meta["instansi"], words[name]) if name in words else source,
+            source=_source(tables[name], month, meta["instansi"], words[name])
+            if name in words
+            else source,
             sumber_data=words.get(name, word),
             notes=[str(n) for n in meta.get("catatan", {}).get(name, [])],
             pct_cols=set(meta.get("persen", {}).get(name, [])),
