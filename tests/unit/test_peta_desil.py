@@ -95,6 +95,9 @@ def test_source_word_in_lines_captions_and_definitions() -> None:
     cap = tables.caption("rekap_kecamatan", "2025-03", sumber_data="DTSEN")
     assert cap.startswith("Tabel 1. Rumah Tangga DTSEN, Jiwa") and "DTKS" not in cap
     assert tables.caption("rekap_kecamatan", "2023-12").startswith("Tabel 1. Rumah Tangga DTKS")
+    assert tables.title("tren_bulanan", "DTKS dan DTSEN") == (
+        "Rumah Tangga (DTKS dan DTSEN) dan Penerima Program Bantuan per Bulan"
+    )
     plain = metadata.definitions_table()
     assert "Desil kesejahteraan nasional" not in set(plain["nama"])
     d = metadata.definitions_table("DTSEN", dtsen=True).set_index("nama")
