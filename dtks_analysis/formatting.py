@@ -220,13 +220,16 @@ def mask_id(value: Any) -> str:
     return text[:4] + "*" * (len(text) - 8) + text[-4:]
 
 
-def source_line(month: Any, instansi: str) -> str:
-    """The source line under every table and chart (``instansi``: ``settings.instansi``).
+def source_line(month: Any, instansi: str, sumber_data: str = "DTKS") -> str:
+    """The source line under every table and chart (``instansi``: ``settings.instansi``;
+    ``sumber_data``: the month's source, "DTKS", "DTSEN" or "DTSEN dan DTKS").
 
     >>> source_line("2023-12", "Dinas Sosial Kabupaten Dairi")
     'Sumber: DTKS Dinas Sosial Kabupaten Dairi, Desember 2023, diolah'
+    >>> source_line("2025-03", "Dinas Sosial Kabupaten Dairi", "DTSEN")
+    'Sumber: DTSEN Dinas Sosial Kabupaten Dairi, Maret 2025, diolah'
     """
-    return f"Sumber: DTKS {instansi}, {bulan_id(month)}, diolah"
+    return f"Sumber: {sumber_data} {instansi}, {bulan_id(month)}, diolah"
 
 
 def fmt_table(
@@ -372,10 +375,11 @@ def periode_id(months: Iterable[Any]) -> str:
     return f"{bulan_id(first)}–{bulan_id(last)}"
 
 
-def source_line_periode(months: Iterable[Any], instansi: str) -> str:
-    """The source line of a table or chart that shows a series of months.
+def source_line_periode(months: Iterable[Any], instansi: str, sumber_data: str = "DTKS") -> str:
+    """The source line of a table or chart that shows a series of months (``sumber_data``:
+    the sources of those months, e.g. "DTKS dan DTSEN" across a change of source).
 
     >>> source_line_periode(["2023-07", "2023-12"], "Dinas Sosial Kabupaten Dairi")
     'Sumber: DTKS Dinas Sosial Kabupaten Dairi, Juli–Desember 2023, diolah'
     """
-    return f"Sumber: DTKS {instansi}, {periode_id(months)}, diolah"
+    return f"Sumber: {sumber_data} {instansi}, {periode_id(months)}, diolah"

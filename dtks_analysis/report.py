@@ -313,9 +313,21 @@ def run_report(
                 tables = pipeline.report_tables(month, settings, data)
             with steps.step("csv_xlsx", "Menulis CSV dan XLSX"):
                 export.write_csvs({**tables.published, **tables.extra}, staging / "tabel")
-                from dtks_analysis.publishing import metadata
+                from dtks_analysis.publishing import desil_section, metadata
 
-                meta = metadata.workbook_meta(settings)
+                # the month's source in every title and source line (DTKS, DTSEN or both)
+                meta = metadata.workbook_meta(
+                    settings, desil_section.sumber_bulan(tables), desil_section.is_dtsen(tables)
+                )
+                book = {**tables.published, **tables.extra}
+                meta["sumber_tabel"] = {  # tables of several months: their sources
+                    n: desil_section.sumber_periode(tables, book[n]["bulan"])
+                    for n in ("tren_bulanan", "tren_kualitas")
+                    if n in book
+                }
+                peralihan = desil_section.catatan_peralihan(tables)
+                if peralihan:  # the trend across a change of source keeps its note
+                    meta["catatan"] = {"tren_bulanan": [peralihan]}
                 # true village totals: a column with hidden cells must not show a partial sum
                 full = tables.rekap_desa_lengkap
                 value_cols = full.select_dtypes("number").columns
@@ -326,7 +338,6 @@ def run_report(
                 # every published table, and the report's list of villages with findings
                 from dtks_analysis.publishing.sections import desa_temuan
 
-                book = {**tables.published, **tables.extra}
                 if not tables.villages.empty:
                     book["desa_temuan"] = desa_temuan(tables.villages)
                 export.write_workbook(book, staging / f"tabel_dtks_{month}.xlsx", month, meta)

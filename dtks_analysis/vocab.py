@@ -13,3 +13,10 @@ PROGRAMS: tuple[str, ...] = ("bpnt", "pbi_jkn", "pkh")
 PROGRAM_LABELS: dict[str, str] = {"bpnt": "BPNT", "pbi_jkn": "PBI-JKN", "pkh": "PKH"}
 #: a region, sex or age group that could not be determined (a row of the published tables)
 TIDAK_DIKETAHUI = "Tidak diketahui"
+
+#: the data source of a month in words (title page, workbook contents; issue 13)
+NAMA_SUMBER: dict[str, str] = {
+    "DTKS": "Data Terpadu Kesejahteraan Sosial (DTKS)",
+    "DTSEN": "Data Tunggal Sosial dan Ekonomi Nasional (DTSEN)",
+    "DTSEN dan DTKS": "Data Tunggal Sosial dan Ekonomi Nasional (DTSEN) dan DTKS",
+}

@@ -154,11 +154,13 @@ def program_kecamatan(
     title: str | None = None,
     *,
     cakupan: bool = False,
+    sumber_data: str = "DTKS",
 ) -> Figure:
     """Program recipients per kecamatan: one panel per program (BPNT, PBI-JKN, PKH), the same
     kecamatan order in each (by registry households, largest on top), bars labelled.
 
-    ``cakupan=True`` shows coverage (``rt_<program> / rumah_tangga``) instead of counts.
+    ``cakupan=True`` shows coverage (``rt_<program> / rumah_tangga``, of the households of
+    ``sumber_data``, the month's source) instead of counts.
     Direct panel titles replace a legend.
     """
     cols = ["kecamatan", "rumah_tangga", *(f"rt_{p}" for p in PROGRAMS)]
@@ -210,7 +212,9 @@ def program_kecamatan(
         axes[0].set_yticks(y, df["kecamatan"].tolist())
         axes[0].set_ylim(-0.6, len(df) - 0.4)
         axes[0].set_ylabel(tables.short_label("kecamatan"))
-        axes[1].set_xlabel("Cakupan (% rumah tangga DTKS)" if cakupan else "Rumah tangga penerima")
+        axes[1].set_xlabel(
+            f"Cakupan (% rumah tangga {sumber_data})" if cakupan else "Rumah tangga penerima"
+        )
     return fig
 
 

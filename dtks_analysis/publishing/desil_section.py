@@ -13,6 +13,7 @@ sensitive family-level data.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -31,14 +32,9 @@ from dtks_analysis.publishing.chart_style import (
     styled,
     to_svg,
 )
-from dtks_analysis.vocab import PROGRAM_LABELS, PROGRAMS
+from dtks_analysis.vocab import NAMA_SUMBER, PROGRAM_LABELS, PROGRAMS
 
 DTKS, DTSEN = "DTKS", "DTSEN"
-NAMA_SUMBER: dict[str, str] = {
-    DTKS: "Data Terpadu Kesejahteraan Sosial (DTKS)",
-    DTSEN: "Data Tunggal Sosial dan Ekonomi Nasional (DTSEN)",
-    "DTSEN dan DTKS": "Data Tunggal Sosial dan Ekonomi Nasional (DTSEN) dan DTKS",
-}
 DESIL_PENDEK: dict[str, str] = {"belum_diperingkat": "Belum", "nonaktif": "Nonaktif"}
 
 
@@ -61,9 +57,19 @@ def judul_laporan(t) -> str:
     return f"Laporan Bulanan {NAMA_SUMBER.get(sumber_bulan(t), NAMA_SUMBER[DTKS])}"
 
 
+def sumber_periode(t, months) -> str:
+    """The sources of ``months`` (a trend's months) in the source line and title of a table
+    or chart of several months: one source by its name, else "DTKS dan DTSEN"."""
+    src = t.extra.get("sumber_data")
+    if not is_dtsen(t) or src is None or src.empty:
+        return DTKS
+    got = set(src.loc[src["bulan"].isin(list(months)), "sumber"])
+    return got.pop() if len(got) == 1 else f"{DTKS} dan {DTSEN}"
+
+
 def sumber_line(t, instansi: str) -> str:
-    """The source line under this section's table and chart (names DTSEN)."""
-    return source_line(t.month, instansi).replace(f"{DTKS} ", f"{sumber_bulan(t)} ", 1)
+    """The source line under this month's tables and charts (names the month's source)."""
+    return source_line(t.month, instansi, sumber_bulan(t))
 
 
 def catatan_peralihan(t, bulan: int | None = None) -> str | None:
@@ -202,37 +208,52 @@ def errors_table_html(t, instansi: str) -> str:
     )
 
 
-def section_html(t, settings: Settings) -> str:
-    """The whole section for a DTSEN month ("" for a DTKS month): heading, text, the desil
-    distribution per program (chart as SVG) and the errors by kecamatan."""
+@dataclass
+class BagianDesil:
+    """The section's parts, for the notebook to show the chart (and the maps,
+    :mod:`~dtks_analysis.publishing.peta_desil`) as numbered figures between them."""
+
+    pengantar: str  # heading and text
+    grafik: Figure  # recipients per desil row, one panel per program
+    tabel: str  # the errors by kecamatan
+    catatan: str  # the note on a change of source ("" when none)
+
+
+def bagian(t, settings: Settings) -> BagianDesil | None:
+    """The section for a DTSEN month (None for a DTKS month)."""
     if not is_dtsen(t):
-        return ""
-    source = sumber_line(t, settings.instansi)
+        return None
     ket = t.published["ketepatan_sasaran"]
     batas = {p: int(ket.loc[ket["program"] == p, "batas_desil"].iloc[0]) for p in PROGRAMS}
     fig = chart_desil_program(
         t.published["desil_kabupaten"],
         batas,
-        source,
+        sumber_line(t, settings.instansi),
         f"Rumah tangga penerima menurut desil, {bulan_id(t.month)}",
     )
-    svg = to_svg(fig)
-    svg = svg[svg.find("<svg") :]
     sasaran = ", ".join(f"{PROGRAM_LABELS[p]} desil 1-{batas[p]}" for p in PROGRAMS)
-    parts = [
-        "<h2>Ketepatan sasaran menurut desil</h2>",
-        "<p>"
-        + html.escape(
-            f"DTSEN memeringkat setiap keluarga ke dalam desil kesejahteraan 1-10 (peringkat "
-            f"{settings.desil_acuan.replace('_', '/')}). Sasaran program adalah rumah tangga aktif "
-            f"pada desil tertentu: {sasaran}. Rumah tangga yang belum diperingkat atau nonaktif "
-            "berada di luar sasaran. Desil hanya diterbitkan sebagai jumlah agregat."
-        )
-        + "</p>",
-        f'<figure class="dtks-grafik">{svg}</figure>',
-        errors_table_html(t, settings.instansi),
-    ]
+    pengantar = "<h2>Ketepatan sasaran menurut desil</h2>\n<p>" + html.escape(
+        f"DTSEN memeringkat setiap keluarga ke dalam desil kesejahteraan 1-10 (peringkat "
+        f"{settings.desil_acuan.replace('_', '/')}). Sasaran program adalah rumah tangga aktif "
+        f"pada desil tertentu: {sasaran}. Rumah tangga yang belum diperingkat atau nonaktif "
+        "berada di luar sasaran. Desil hanya diterbitkan sebagai jumlah agregat."
+    )
     note = catatan_peralihan(t, settings.bulan_tren)
-    if note:
-        parts.append(f'<p class="catatan">{html.escape(note)}</p>')
-    return "\n".join(parts) + "\n"
+    return BagianDesil(
+        pengantar + "</p>\n",
+        fig,
+        errors_table_html(t, settings.instansi),
+        f'<p class="catatan">{html.escape(note)}</p>\n' if note else "",
+    )
+
+
+def section_html(t, settings: Settings) -> str:
+    """The whole section in one fragment ("" for a DTKS month), the chart as an unnumbered
+    SVG (the report shows :func:`bagian`'s parts, with numbered figures)."""
+    b = bagian(t, settings)
+    if b is None:
+        return ""
+    svg = to_svg(b.grafik)
+    svg = svg[svg.find("<svg") :]
+    figure = f'<figure class="dtks-grafik">{svg}</figure>\n'
+    return b.pengantar + figure + b.tabel + "\n" + b.catatan

@@ -530,10 +530,12 @@ def bagian_peta(
     settings: Settings,
     source: str,
     folder: Path = geo.PETA_DIR,
+    sumber_data: str = "DTKS",
 ) -> Bagian:
     """The report's "Peta" section from the published tables of ``settings``' kabupaten: the
     kecamatan map when the province's kecamatan boundaries are packaged, the village maps when
-    the kabupaten's village boundaries are too; else one sentence saying why there is no map."""
+    the kabupaten's village boundaries are too; else one sentence saying why there is no map.
+    ``sumber_data``: the month's source, named in the text and titles."""
     kabupaten_kode, provinsi_nama = settings.kabupaten_kode, settings.provinsi_nama
     kec = geo.batas("kecamatan", kabupaten_kode, folder)
     if not kec:
@@ -547,10 +549,11 @@ def bagian_peta(
     desa = geo.batas("desa", kabupaten_kode, folder)
     rk, rd = published["rekap_kecamatan"], published["rekap_desa"]
     what = (
-        "menurut kecamatan dan desa/kelurahan, serta banyaknya rumah tangga DTKS per desa/kelurahan"
+        f"menurut kecamatan dan desa/kelurahan, serta banyaknya rumah tangga {sumber_data} per "
+        "desa/kelurahan"
     )
     text = [
-        "Peta berikut menggambarkan cakupan program bantuan (persentase rumah tangga DTKS yang "
+        f"Peta berikut menggambarkan cakupan program bantuan (persentase rumah tangga {sumber_data} yang "
         f"menerima) {what if desa else 'menurut kecamatan'}, dari tabel yang diterbitkan dalam "
         "laporan ini. Warna yang lebih gelap berarti nilai yang lebih tinggi; setiap peta "
         "memiliki kelasnya sendiri (lihat legenda)."
@@ -565,7 +568,9 @@ def bagian_peta(
         )
         gambar += [
             peta_cakupan_desa(rd, desa, source),
-            peta_rumah_tangga_desa(rd, desa, kec, source),
+            peta_rumah_tangga_desa(
+                rd, desa, kec, source, f"Rumah tangga {sumber_data} menurut desa/kelurahan"
+            ),
         ]
         tanpa += _missing(nilai_desa(rd, "rumah_tangga"), desa)
     else:

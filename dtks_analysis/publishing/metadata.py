@@ -44,15 +44,31 @@ def _with_registry(item: dict) -> dict:
     return {"nama": f.short, "satuan": f.unit, **{k: v for k, v in item.items() if v}}
 
 
-def definitions_table() -> pd.DataFrame:
-    """One row per variable and indicator with the standard metadata fields."""
+def definitions_table(sumber_data: str = "DTKS", dtsen: bool = False) -> pd.DataFrame:
+    """One row per variable and indicator with the standard metadata fields.
+
+    ``sumber_data``: the month's source ("DTKS", "DTSEN" or "DTSEN dan DTKS"), named where the
+    definitions say DTKS; ``dtsen``: the month has DTSEN households, so the DTSEN variables
+    (desil, status keluarga, sasaran) and indicators (kesalahan inklusi/eksklusi) follow."""
     meta = load_metadata()
+    groups = [("Variabel", meta["variabel"]), ("Indikator", meta["indikator"])]
+    if dtsen:
+        groups += [
+            ("Variabel", meta.get("variabel_dtsen") or []),
+            ("Indikator", meta.get("indikator_dtsen") or []),
+        ]
     rows = []
-    for kind, items in (("Variabel", meta["variabel"]), ("Indikator", meta["indikator"])):
+    for kind, items in groups:
         for item in items:
             item = _with_registry(item)
-            rows.append({"jenis": kind, **{f: item.get(f) or "" for f in FIELDS}})
+            rows.append({"jenis": kind, **{f: _sumber(item.get(f), sumber_data) for f in FIELDS}})
     return pd.DataFrame(rows, columns=["jenis", *FIELDS])
+
+
+def _sumber(text: object, sumber_data: str) -> str:
+    """``text`` ("" when missing) with "DTKS" naming the month's source instead."""
+    out = str(text or "")
+    return out.replace("DTKS", sumber_data) if sumber_data != "DTKS" else out
 
 
 def kegiatan(settings: Settings) -> dict:
@@ -78,12 +94,14 @@ def formulas() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["indikator", "metode_perhitungan", "rumus"])
 
 
-def workbook_meta(settings: Settings) -> dict:
-    """What the workbook writer needs besides the tables."""
+def workbook_meta(settings: Settings, sumber_data: str = "DTKS", dtsen: bool = False) -> dict:
+    """What the workbook writer needs besides the tables (``sumber_data``, ``dtsen``: the
+    month's source and whether it has DTSEN households, see :func:`definitions_table`)."""
     return {
         "instansi": settings.instansi,
         "kabupaten": settings.kabupaten_nama,
         "data_sementara": settings.data_sementara,
-        "definisi": definitions_table().to_dict("records"),
+        "sumber_data": sumber_data,
+        "definisi": definitions_table(sumber_data, dtsen).to_dict("records"),
         "kegiatan": kegiatan(settings),
     }

@@ -96,11 +96,24 @@ def desil_protection_text(kualitas: pd.DataFrame, min_cell: int) -> str:
     )
 
 
-def methodology_html(settings: Settings, t=None) -> str:
-    """The methodology section; with the month's tables ``t``, also its information loss."""
-    from dtks_analysis.publishing import metadata
+#: the first item of :data:`METHOD_TEXT` in a month with DTSEN files (``desil_section``)
+SUMBER_TEXT = {
+    "DTSEN": "Sumber data: ekstrak DTSEN (berkas keluarga dengan desil kesejahteraan dan berkas "
+    "anggota keluarga), keadaan akhir bulan laporan.",
+    "DTSEN dan DTKS": "Sumber data: ekstrak DTSEN (berkas keluarga dengan desil kesejahteraan dan "
+    "berkas anggota keluarga) dan, untuk wilayah yang belum beralih, ekstrak DTKS dari aplikasi "
+    "SIKS-NG dan kiriman kantor desa/kelurahan; keadaan akhir bulan laporan.",
+}
 
-    items = "".join(f"<li>{_esc(s)}</li>" for s in METHOD_TEXT)
+
+def methodology_html(settings: Settings, t=None) -> str:
+    """The methodology section; with the month's tables ``t``, also its information loss, and
+    the month's source (DTSEN months: its source and the DTSEN definitions)."""
+    from dtks_analysis.publishing import desil_section, metadata
+
+    src = desil_section.sumber_bulan(t) if t is not None else "DTKS"
+    text = [SUMBER_TEXT.get(src, METHOD_TEXT[0]), *METHOD_TEXT[1:]]
+    items = "".join(f"<li>{_esc(s)}</li>" for s in text)
     disclosure = (
         f"Pengendalian pengungkapan: pada tabel menurut desa/kelurahan, sel bernilai 1 sampai "
         f"{settings.min_cell} disembunyikan (–), dan sel lain ikut disembunyikan bila perlu agar "
@@ -121,7 +134,8 @@ def methodology_html(settings: Settings, t=None) -> str:
         disclosure += " " + disclosure_loss_text(t.published["kualitas_data"])
         desil = desil_protection_text(t.published["kualitas_data"], settings.min_cell)
         disclosure += f" {desil}" if desil else ""
-    defs = metadata.definitions_table()
+    dtsen = t is not None and desil_section.is_dtsen(t)
+    defs = metadata.definitions_table(src, dtsen)
     rows = "".join(
         f"<tr><td>{_esc(r.jenis)}</td><td>{_esc(r.nama)}</td><td>{_esc(r.definisi)}</td>"
         f"<td>{_esc(r.metode_perhitungan or '–')}</td><td>{_esc(r.satuan)}</td></tr>"

@@ -52,10 +52,12 @@ def ringkasan(
     n_error_rows: int,
     previous_month: str | None,
     kabupaten: str,
+    sumber_data: str = "DTKS",
 ) -> list[str]:
     """Highlight sentences (Bahasa Indonesia), each with the change from last month.
 
-    ``kabupaten``: ``settings.kabupaten_nama`` ("Kabupaten Dairi").
+    ``kabupaten``: ``settings.kabupaten_nama`` ("Kabupaten Dairi"); ``sumber_data``: the
+    month's source ("DTKS", "DTSEN" or "DTSEN dan DTKS").
 
     ``n_error_rows``: records with at least one error-level finding.
     """
@@ -64,7 +66,7 @@ def ringkasan(
     rt = int(tot["rumah_tangga"])
     out = [
         f"Pada {bulan_id(month)} terdapat {fmt_int(rt)} rumah tangga dengan "
-        f"{fmt_int(int(tot['jiwa']))} jiwa dalam DTKS {kabupaten}"
+        f"{fmt_int(int(tot['jiwa']))} jiwa dalam {sumber_data} {kabupaten}"
         f"{_kurung(_change_phrase(rt, _prev(prev, 'rumah_tangga')))}."
     ]
     parts = []

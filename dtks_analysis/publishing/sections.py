@@ -18,7 +18,6 @@ from dtks_analysis.formatting import (
     bulan_id,
     fmt_int,
     periode_id,
-    source_line,
     source_line_periode,
     tanggal_id,
 )
@@ -29,8 +28,18 @@ from dtks_analysis.publishing.methodology import (  # noqa: F401
     disclosure_loss_text,
     methodology_html,
 )
+from dtks_analysis.publishing.tabel_bulanan import (  # noqa: F401  (the month's tables)
+    annex_html,
+    arus_html,
+    karakteristik_html,
+    kombinasi_html,
+    program_table_html,
+    rumah_tangga_html,
+    tren_html,
+    umur_long,
+)
+from dtks_analysis.publishing.tabel_html import table_html
 from dtks_analysis.publishing.tables import TINGKAT_LABELS
-from dtks_analysis.vocab import PROGRAM_LABELS, PROGRAMS, TIDAK_DIKETAHUI
 
 ID_RULE_PREFIXES = ("nik_", "kk_")
 
@@ -41,42 +50,6 @@ def _esc(s: object) -> str:
 
 def _p(text: str) -> str:
     return f"<p>{_esc(text)}</p>"
-
-
-def table_html(
-    df: pd.DataFrame,
-    *,
-    caption: str,
-    month: str,
-    int_cols: list[str] | tuple[str, ...] = (),
-    pct_cols: list[str] | tuple[str, ...] = (),
-    labels: dict[str, str] | None = None,
-    note: str | None = None,
-    total: bool | dict | None = None,
-    table: str | None = None,
-    instansi: str,
-    sumber: str | None = None,
-    bersambung: bool | None = None,
-    kelas: str = "",
-) -> str:
-    """A report table with the registry's short column labels (``table``: the published table
-    it shows, for that table's own labels) and the month's source line (``sumber`` instead, for
-    a table of several months: :func:`formatting.source_line_periode`). ``bersambung`` and
-    ``kelas``: see :func:`blocks.tabel_html`."""
-    return str(
-        blocks.tabel_html(
-            df,
-            caption,
-            sumber=sumber or source_line(month, instansi),
-            catatan=note,
-            int_cols=int_cols,
-            pct_cols=pct_cols,
-            labels={**tables.short_labels(table), **(labels or {})},
-            total=total,
-            bersambung=bersambung,
-            kelas=kelas,
-        )
-    )
 
 
 # -- notebook 01: intake and quality ---------------------------------------------------
@@ -259,133 +232,14 @@ def highlights(t, settings: Settings) -> list[str]:
         n_err,
         t.previous_month,
         settings.kabupaten_nama,
+        desil_section.sumber_bulan(t),
     ) + desil_section.highlights(t)
 
 
-def rumah_tangga_html(rekap: pd.DataFrame, month: str, instansi: str) -> str:
-    """Households, persons and recipients of any program per kecamatan, with the kabupaten
-    total (the programs one by one: :func:`program_table_html`)."""
-    return table_html(
-        rekap[["kecamatan", "rumah_tangga", "jiwa", "rt_bansos", "rt_imputasi"]],
-        caption=tables.caption("rekap_kecamatan", month),
-        month=month,
-        int_cols=["rumah_tangga", "jiwa", "rt_bansos", "rt_imputasi"],
-        total=True,
-        note="RT imputasi: rumah tangga desa yang tidak melapor, dibawa dari bulan lalu.",
-        instansi=instansi,
-    )
-
-
-def program_table_html(rekap: pd.DataFrame, month: str, instansi: str) -> str:
-    """Table 2: recipients per program and their coverage (``stats.cakupan``) per kecamatan."""
-    cak = stats.cakupan(rekap, "")  # the kabupaten row's code is not shown
-    pct = {f"persen_{p}": cak[f"persen_{p}"] / 100 for p in PROGRAMS}
-    cols = [c for p in PROGRAMS for c in (f"rt_{p}", f"persen_{p}")]
-    out = pd.DataFrame({"kecamatan": rekap["kecamatan"].to_numpy()})
-    for p in PROGRAMS:
-        out[f"rt_{p}"] = rekap[f"rt_{p}"].to_numpy()
-        out[f"persen_{p}"] = pct[f"persen_{p}"].iloc[:-1].to_numpy()
-    totals = rekap[[f"rt_{p}" for p in PROGRAMS]].sum()
-    total: dict = {"kecamatan": "Jumlah"}
-    for p in PROGRAMS:
-        total[f"rt_{p}"] = totals[f"rt_{p}"]
-        total[f"persen_{p}"] = pct[f"persen_{p}"].iloc[-1]
-    return table_html(
-        out[["kecamatan", *cols]],
-        caption=tables.caption("cakupan_program", month),
-        month=month,
-        int_cols=[f"rt_{p}" for p in PROGRAMS],
-        pct_cols=[f"persen_{p}" for p in PROGRAMS],
-        total=total,
-        note="Cakupan: persentase terhadap seluruh rumah tangga DTKS di kecamatan tersebut.",
-        instansi=instansi,
-    )
-
-
-def kombinasi_html(komb: pd.DataFrame, month: str, instansi: str) -> str:
-    df = komb.copy()
-    yes = {1: "Ya", 0: "Tidak"}
-    for key in PROGRAMS:
-        df[key] = df[key].map(yes)
-    total = df["rumah_tangga"].sum()
-    df["persen"] = df["rumah_tangga"] / total if total else None
-    df = df[[*PROGRAMS, "rumah_tangga", "persen"]]
-    return table_html(
-        df,
-        caption=tables.caption("kombinasi_program", month),
-        month=month,
-        int_cols=["rumah_tangga"],
-        pct_cols=["persen"],
-        instansi=instansi,
-    )
-
-
-def arus_html(arus: pd.DataFrame, month: str, previous_month: str | None, instansi: str) -> str:
-    df = arus.copy()
-    df["program"] = df["program"].map(PROGRAM_LABELS)
-    note = None
-    if previous_month is None:
-        note = "Bulan lalu tidak tersedia: arus tidak dapat dihitung untuk bulan ini."
-    return table_html(
-        df,
-        caption=tables.caption("arus_program", month),
-        month=month,
-        int_cols=["bulan_lalu", "baru", "keluar", "bertahan", "bulan_ini"],
-        note=note,
-        instansi=instansi,
-    )
-
-
-def karakteristik_html(extra: dict, month: str, instansi: str) -> str:
-    """Household size, head's sex (shares: stats gives percent 0-100) and age structure."""
-    parts = []
-    for name in ("ukuran_rumah_tangga", "jk_kepala"):
-        df = extra[name].copy()
-        df["persen"] = df["persen"] / 100
-        parts.append(
-            table_html(
-                df,
-                caption=tables.caption(name, month),
-                month=month,
-                int_cols=["rumah_tangga"],
-                pct_cols=["persen"],
-                table=name,
-                total={df.columns[0]: "Jumlah", "rumah_tangga": int(df["rumah_tangga"].sum())},
-                instansi=instansi,
-            )
-        )
-    if "struktur_umur" in extra:
-        umur = extra["struktur_umur"]
-        parts.append(
-            table_html(
-                umur,
-                caption=tables.caption("struktur_umur", month),
-                month=month,
-                int_cols=list(umur.columns[1:]),
-                table="struktur_umur",
-                total=True,
-                instansi=instansi,
-            )
-        )
-    return "".join(parts)
-
-
-def tren_html(tren: pd.DataFrame, month: str, instansi: str) -> str:
-    """Households and recipients per month (the months of the trend chart), months in words."""
-    df = tren.copy()
-    df["bulan"] = df["bulan"].map(bulan_id)
-    return table_html(
-        df,
-        caption=tables.caption("tren_bulanan", month),
-        month=month,
-        int_cols=list(df.columns[1:]),
-        table="tren_bulanan",
-        instansi=instansi,
-    )
-
-
 def quality_section_html(t, settings: Settings) -> str:
+    """The "Kualitas data" section; its tables name the month's source."""
     month = t.month
+    src = desil_section.sumber_bulan(t)
     k = t.published["kualitas_data"]
     k = k[(k["jumlah_catatan"] > 0) & (k["tingkat"] != "sensor")].copy()  # loss: methodology
     k["tingkat"] = k["tingkat"].map(TINGKAT_LABELS).fillna(k["tingkat"])
@@ -405,8 +259,14 @@ def quality_section_html(t, settings: Settings) -> str:
             note="Jumlah baris per berkas tidak diterbitkan: berkas kiriman satu desa memuat "
             "jiwa desa itu.",
             instansi=settings.instansi,
+            sumber_data=src,
         ),
-        _trend_quality_html(t.extra["tren_kualitas"], month, settings.instansi),
+        _trend_quality_html(
+            t.extra["tren_kualitas"],
+            month,
+            settings.instansi,
+            desil_section.sumber_periode(t, t.extra["tren_kualitas"]["bulan"]),
+        ),
         ingest_warnings_count_html(s.get("peringatan_ingest")),
         table_html(
             rule_rows(k[k["tingkat"] != TINGKAT_LABELS["note"]]),
@@ -416,6 +276,7 @@ def quality_section_html(t, settings: Settings) -> str:
             labels=RULE_LABELS,
             note="Kesalahan harus diperbaiki operator desa/kelurahan; peringatan perlu diperiksa.",
             instansi=settings.instansi,
+            sumber_data=src,
         ),
         notes_html(k[k["tingkat"] == TINGKAT_LABELS["note"]]),
     ]
@@ -428,6 +289,7 @@ def quality_section_html(t, settings: Settings) -> str:
                 month=month,
                 int_cols=["kesalahan", "peringatan"],
                 instansi=settings.instansi,
+                sumber_data=src,
             )
         )
     nr = t.extra["nonrespon"]
@@ -442,6 +304,7 @@ def quality_section_html(t, settings: Settings) -> str:
             if len(nr)
             else "Tidak ada desa/kelurahan yang tidak melapor bulan ini.",
             instansi=settings.instansi,
+            sumber_data=src,
         )
     )
     parts.append(
@@ -506,7 +369,9 @@ def notes_html(k: pd.DataFrame) -> str:
     )
 
 
-def _trend_quality_html(tren: pd.DataFrame, month: str, instansi: str) -> str:
+def _trend_quality_html(
+    tren: pd.DataFrame, month: str, instansi: str, sumber_data: str = "DTKS"
+) -> str:
     df = tren.copy()
     months = df["bulan"].tolist()
     df["persen_error"] = df["persen_error"] / 100
@@ -518,41 +383,9 @@ def _trend_quality_html(tren: pd.DataFrame, month: str, instansi: str) -> str:
         int_cols=["catatan", "catatan_error"],
         pct_cols=["persen_error"],
         instansi=instansi,
-        sumber=source_line_periode(months, instansi),
+        sumber_data=sumber_data,
+        sumber=source_line_periode(months, instansi, sumber_data),
     )
-
-
-def annex_html(
-    rekap_desa: pd.DataFrame, month: str, settings: Settings, dtsen: bool = False
-) -> str:
-    parts = []
-    cols = ["desa", "rumah_tangga", "jiwa", "rt_bpnt", "rt_pbi_jkn", "rt_pkh", "rt_imputasi"]
-    note = (
-        f"–: disembunyikan (nilai 1–{settings.min_cell}, atau untuk mencegah penghitungan ulang "
-        f"dari total kecamatan)."
-    )
-    for (_kode, kec), df in rekap_desa.groupby(
-        ["kode_kecamatan", "kecamatan"], sort=True, dropna=False
-    ):
-        label = kec if isinstance(kec, str) and kec else TIDAK_DIKETAHUI
-        parts.append(
-            table_html(
-                df[cols].reset_index(drop=True),
-                caption=tables.caption("rekap_desa", month, f"Kecamatan {label}", dtsen=dtsen),
-                month=month,
-                int_cols=cols[1:],
-                note=note,
-                total=False,
-                instansi=settings.instansi,
-                # continued over pages with "(lanjutan)" and the kecamatan in the caption
-                bersambung=True,
-                kelas="lampiran",
-            )
-        )
-    parts.append(
-        _p(f"Kontak: {settings.instansi}, {settings.alamat_instansi}. {settings.kontak_instansi}.")
-    )
-    return "".join(parts)
 
 
 __all__ = [
@@ -579,15 +412,3 @@ __all__ = [
     "village_counts",
     "villages_html",
 ]
-
-
-def umur_long(wide: pd.DataFrame) -> pd.DataFrame:
-    """Age structure in long form (``kelompok_umur, jenis_kelamin, jiwa``) for the pyramid chart."""
-    long = wide.melt(
-        id_vars="kelompok_umur",
-        value_vars=["laki_laki", "perempuan"],
-        var_name="jenis_kelamin",
-        value_name="jiwa",
-    )
-    long["jenis_kelamin"] = long["jenis_kelamin"].map({"laki_laki": "L", "perempuan": "P"})
-    return long

@@ -433,10 +433,16 @@ def definition(col: str) -> str:
     return str((variable(col) or {}).get("definisi") or "")
 
 
-def title(table: str) -> str:
-    """Title of a table (from the name when it is not registered)."""
+def title(table: str, sumber_data: str = "DTKS") -> str:
+    """Title of a table (from the name when it is not registered); ``sumber_data`` names the
+    month's source where the registered title says "DTKS" ("DTSEN" in a DTSEN month)."""
     t = TABLES.get(table)
-    return t.title if t else table.replace("_", " ").capitalize()
+    if t is None:
+        return table.replace("_", " ").capitalize()
+    if sumber_data == "DTKS":
+        return t.title
+    # two sources in brackets: "Rumah Tangga (DTKS dan DTSEN) dan Penerima ..."
+    return t.title.replace("DTKS", f"({sumber_data})" if " " in sumber_data else sumber_data)
 
 
 def sheet_name(table: str) -> str:
@@ -466,12 +472,17 @@ def number(table: str, position: int = 0, dtsen: bool = False) -> int:
 
 
 def caption(
-    table: str, month: str | None = None, where: str | None = None, dtsen: bool = False
+    table: str,
+    month: str | None = None,
+    where: str | None = None,
+    dtsen: bool = False,
+    sumber_data: str = "DTKS",
 ) -> str:
     """The caption of a registered table, the same in the report (HTML/PDF) and the workbook:
     ``"Tabel <n>. <title>[, <where>][, <Bulan YYYY>]"`` (``where``: e.g. "Kecamatan Sumbul");
-    ``dtsen``: the month publishes the DTSEN tables (see :func:`number`)."""
-    parts = [f"Tabel {number(table, dtsen=dtsen)}. {TABLES[table].title}"]
+    ``dtsen``: the month publishes the DTSEN tables (see :func:`number`); ``sumber_data``:
+    the month's source, see :func:`title`."""
+    parts = [f"Tabel {number(table, dtsen=dtsen)}. {title(table, sumber_data)}"]
     if where:
         parts.append(where)
     if month:

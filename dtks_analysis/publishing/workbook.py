@@ -28,7 +28,14 @@ from openpyxl.styles import Alignment, Border
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dtks_analysis.formatting import KOSONG, bulan_id, is_missing, source_line, teks_sel
+from dtks_analysis.formatting import (
+    KOSONG,
+    bulan_id,
+    is_missing,
+    source_line,
+    source_line_periode,
+    teks_sel,
+)
 from dtks_analysis.publishing import tables as registry
 from dtks_analysis.publishing.cells import FLOAT_DIGITS, check_name, plain
 from dtks_analysis.publishing.workbook_layout import (
@@ -168,11 +175,12 @@ def _write_table_sheet(
     pct_cols: set[str],
     total: Mapping[str, Any] | None,
     additive: bool,
+    sumber_data: str = "DTKS",
 ) -> None:
     cols = list(df.columns)
     kinds = {c: _kind(df, c, pct_cols) for c in cols}
     # = registry.caption(name, month) with the number the workbook gives the table
-    title = f"Tabel {number}. {registry.title(name)}, {bulan_id(month)}"
+    title = f"Tabel {number}. {registry.title(name, sumber_data)}, {bulan_id(month)}"
 
     for j, col in enumerate(cols, start=1):
         c = ws.cell(HEADER_ROW, j, registry.long_label(col, name))
@@ -334,6 +342,14 @@ def _deterministic_zip(data: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
+def _source(df: pd.DataFrame, month: str, instansi: str, sumber_data: str) -> str:
+    """The source line of a table of several months (its ``bulan`` column) naming their
+    sources, else the month's."""
+    if "bulan" in df.columns and len(df):
+        return source_line_periode(df["bulan"], instansi, sumber_data)
+    return source_line(month, instansi, sumber_data)
+
+
 def write_workbook(
     tables: Mapping[str, pd.DataFrame],
     path: str | Path,
@@ -351,7 +367,9 @@ def write_workbook(
         creation date (the month's last day), so two runs give identical bytes.
     meta
         Required keys: ``instansi`` (source lines, author) and ``kabupaten`` (title).
-        Optional keys: ``definisi`` (list of dicts: nama, jenis, definisi, konsep,
+        Optional keys: ``sumber_data`` (the month's source, "DTKS" by default, in titles and
+        source lines), ``sumber_tabel`` (``{table: sources}`` of a table of several months);
+        ``definisi`` (list of dicts: nama, jenis, definisi, konsep,
         interpretasi, metode_perhitungan, ukuran, satuan, klasifikasi_penyajian, ...) for the
         "Definisi" sheet; ``instansi``; ``kabupaten``; ``tanggal_rilis`` (display string);
         ``data_sementara`` (bool); ``kegiatan`` (activity metadata: judul, penyelenggara,
@@ -372,7 +390,9 @@ def write_workbook(
     if missing:
         raise ValueError(f"write_workbook: meta tanpa {', '.join(missing)} (required keys)")
     path = Path(path)
-    source = source_line(month, meta["instansi"])
+    word = str(meta.get("sumber_data") or "DTKS")  # the month's source (issue 13)
+    words = dict(meta.get("sumber_tabel") or {})  # a table of several months: their sources
+    source = source_line(month, meta["instansi"], word)
     names = registry.in_report_order(list(tables))
     for name in names:
         check_name(name)
@@ -389,7 +409,10 @@ def write_workbook(
             tables[name],
             number=registry.number(name, k, dtsen=bool(registry.DTSEN_TABLES & set(names))),
             month=month,
-            source=source,
+            source=_source(tables[name], month, meta["instansi"], words[name])
+            if name in words
+            else source,
+            sumber_data=words.get(name, word),
             notes=[str(n) for n in meta.get("catatan", {}).get(name, [])],
             pct_cols=set(meta.get("persen", {}).get(name, [])),
             total=meta.get("total", {}).get(name),
@@ -404,7 +427,7 @@ def write_workbook(
     wb.properties.modified = when
     wb.properties.creator = meta["instansi"]
     wb.properties.lastModifiedBy = None
-    wb.properties.title = f"Tabel DTKS {bulan_id(month)}"
+    wb.properties.title = f"Tabel {word} {bulan_id(month)}"
     wb.properties.language = "id-ID"
     buf = io.BytesIO()
     wb.save(buf)

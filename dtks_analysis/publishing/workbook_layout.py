@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dtks_analysis.formatting import bulan_id, is_missing
 from dtks_analysis.publishing import tables as registry
+from dtks_analysis.vocab import NAMA_SUMBER
 
 TITLE_ROW, UNIT_ROW, HEADER_ROW = 1, 2, 4
 FIRST_DATA_ROW = HEADER_ROW + 1
@@ -181,10 +182,12 @@ def write_contents(
     ws: Worksheet, names: list[str], month: str, meta: Mapping[str, Any], source: str
 ) -> None:
     instansi = meta["instansi"]
+    word = str(meta.get("sumber_data") or "DTKS")
+    words = dict(meta.get("sumber_tabel") or {})
     ws.cell(
         1,
         1,
-        f"Tabel Data Terpadu Kesejahteraan Sosial (DTKS) {meta['kabupaten']}",
+        f"Tabel {NAMA_SUMBER.get(word, word)} {meta['kabupaten']}",
     ).font = TITLE_FONT
     ws.cell(2, 1, f"Keadaan {bulan_id(month)}").font = Font(bold=True, size=11)
     ws.cell(3, 1, instansi).font = NOTE_FONT
@@ -199,7 +202,7 @@ def write_contents(
     for k, name in enumerate(names, start=1):
         ws.cell(r, 1, registry.sheet_name(name))
         n = registry.number(name, k, dtsen=bool(registry.DTSEN_TABLES & set(names)))
-        ws.cell(r, 2, f"Tabel {n}. {registry.title(name)}")
+        ws.cell(r, 2, f"Tabel {n}. {registry.title(name, words.get(name, word))}")
         ws.cell(r, 2).alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[r].height = LINE_HEIGHT * text_lines(ws.cell(r, 2).value, 75) + 2
         _link(ws.cell(r, 1), registry.sheet_name(name))

@@ -156,16 +156,16 @@ def check_month(
     v = nik["valid"].to_numpy()
     rules["nik_beda_jk"] = (
         v & ((nik["female"].to_numpy() & rec_m) | (~nik["female"].to_numpy() & rec_f)),
-        "nik",
+        "jenis_kelamin",  # the cell the finding names (the worklist asks to compare with NIK)
     )
     dob = pd.DatetimeIndex(df["dob_value"])
     nd = pd.DatetimeIndex(nik["date"])
     same = (dob.day == nd.day) & (dob.month == nd.month) & (dob.year % 100 == nd.year % 100)
-    rules["nik_beda_tgl_lahir"] = (v & ~np.asarray(same) & dob.notna(), "nik")
+    rules["nik_beda_tgl_lahir"] = (v & ~np.asarray(same) & dob.notna(), "tanggal_lahir")
     rules["nama_kosong"] = ((df["nama"].fillna("").str.strip() == "").to_numpy(), "nama")
     rules["desa_tidak_dikenal"] = (desa_pos.isna().to_numpy(), "desa")
     rules["wilayah_ejaan_lain"] = ((off.isna() & alt.notna()).to_numpy(), "desa")
-    rules["baris_ganda"] = (dup.to_numpy(), "")
+    rules["baris_ganda"] = (dup.to_numpy(), "(seluruh baris)")
     cnt = facts["counted"].to_numpy()
     # families (counted rows only)
     hub = decode_hubungan(df["hubungan"], skema)

@@ -28,7 +28,7 @@ from dtks_analysis.config import load_settings
 from dtks_analysis.editing import rules
 from dtks_analysis.synthetic import generate
 from tests import desil_attack
-from tests.truth.test_truth import KEY, _found, _truth
+from tests.truth.test_truth import KEY, KEY_KOLOM, _found, _truth
 
 MONTHS = ["2025-03", "2025-04", "2025-05"]  # a quarter start (re-ranking) inside
 LABELS = [str(d) for d in range(1, 11)] + ["belum_diperingkat", "nonaktif"]
@@ -76,7 +76,9 @@ def test_every_injected_defect_is_reported_at_its_place(dtsen):
         truth["sheet"] = truth["sheet"].fillna("")
         assert set(truth["kode_aturan"]) >= NEW_RULES
         found = _found(data, m)
-        merged = truth[KEY].merge(found[KEY].drop_duplicates(), how="left", indicator=True)
+        merged = truth[KEY_KOLOM].merge(
+            found[KEY_KOLOM].drop_duplicates(), how="left", indicator=True
+        )
         missed = merged[merged["_merge"] == "left_only"]
         assert missed.empty, f"{m}: {len(missed)} defects not reported:\n{missed.head(20)}"
 
@@ -224,7 +226,9 @@ def test_series_switching_from_dtks(tmp_path):
         truth = _truth(root, m, "defects.csv")
         truth["sheet"] = truth["sheet"].fillna("")
         found = _found(data, m)
-        merged = truth[KEY].merge(found[KEY].drop_duplicates(), how="left", indicator=True)
+        merged = truth[KEY_KOLOM].merge(
+            found[KEY_KOLOM].drop_duplicates(), how="left", indicator=True
+        )
         assert (merged["_merge"] == "both").all(), m
 
 
@@ -240,7 +244,9 @@ def test_month_with_both_sources(tmp_path, caplog):
         truth = _truth(root, m, "defects.csv")
         truth["sheet"] = truth["sheet"].fillna("")
         found = _found(data, m)
-        merged = truth[KEY].merge(found[KEY].drop_duplicates(), how="left", indicator=True)
+        merged = truth[KEY_KOLOM].merge(
+            found[KEY_KOLOM].drop_duplicates(), how="left", indicator=True
+        )
         assert (merged["_merge"] == "both").all(), m
 
 
