@@ -59,6 +59,6 @@ def with_person_keys(findings: pd.DataFrame, cleaned: pd.DataFrame) -> pd.DataFr
     out = findings.copy()
     rec = out["record"] if "record" in out.columns else pd.Series([], dtype=object)
     for name in KEY_COLUMNS:
-        out[name] = keys[name].reindex(rec.to_numpy()).to_numpy()
-        out[name] = out[name].astype("Int64")
+        # ``.array``, not ``.to_numpy()``: Int64 with missing values would go through float
+        out[name] = keys[name].reindex(rec.to_numpy()).array
     return out
