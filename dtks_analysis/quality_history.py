@@ -32,7 +32,7 @@ def month_quality(month: str, settings: Settings) -> village_quality.MonthQualit
     """What the history needs of a prepared month, read from its interim folder."""
     d = pipeline.interim_dir(settings, month)
     findings = _read(d / "findings.parquet", _FINDING_COLUMNS)
-    persons = _read(d / "persons.parquet", ["nik", "nama", "tanggal_lahir"])
+    persons = _read(d / "persons.parquet", ["nik", "no_kk", "nama", "tanggal_lahir"])
     present = pd.concat(
         [person_keys(persons), findings[list(KEY_COLUMNS)]], ignore_index=True
     ).astype("Int64")

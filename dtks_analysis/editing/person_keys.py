@@ -2,13 +2,17 @@
 
 A worklist row counts as corrected when the same person appears the next month without the same
 finding. NIK alone cannot say "the same person": most NIK defects change the NIK itself (Excel's
-lost last digit, a wrong date or serial), so a person is also recognised by name and date of
-birth. Two keys, both 64-bit hashes (no NIK or name is stored twice in clear):
+lost last digit, a wrong date or serial), and a defect may hit the name, the birth date or the
+No KK instead. So a person has four keys, each a 64-bit hash (no ID or name is stored twice in
+clear), missing when a part is missing:
 
-* ``kunci_nik``: the edited NIK when it is 16 digits, else missing;
-* ``kunci_identitas``: the normalised name and the date of birth, missing when either is.
+* ``kunci_nik``: the edited NIK (16 digits);
+* ``kunci_nama_lahir``: normalised name and date of birth;
+* ``kunci_kk_lahir``: No KK (16 digits) and date of birth;
+* ``kunci_nama_kk``: normalised name and No KK.
 
-Two rows are the same person when either key is equal.
+Two rows are the same person when any key is equal: a row damaged in one field one month and in
+another field the next still shares a key that avoids both fields.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import pandas as pd
 
 from dtks_analysis.editing.findings import col
 
-KEY_COLUMNS: tuple[str, ...] = ("kunci_nik", "kunci_identitas")
+KEY_COLUMNS: tuple[str, ...] = ("kunci_nik", "kunci_nama_lahir", "kunci_kk_lahir", "kunci_nama_kk")
 
 
 def _hashed(values: pd.Series, valid: np.ndarray) -> pd.Series:
@@ -28,28 +32,39 @@ def _hashed(values: pd.Series, valid: np.ndarray) -> pd.Series:
 
 
 def person_keys(df: pd.DataFrame) -> pd.DataFrame:
-    """``kunci_nik`` and ``kunci_identitas`` (nullable Int64) of edited person rows (columns
-    ``nik``, ``nama``, ``tanggal_lahir`` of ``clean.clean_records``; absent columns give missing
-    keys), same index as ``df``.
+    """The four keys (:data:`KEY_COLUMNS`, nullable Int64) of edited person rows (columns ``nik``,
+    ``no_kk``, ``nama``, ``tanggal_lahir`` of ``clean.clean_records``; absent columns give
+    missing keys), same index as ``df``.
 
     >>> df = pd.DataFrame({"nik": ["1211010101800001", "12"], "nama": ["A B", None],
+    ...                    "no_kk": ["1211010101100001", None],
     ...                    "tanggal_lahir": ["1980-01-01", "1990-02-02"]})
-    >>> person_keys(df).notna().to_numpy().tolist()
-    [[True, True], [False, False]]
+    >>> person_keys(df).notna().sum().tolist()
+    [1, 1, 1, 1]
     """
-    nik = col(df, "nik").astype("string")
-    nik_ok = nik.str.fullmatch(r"\d{16}").fillna(False).to_numpy(dtype=bool)
-    nama = col(df, "nama").astype("string").str.strip()
+    parts: dict[str, tuple[pd.Series, np.ndarray]] = {}
+    for name in ("nik", "no_kk"):
+        v = col(df, name).astype("string")
+        parts[name] = (v.fillna(""), v.str.fullmatch(r"\d{16}").fillna(False).to_numpy(bool))
+    nama = col(df, "nama").astype("string").str.strip().fillna("")
+    parts["nama"] = (nama, (nama != "").to_numpy(dtype=bool))
     lahir = pd.to_datetime(col(df, "tanggal_lahir"), errors="coerce").dt.strftime("%Y-%m-%d")
-    ident_ok = (nama.fillna("") != "").to_numpy(dtype=bool) & lahir.notna().to_numpy(dtype=bool)
-    ident = nama.fillna("") + "|" + lahir.fillna("").astype("string")
-    return pd.DataFrame(
-        {
-            "kunci_nik": _hashed(nik.fillna(""), nik_ok),
-            "kunci_identitas": _hashed(ident, ident_ok),
-        },
-        index=df.index,
-    )
+    parts["lahir"] = (lahir.fillna("").astype("string"), lahir.notna().to_numpy(dtype=bool))
+    specs = {
+        "kunci_nik": ("nik",),
+        "kunci_nama_lahir": ("nama", "lahir"),
+        "kunci_kk_lahir": ("no_kk", "lahir"),
+        "kunci_nama_kk": ("nama", "no_kk"),
+    }
+    out = {}
+    for key, fields in specs.items():
+        text = parts[fields[0]][0]
+        valid = parts[fields[0]][1].copy()
+        for f in fields[1:]:
+            text = text + "|" + parts[f][0]
+            valid &= parts[f][1]
+        out[key] = _hashed(text, valid)
+    return pd.DataFrame(out, index=df.index)
 
 
 def with_person_keys(findings: pd.DataFrame, cleaned: pd.DataFrame) -> pd.DataFrame:

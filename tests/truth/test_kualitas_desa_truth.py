@@ -117,9 +117,10 @@ def test_a_village_that_stops_sending(history):
         assert g.loc[(k, prev), "mengirim"] == 1
         # its worklist rows of the month before cannot have been corrected: nobody was sent
         assert g.loc[(k, m), "baris_diperbaiki"] == 0
-        assert g.loc[(k, m), "baris_koreksi_lalu"] == g.loc[(k, prev), "kesalahan"] + g.loc[
-            (k, prev), "peringatan"
-        ]
+        assert (
+            g.loc[(k, m), "baris_koreksi_lalu"]
+            == g.loc[(k, prev), "kesalahan"] + g.loc[(k, prev), "peringatan"]
+        )
 
 
 def test_a_village_that_improves(history):
