@@ -257,7 +257,7 @@ def section_html(history: pd.DataFrame, month: str, settings: Settings) -> str:
         _p(
             f"Gambar berikut menunjukkan nilai {HEATMAP_TOP} desa/kelurahan dengan nilai terburuk "
             "selama periode ini (169 desa/kelurahan tidak terbaca pada satu halaman A4; nilai "
-            "setiap desa/kelurahan ada di buku kerja kualitas_desa dan ringkasan per kecamatan "
+            "setiap desa/kelurahan ada di buku kerja kualitas data desa dan ringkasan per kecamatan "
             "untuk camat), lalu banyaknya desa/kelurahan menurut nilai setiap bulan."
         )
     )

@@ -285,28 +285,56 @@ def _file_name(kecamatan: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", kecamatan).strip("_") or "kecamatan"
 
 
+def _document(title: str, body: str) -> str:
+    return (
+        f'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>{body}</body></html>"
+    )
+
+
 def write_camat_pages(
     history: pd.DataFrame, month: str, settings: Settings, folder: Path, pdf: bool = True
 ) -> list[Path]:
     """``folder/<Kecamatan>.html`` and, with ``pdf``, ``folder/<Kecamatan>.pdf`` (one A4 page
-    each, printed by the report's Chromium path) for every kecamatan; returns the PDFs (or the
-    HTML files)."""
+    each) for every kecamatan; returns the written files.
+
+    The PDFs are printed by the report's Chromium path in one run (every page in one document,
+    then split with pypdf: one browser start instead of fifteen); should a page not fit on one
+    sheet, each kecamatan is printed on its own instead."""
     from dtks_analysis.publishing import render
 
     folder.mkdir(parents=True, exist_ok=True)
-    out = []
     kec = history.drop_duplicates("kode_kecamatan").sort_values("kode_kecamatan")
+    pages, written = [], []
     for kode, nama in zip(kec["kode_kecamatan"], kec["kecamatan"], strict=True):
         page = camat_html(history, kode, month, settings)
-        doc = (
-            f'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
-            f"<title>Kualitas data desa, Kecamatan {html.escape(nama)}</title>"
-            f"<style>{CSS}</style></head><body>{page}</body></html>"
-        )
+        pages.append(page)
         path = folder / f"{_file_name(nama)}.html"
-        path.write_text(doc, encoding="utf-8")
-        if pdf:
-            out.append(render.html_to_pdf(path, path.with_suffix(".pdf"), page_numbers=False))
-        else:
-            out.append(path)
-    return out
+        path.write_text(_document(f"Kualitas data desa, Kecamatan {nama}", page), "utf-8")
+        written.append(path)
+    if not pdf:
+        return written
+    import pypdf
+
+    whole = folder / ".semua.html"
+    whole.write_text(_document("Kualitas data desa", "".join(pages)), "utf-8")
+    try:
+        printed = render.html_to_pdf(whole, whole.with_suffix(".pdf"), page_numbers=False)
+        reader = pypdf.PdfReader(printed)
+        one_each = len(reader.pages) == len(written)
+        pdfs = []
+        for i, path in enumerate(written):
+            target = path.with_suffix(".pdf")
+            if one_each:
+                w = pypdf.PdfWriter()
+                w.add_page(reader.pages[i])
+                w.add_metadata({"/Title": f"Kualitas data desa, {path.stem.replace('_', ' ')}"})
+                with target.open("wb") as fh:
+                    w.write(fh)
+            else:
+                render.html_to_pdf(path, target, page_numbers=False)
+            pdfs.append(target)
+    finally:
+        whole.unlink(missing_ok=True)
+        whole.with_suffix(".pdf").unlink(missing_ok=True)
+    return written + pdfs

@@ -264,7 +264,7 @@ FIELDS: dict[str, Field] = {
         "Nilai kualitas",
         "",
         "Nilai kualitas data desa/kelurahan: A, B, C atau D menurut kesalahan per 100 baris "
-        "(batas pada parameter kualitas_desa); TM = tidak mengirim data.",
+        "(batasnya ditetapkan Dinas dalam parameter laporan); TM = tidak mengirim data.",
     ),
     "nilai_lalu": Field(
         "Nilai bulan lalu", "Nilai kualitas bulan lalu", "", "Nilai kualitas pada bulan sebelumnya."
