@@ -158,7 +158,7 @@ def grade_map(history: pd.DataFrame, month: str, settings: Settings, source: str
     desa = geo.batas("desa", settings.kabupaten_kode)
     if not desa:
         return None
-    map_w = WIDTH - 1.6
+    map_w = WIDTH - 2.0  # room for the legend's longest label
     desa = geo.for_width(desa, map_w)
     nilai = history.loc[history["bulan"] == month].set_index("kode_desa")["nilai"]
     height = 0.75 + min(map_w * geo.ratio(desa), 6.0) + 0.2
@@ -180,7 +180,7 @@ def grade_map(history: pd.DataFrame, month: str, settings: Settings, source: str
         borders = geo.borders(desa)
         if borders is not None:
             ax.add_patch(PathPatch(borders, fill=False, edgecolor=TINTA_LEMBUT, linewidth=0.8))
-        _grade_legend(ax, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        _grade_legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
 
 
@@ -245,6 +245,7 @@ def section_html(history: pd.DataFrame, month: str, settings: Settings) -> str:
                     sumber=sumber_bulan,
                     catatan=note,
                     dec_cols=["kesalahan_per_100_lalu", "kesalahan_per_100"],
+                    dec_digits=2,  # as the grade thresholds (0,75)
                     labels={
                         **tables.short_labels(name),
                         "kesalahan_per_100": "Kesalahan per 100 baris bulan ini",
