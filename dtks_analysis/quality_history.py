@@ -11,9 +11,9 @@ import pandas as pd
 from dtks_analysis import pipeline
 from dtks_analysis.config import Settings
 from dtks_analysis.counting import village_quality
-from dtks_analysis.editing.person_keys import KEY_COLUMNS, person_keys
+from dtks_analysis.editing.person_keys import KEY_COLUMNS, distrust, person_keys
 
-_FINDING_COLUMNS = ["kode_desa", "tingkat", "kode_aturan", *KEY_COLUMNS]
+_FINDING_COLUMNS = ["record", "kolom", "kode_desa", "tingkat", "kode_aturan", *KEY_COLUMNS]
 
 
 def _read(path, columns: list[str]) -> pd.DataFrame:
@@ -33,9 +33,8 @@ def month_quality(month: str, settings: Settings) -> village_quality.MonthQualit
     d = pipeline.interim_dir(settings, month)
     findings = _read(d / "findings.parquet", _FINDING_COLUMNS)
     persons = _read(d / "persons.parquet", ["nik", "no_kk", "nama", "tanggal_lahir"])
-    present = pd.concat(
-        [person_keys(persons), findings[list(KEY_COLUMNS)]], ignore_index=True
-    ).astype("Int64")
+    keys = distrust(person_keys(persons), findings)  # persons are indexed by record
+    present = pd.concat([keys, findings[list(KEY_COLUMNS)]], ignore_index=True).astype("Int64")
     villages = pd.read_parquet(d / "villages.parquet")
     return village_quality.MonthQuality(month, villages, findings, present)
 

@@ -12,7 +12,10 @@ clear), missing when a part is missing:
 * ``kunci_nama_kk``: normalised name and No KK.
 
 Two rows are the same person when any key is equal: a row damaged in one field one month and in
-another field the next still shares a key that avoids both fields.
+another field the next still shares a key that avoids both fields. A field that a finding (error
+or warning) names is not trusted as identity: its keys are dropped for that row
+(:func:`distrust`). A damaged NIK is not anyone's identity, and two people's NIKs damaged the same
+way (Excel's zeroed last digit, 30 February) would otherwise look like one person.
 """
 
 from __future__ import annotations
@@ -22,7 +25,41 @@ import pandas as pd
 
 from dtks_analysis.editing.findings import col
 
-KEY_COLUMNS: tuple[str, ...] = ("kunci_nik", "kunci_nama_lahir", "kunci_kk_lahir", "kunci_nama_kk")
+#: key -> the fields it is made of
+KEY_FIELDS: dict[str, tuple[str, ...]] = {
+    "kunci_nik": ("nik",),
+    "kunci_nama_lahir": ("nama", "lahir"),
+    "kunci_kk_lahir": ("no_kk", "lahir"),
+    "kunci_nama_kk": ("nama", "no_kk"),
+}
+KEY_COLUMNS: tuple[str, ...] = tuple(KEY_FIELDS)
+#: column a finding names -> the key fields it makes untrustworthy (a NIK that merely disagrees
+#: with the recorded sex or birth date stays: distrusting it too leaves too few keys)
+DISTRUSTED: dict[str, tuple[str, ...]] = {
+    "nik": ("nik",),
+    "no_kk": ("no_kk",),
+    "nama": ("nama",),
+    "tanggal_lahir": ("lahir",),
+}
+SERIOUS: tuple[str, ...] = ("error", "warning")
+
+
+def distrust(keys: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
+    """``keys`` (indexed by record) with the keys of fields named by an error or warning finding
+    of the same record (``findings``: ``record, kolom, tingkat``) set missing."""
+    out = keys.copy()
+    if not {"record", "kolom", "tingkat"} <= set(findings.columns):
+        return out
+    f = findings[findings["tingkat"].isin(SERIOUS)]
+    for kolom, fields in DISTRUSTED.items():
+        records = pd.Index(f.loc[f["kolom"] == kolom, "record"].unique())
+        hit = out.index.isin(records)
+        if not hit.any():
+            continue
+        for key, parts in KEY_FIELDS.items():
+            if set(parts) & set(fields):
+                out.loc[hit, key] = pd.NA
+    return out
 
 
 def _hashed(values: pd.Series, valid: np.ndarray) -> pd.Series:
@@ -50,14 +87,8 @@ def person_keys(df: pd.DataFrame) -> pd.DataFrame:
     parts["nama"] = (nama, (nama != "").to_numpy(dtype=bool))
     lahir = pd.to_datetime(col(df, "tanggal_lahir"), errors="coerce").dt.strftime("%Y-%m-%d")
     parts["lahir"] = (lahir.fillna("").astype("string"), lahir.notna().to_numpy(dtype=bool))
-    specs = {
-        "kunci_nik": ("nik",),
-        "kunci_nama_lahir": ("nama", "lahir"),
-        "kunci_kk_lahir": ("no_kk", "lahir"),
-        "kunci_nama_kk": ("nama", "no_kk"),
-    }
     out = {}
-    for key, fields in specs.items():
+    for key, fields in KEY_FIELDS.items():
         text = parts[fields[0]][0]
         valid = parts[fields[0]][1].copy()
         for f in fields[1:]:
@@ -69,8 +100,9 @@ def person_keys(df: pd.DataFrame) -> pd.DataFrame:
 
 def with_person_keys(findings: pd.DataFrame, cleaned: pd.DataFrame) -> pd.DataFrame:
     """``findings`` with the person keys of the row each finding is about (``record`` is the
-    index of ``cleaned``); rows not in ``cleaned`` (DTSEN family rows) get missing keys."""
-    keys = person_keys(cleaned)
+    index of ``cleaned``), the fields the row's findings name left out (:func:`distrust`); rows
+    not in ``cleaned`` (DTSEN family rows) get missing keys."""
+    keys = distrust(person_keys(cleaned), findings)
     out = findings.copy()
     rec = out["record"] if "record" in out.columns else pd.Series([], dtype=object)
     for name in KEY_COLUMNS:

@@ -9,7 +9,12 @@ import pytest
 
 from dtks_analysis.config import ParamsError, load_settings
 from dtks_analysis.counting import village_quality as vq
-from dtks_analysis.editing.person_keys import KEY_COLUMNS, person_keys, with_person_keys
+from dtks_analysis.editing.person_keys import (
+    KEY_COLUMNS,
+    distrust,
+    person_keys,
+    with_person_keys,
+)
 
 T = {"A": 0.75, "B": 1.25, "C": 2.0}
 NIK = ["1211010101800001", "1211014101850002", "1211010202900003"]
@@ -45,10 +50,10 @@ class TestPersonKeys:
 
 
 def _month(month, persons, findings, villages) -> vq.MonthQuality:
-    keys = person_keys(persons)
-    f = pd.DataFrame(findings, columns=["record", "kode_aturan", "tingkat"])
+    f = pd.DataFrame(findings, columns=["record", "kode_aturan", "tingkat", "kolom"])
     f["kode_desa"] = "12.11.01.2008"
     f = with_person_keys(f, persons)
+    keys = distrust(person_keys(persons), f)
     present = pd.concat([keys, f[list(KEY_COLUMNS)]], ignore_index=True)
     v = pd.DataFrame(villages, columns=["kode_desa", "records", "errors", "warnings"])
     return vq.MonthQuality(month, v, f, present)
@@ -67,9 +72,9 @@ class TestCorrected:
                 ["1980-01-01", "1985-01-01", "1991-02-02"],
             ),
             [
-                (0, "nik_excel", "error"),
-                (1, "nama_kosong", "warning"),
-                (2, "nik_beda_tgl_lahir", "warning"),
+                (0, "nik_excel", "error", "nik"),
+                (1, "nama_kosong", "warning", "nama"),
+                (2, "nik_beda_tgl_lahir", "warning", "tanggal_lahir"),
             ],
             [("12.11.01.2008", 3, 1, 2)],
         )
@@ -80,7 +85,10 @@ class TestCorrected:
                 ["A", "B", "C"],
                 ["1980-01-01", "1985-01-01", "1991-02-02"],
             ),
-            [(1, "nik_beda_jk", "warning"), (2, "nik_beda_tgl_lahir", "warning")],
+            [
+                (1, "nik_beda_jk", "warning", "jenis_kelamin"),
+                (2, "nik_beda_tgl_lahir", "warning", "tanggal_lahir"),
+            ],
             [("12.11.01.2008", 3, 0, 2)],
         )
         w = vq._worklist(prev.findings)
@@ -94,7 +102,7 @@ class TestCorrected:
         prev = _month(
             "2023-11",
             _persons([NIK[0]], ["A"], ["1980-01-01"]),
-            [(0, "nik_excel", "error")],
+            [(0, "nik_excel", "error", "nik")],
             [("12.11.01.2008", 1, 1, 0)],
         )
         cur = _month(
@@ -104,6 +112,24 @@ class TestCorrected:
             [("12.11.01.2008", 1, 0, 0)],
         )
         assert vq.corrected(vq._worklist(prev.findings), cur).tolist() == [False]
+
+    def test_two_people_with_the_same_damaged_nik_are_not_one_person(self):
+        """Excel zeroes the last digit: X (...0011) damaged last month and Y (...0012) this month
+        both read ...0010; X, now clean, was corrected."""
+        damaged = "1211066504180010"
+        prev = _month(
+            "2023-11",
+            _persons([damaged], ["X"], ["1980-01-01"]),
+            [(0, "nik_excel", "error", "nik")],
+            [("12.11.01.2008", 1, 1, 0)],
+        )
+        cur = _month(
+            "2023-12",
+            _persons([damaged, "1211066504180011"], ["Y", "X"], ["1975-05-05", "1980-01-01"]),
+            [(0, "nik_excel", "error", "nik")],
+            [("12.11.01.2008", 2, 1, 0)],
+        )
+        assert vq.corrected(vq._worklist(prev.findings), cur).tolist() == [True]
 
 
 class TestParameter:
