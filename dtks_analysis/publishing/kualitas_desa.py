@@ -36,7 +36,7 @@ GRADE_COLORS: dict[str, str] = {
 }
 #: the letter printed in a heat-map cell, dark on light fills and white on dark ones
 GRADE_INK: dict[str, str] = {"A": TINTA, "B": TINTA, "C": "white", "D": "white", "TM": TINTA}
-#: villages in the heat map: the worst by their grades over the months (169 rows would not fit
+#: villages in the heat map: the worst by their grades over the months (Dairi's 169 would not fit
 #: an A4 page legibly; every village is in the workbook and in its camat's page)
 HEATMAP_TOP = 30
 #: rows of the improving / worsening tables
@@ -257,7 +257,8 @@ def section_html(history: pd.DataFrame, month: str, settings: Settings) -> str:
     parts.append(
         _p(
             f"Gambar berikut menunjukkan nilai {HEATMAP_TOP} desa/kelurahan dengan nilai terburuk "
-            "selama periode ini (169 desa/kelurahan tidak terbaca pada satu halaman A4; nilai "
+            f"selama periode ini ({fmt_int(history['kode_desa'].nunique())} desa/kelurahan tidak "
+            "terbaca pada satu halaman A4; nilai "
             "setiap desa/kelurahan ada di buku kerja kualitas data desa dan ringkasan per kecamatan "
             "untuk camat), lalu banyaknya desa/kelurahan menurut nilai setiap bulan."
         )
