@@ -32,6 +32,9 @@ BULAN_TREN_RANGE = (2, 24)
 DESIL_ACUAN = ("nasional", "provinsi", "kabupaten_kota")
 """The DTSEN ranking a household's desil is taken from (column ``desil_<acuan>``)."""
 SASARAN_DESIL_DEFAULT: dict[str, int] = {"bpnt": 4, "pbi_jkn": 5, "pkh": 4}
+#: village quality grade (issue 14): the highest errors per 100 rows of grade A, B and C (above
+#: C: D); docs/kualitas_desa.md
+KUALITAS_DESA_DEFAULT: dict[str, float] = {"A": 0.75, "B": 1.25, "C": 2.0}
 """A program's target: the active households with desil <= this value (docs/methodology.md)."""
 DESIL_RANGE = (1, 10)
 
@@ -143,6 +146,7 @@ class Settings:
     data_sementara: bool = False
     desil_acuan: str = "nasional"
     sasaran_desil: dict[str, int] = field(default_factory=lambda: dict(SASARAN_DESIL_DEFAULT))
+    kualitas_desa: dict[str, float] = field(default_factory=lambda: dict(KUALITAS_DESA_DEFAULT))
     data_dir: Path = PROJ_ROOT / "data"
     out_dir: Path = PROJ_ROOT / "outputs"
     raw_dir: Path | None = None  # default: data_dir / "raw"
@@ -201,6 +205,7 @@ _TYPES: dict[str, type] = {
     "data_sementara": bool,
     "desil_acuan": str,
     "sasaran_desil": dict,
+    "kualitas_desa": dict,
     "data_dir": str,
     "out_dir": str,
     "raw_dir": str,
@@ -288,6 +293,25 @@ def _check_values(values: dict[str, Any], source: str) -> None:
         )
     if "sasaran_desil" in values:
         _check_sasaran(values["sasaran_desil"], source)
+    if "kualitas_desa" in values:
+        _check_kualitas_desa(values["kualitas_desa"], source)
+
+
+def _check_kualitas_desa(value: dict, source: str) -> None:
+    """``kualitas_desa``: grade A/B/C -> errors per 100 rows (a number >= 0); unknown grades are
+    refused. (The order A <= B <= C is checked on the merged value, in :func:`load_settings`.)"""
+    for grade, batas in value.items():
+        if grade not in KUALITAS_DESA_DEFAULT:
+            raise ParamsError(
+                f"{source}: kualitas_desa: nilai tidak dikenal {short_repr(grade)} (unknown "
+                f"grade). Yang dikenal: {', '.join(KUALITAS_DESA_DEFAULT)} (di atas C: D)"
+            )
+        ok = isinstance(batas, (int, float)) and not isinstance(batas, bool)
+        if not ok or not 0 <= batas <= 100:
+            raise ParamsError(
+                f"{source}: kualitas_desa.{grade} harus angka antara 0 dan 100 (kesalahan per "
+                f"100 baris), bukan {short_repr(batas)} (threshold out of range 0..100)"
+            )
 
 
 def _check_sasaran(value: dict, source: str) -> None:
@@ -408,8 +432,20 @@ def load_settings(
                 **values,
                 "sasaran_desil": {**merged.get("sasaran_desil", {}), **values["sasaran_desil"]},
             }
+        if "kualitas_desa" in values:  # likewise per grade
+            values = {
+                **values,
+                "kualitas_desa": {**merged.get("kualitas_desa", {}), **values["kualitas_desa"]},
+            }
         merged.update(values)
     merged["sasaran_desil"] = {**SASARAN_DESIL_DEFAULT, **merged.get("sasaran_desil", {})}
+    grades = {**KUALITAS_DESA_DEFAULT, **merged.get("kualitas_desa", {})}
+    if not grades["A"] <= grades["B"] <= grades["C"]:
+        raise ParamsError(
+            f"kualitas_desa: batas harus naik A <= B <= C, bukan {grades} "
+            f"(grade thresholds must increase)"
+        )
+    merged["kualitas_desa"] = {k: float(v) for k, v in grades.items()}
     kode = merged.get("kabupaten_kode", Settings.kabupaten_kode)
     for key, val in kabupaten_defaults(kode).items():
         merged.setdefault(key, val)

@@ -28,7 +28,7 @@ from dtks_analysis.config import (
 )
 from dtks_analysis.counting import disclosure, flows, households, nonresponse, protection, stats
 from dtks_analysis.counting.desil import SENSOR, desil_tables, has_dtsen, sumber_data
-from dtks_analysis.editing import clean, corrections, rules, validate
+from dtks_analysis.editing import clean, corrections, person_keys, rules, validate
 from dtks_analysis.editing import findings as findings_mod
 from dtks_analysis.fsutil import TreeError, replace_dir, walk_files
 from dtks_analysis.intake import ingest
@@ -238,6 +238,7 @@ def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) 
     cleaned = clean.clean_records(result.records, settings)
     checked = validate.validate(cleaned, settings, reference_date=ref)
     checked.findings = findings_mod.with_masked_examples(checked.findings, cleaned)
+    checked.findings = person_keys.with_person_keys(checked.findings, cleaned)  # history
     if checked.persons.empty:
         raise ingest.IngestError(
             f"{month_dir(settings, month)}: tidak ada satu pun baris dengan No KK yang dapat "

@@ -284,6 +284,18 @@ class Steps:
             print(f"[dtks] {label}: {self.durations[name]:.1f} s", file=sys.stderr, flush=True)
 
 
+def _write_village_quality(month: str, settings: Settings, staging: Path) -> None:
+    """Issue 14: ``tabel/kualitas_desa.csv``, ``kualitas_desa_<month>.xlsx`` and the camat
+    pages ``camat/<Kecamatan>.html|.pdf`` from the history of every prepared month."""
+    from dtks_analysis import quality_history
+    from dtks_analysis.publishing import kualitas_desa_files as files
+
+    history = quality_history.build_history(month, settings)
+    files.write_csv(history, staging / "tabel")
+    files.write_workbook(history, staging / f"kualitas_desa_{month}.xlsx", month, settings)
+    files.write_camat_pages(history, month, settings, staging / "camat")
+
+
 def run_report(
     month: str,
     settings: Settings,
@@ -341,6 +353,8 @@ def run_report(
                 if not tables.villages.empty:
                     book["desa_temuan"] = desa_temuan(tables.villages)
                 export.write_workbook(book, staging / f"tabel_dtks_{month}.xlsx", month, meta)
+            with steps.step("kualitas_desa", "Menulis riwayat kualitas data desa"):
+                _write_village_quality(month, settings, staging)
             param_files = [*settings.sources, *([params_file] if params_file else [])]
             review_dir = staging / "review"
             review_dir.mkdir()

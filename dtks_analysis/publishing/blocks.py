@@ -86,13 +86,15 @@ def angka_kunci_html(items: Iterable[Sequence[Any]]) -> HtmlBlock:
     return HtmlBlock('<div class="dtks-angka">\n' + "\n".join(tiles) + "\n</div>\n")
 
 
-def _cell(value: Any, col: str, ints: set[str], pcts: set[str], decs: set[str]) -> str:
+def _cell(
+    value: Any, col: str, ints: set[str], pcts: set[str], decs: set[str], digits: int = 1
+) -> str:
     if col in ints:
         return fmt_int(value)
     if col in pcts:
         return fmt_pct(value)
     if col in decs:
-        return fmt_dec(value)
+        return fmt_dec(value, digits)
     return KOSONG if is_missing(value) else str(value)
 
 
@@ -111,6 +113,7 @@ def tabel_html(
     kecil: bool | None = None,
     bersambung: bool | None = None,
     kelas: str = "",
+    dec_digits: int = 1,
 ) -> HtmlBlock:
     """A published table (CSS ``.dtks-tabel``): title, unit line, table, source and notes.
 
@@ -126,7 +129,7 @@ def tabel_html(
     pages: its caption is the first header row, so every page it runs onto names it, and the
     PDF printer (:mod:`~dtks_analysis.publishing.tata_letak`) splits it where the page breaks,
     the continuation captioned "<caption> (lanjutan)". A shorter table is kept on one page.
-    ``kelas``: extra CSS classes of the ``<figure>``.
+    ``kelas``: extra CSS classes of the ``<figure>``; ``dec_digits``: decimals of ``dec_cols``.
     """
     ints, pcts, decs = set(int_cols), set(pct_cols), set(dec_cols)
     unknown = (ints | pcts | decs) - set(df.columns)
@@ -143,7 +146,7 @@ def tabel_html(
     rows = []
     for rec in df.itertuples(index=False, name=None):
         cells = "".join(
-            f'<td class="{cls(c)}">{_e(_cell(v, c, ints, pcts, decs))}</td>'
+            f'<td class="{cls(c)}">{_e(_cell(v, c, ints, pcts, decs, dec_digits))}</td>'
             for c, v in zip(cols, rec, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")
@@ -161,7 +164,7 @@ def tabel_html(
             values = dict(total)
         cells = "".join(
             f'<td class="{cls(c)}">'
-            f"{_e(_cell(values[c], c, ints, pcts, decs) if c in values else '')}</td>"
+            f"{_e(_cell(values[c], c, ints, pcts, decs, dec_digits) if c in values else '')}</td>"
             for c in cols
         )
         rows.append(f'<tr class="total">{cells}</tr>')

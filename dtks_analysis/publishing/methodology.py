@@ -40,6 +40,13 @@ METHOD_TEXT = [
     "Arus penerima dihitung per program dengan membandingkan No KK penerima bulan lalu dan bulan "
     "ini: bertahan, baru dan keluar; stok bulan ini = stok bulan lalu + baru − keluar. Rumah tangga "
     "yang berganti No KK tercatat keluar lalu baru.",
+    "Kualitas data desa/kelurahan dari bulan ke bulan: setiap bulan dihitung baris data yang "
+    "diterima, temuan kesalahan dan peringatan per 100 baris, apakah desa/kelurahan mengirim data, "
+    "dan berapa baris daftar koreksi bulan lalu yang sudah diperbaiki (orang yang sama, dikenali "
+    "dari NIK atau dari nama, tanggal lahir dan No KK, muncul lagi tanpa temuan aturan yang sama). "
+    "Nilai A sampai D ditentukan oleh kesalahan per 100 baris; TM berarti tidak mengirim. Tabel "
+    "ini menghitung baris data dan temuan, bukan orang atau rumah tangga, sehingga tidak "
+    "memerlukan penyembunyian sel.",
 ]
 
 

@@ -229,6 +229,54 @@ FIELDS: dict[str, Field] = {
     "sumber": Field(
         "Sumber data", "Sumber data", "", "DTKS, DTSEN, atau DTSEN dan DTKS (masa peralihan)."
     ),
+    # the village quality history (issue 14): tabel/kualitas_desa.csv and the report's page
+    "mengirim": Field(
+        "Mengirim",
+        "Mengirim data",
+        "",
+        "1 = desa/kelurahan mengirim baris data bulan itu, 0 = tidak.",
+    ),
+    "kesalahan_per_100": Field(
+        "Kesalahan per 100 baris",
+        "Temuan kesalahan per 100 baris",
+        "per 100 baris",
+        "Temuan bertingkat kesalahan dibagi baris data yang diterima, dikali 100.",
+    ),
+    "peringatan_per_100": Field(
+        "Peringatan per 100 baris",
+        "Temuan peringatan per 100 baris",
+        "per 100 baris",
+        "Temuan bertingkat peringatan dibagi baris data yang diterima, dikali 100.",
+    ),
+    "baris_koreksi_lalu": Field(
+        "Baris daftar koreksi bulan lalu",
+        "Baris daftar koreksi bulan lalu",
+        "baris",
+        "Baris daftar koreksi (kesalahan dan peringatan) desa/kelurahan ini pada bulan sebelumnya.",
+    ),
+    "baris_diperbaiki": Field(
+        "Diperbaiki",
+        "Baris daftar koreksi yang diperbaiki",
+        "baris",
+        "Baris daftar koreksi bulan lalu yang orangnya muncul lagi bulan ini tanpa temuan "
+        "aturan yang sama.",
+    ),
+    "nilai": Field(
+        "Nilai",
+        "Nilai kualitas",
+        "",
+        "Nilai kualitas data desa/kelurahan: A, B, C atau D menurut kesalahan per 100 baris "
+        "(batasnya ditetapkan Dinas dalam parameter laporan); TM = tidak mengirim data.",
+    ),
+    "nilai_lalu": Field(
+        "Nilai bulan lalu", "Nilai kualitas bulan lalu", "", "Nilai kualitas pada bulan sebelumnya."
+    ),
+    "kesalahan_per_100_lalu": Field(
+        "Kesalahan per 100 baris bulan lalu",
+        "Temuan kesalahan per 100 baris bulan lalu",
+        "per 100 baris",
+        "Kesalahan per 100 baris pada bulan sebelumnya.",
+    ),
     # not a published table's column: the report's list of villages with findings
     "kesalahan": Field("Kesalahan", "Kesalahan", "baris", "Temuan bertingkat kesalahan."),
     "peringatan": Field("Peringatan", "Peringatan", "baris", "Temuan bertingkat peringatan."),
@@ -342,8 +390,26 @@ TABLES: dict[str, Table] = {
         sums=True,
         suppressed=True,
     ),
-    "rekap_desa": Table(
+    # the page "Kualitas data desa dari bulan ke bulan" (issue 14), report only
+    # (``tabel/kualitas_desa.csv`` and ``kualitas_desa_<month>.xlsx`` are written apart)
+    "desa_membaik": Table(
         14,
+        "Desa/Kelurahan yang Nilai Kualitas Datanya Membaik dibanding Bulan Lalu",
+        "Desa membaik",
+        "Satuan: kesalahan per 100 baris data",
+        ("kecamatan", "desa", "nilai_lalu", "nilai", "kesalahan_per_100_lalu", "kesalahan_per_100"),
+        csv=False,
+    ),
+    "desa_memburuk": Table(
+        15,
+        "Desa/Kelurahan yang Nilai Kualitas Datanya Memburuk dibanding Bulan Lalu",
+        "Desa memburuk",
+        "Satuan: kesalahan per 100 baris data",
+        ("kecamatan", "desa", "nilai_lalu", "nilai", "kesalahan_per_100_lalu", "kesalahan_per_100"),
+        csv=False,
+    ),
+    "rekap_desa": Table(
+        16,
         f"{_PENERIMA} Desa/Kelurahan",
         "Desa",
         "Satuan: rumah tangga (kolom Jiwa: orang)",
@@ -353,7 +419,7 @@ TABLES: dict[str, Table] = {
     ),
     # DTSEN months only (counting/desil.py, issue 13): published = workbook sheets
     "desil_kabupaten": Table(
-        14,
+        16,
         "Rumah Tangga DTSEN, Jiwa dan Penerima Program Bantuan menurut Desil",
         "Desil",
         "Satuan: rumah tangga (kolom Jiwa: orang)",
@@ -362,7 +428,7 @@ TABLES: dict[str, Table] = {
         suppressed=True,  # complements of rekap_desil (counting.desil_protect)
     ),
     "rekap_desil": Table(
-        15,
+        17,
         "Rumah Tangga DTSEN, Jiwa dan Penerima Program Bantuan menurut Kecamatan dan Desil",
         "Desil kecamatan",
         "Satuan: rumah tangga (kolom Jiwa: orang)",
@@ -370,7 +436,7 @@ TABLES: dict[str, Table] = {
         suppressed=True,
     ),
     "ketepatan_sasaran": Table(
-        16,
+        18,
         "Ketepatan Sasaran Program Bantuan menurut Desil: Kesalahan Inklusi dan Eksklusi",
         "Ketepatan sasaran",
         "Satuan: rumah tangga (kolom % dan batas desil: persen, desil)",
@@ -379,7 +445,7 @@ TABLES: dict[str, Table] = {
         suppressed=True,  # kecamatan sums hidden as complements (counting.desil_protect)
     ),
     "arus_desil": Table(
-        17,
+        19,
         "Arus Rumah Tangga antar-Desil dibanding Kiriman DTSEN Sebelumnya",
         "Arus desil",
         "Satuan: rumah tangga",
@@ -387,7 +453,7 @@ TABLES: dict[str, Table] = {
         sums=True,
     ),
     "sumber_data": Table(
-        18,
+        20,
         "Sumber Data per Bulan",
         "Sumber data",
         "Satuan: -",
@@ -458,6 +524,8 @@ def unit_line(table: str) -> str:
 
 #: the annex table: last in the report, after the DTSEN tables in a DTSEN month
 ANNEX = "rekap_desa"
+#: the village quality page's tables (after the quality section, before the DTSEN section)
+KUALITAS_DESA_TABLES: tuple[str, ...] = ("desa_membaik", "desa_memburuk")
 
 
 def number(table: str, position: int = 0, dtsen: bool = False) -> int:
@@ -512,6 +580,7 @@ def suppressed_tables() -> frozenset[str]:
 
 __all__ = [
     "DTSEN_TABLES",
+    "KUALITAS_DESA_TABLES",
     "FIELDS",
     "TABLES",
     "TINGKAT_LABELS",

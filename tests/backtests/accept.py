@@ -23,17 +23,20 @@ SCALE, SEED, DEFECTS = 0.05, 20231, 0.02
 
 def build(root: Path, out: Path) -> list[str]:
     """Generate the sample under ``root`` and write each month's published CSVs under ``out``."""
-    from dtks_analysis import pipeline, synthetic
+    from dtks_analysis import pipeline, quality_history, synthetic
     from dtks_analysis.config import load_settings
     from dtks_analysis.publishing import export
 
     months = synthetic.parse_months(MONTHS)
     synthetic.generate(root, months, scale=SCALE, seed=SEED, defect_rate=DEFECTS, progress=False)
-    settings = load_settings(months[-1], raw_dir=root / "raw")
+    # interim data under ``root`` too: the project's data/interim (the real sample) is left alone
+    settings = load_settings(months[-1], raw_dir=root / "raw", data_dir=root)
     data = pipeline.prepare_months(months[-1], settings)
     for m in months:
         t = pipeline.build_tables(m, settings, {k: v for k, v in data.items() if k <= m})
         export.write_csvs(t.published, out / m)
+        # issue 14: the village quality history up to the month (written apart from the tables)
+        export.write_csvs({"kualitas_desa": quality_history.build_history(m, settings)}, out / m)
     return months
 
 

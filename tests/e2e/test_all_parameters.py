@@ -9,7 +9,8 @@ generator's truth:
 - ``skema_hubungan: dukcapil``: files that do not declare a scheme are read with Dukcapil codes
   (the relationship findings equal the truth's);
 - ``kunci_rumah_tangga: id_dtks``: two families given one ID DTKS are one household;
-- ``instansi``, ``alamat_instansi``, ``kontak_instansi``, ``bulan_tren: 2``, ``data_sementara``.
+- ``instansi``, ``alamat_instansi``, ``kontak_instansi``, ``bulan_tren: 2``, ``data_sementara``;
+- ``kualitas_desa``: the village grades follow the given thresholds (issue 14).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ PARAMS = {
     "umur_maks": 60,
     "bulan_tren": 2,
     "data_sementara": True,
+    "kualitas_desa": {"A": 0.5, "B": 1.0, "C": 1.5},
 }
 
 
@@ -202,3 +204,24 @@ def test_data_sementara(run) -> None:
 def test_nothing_mentions_dairi(run) -> None:
     _root, d, _kec = run
     assert "dairi" not in _html(d).lower() and "dairi" not in _pdf_text(d).lower()
+
+
+def test_kualitas_desa(run) -> None:
+    """The village grades of ``tabel/kualitas_desa.csv`` follow the thresholds given."""
+    _root, d, _kec = run
+    h = _csv(d, "kualitas_desa")
+    t = PARAMS["kualitas_desa"]
+    e = h["kesalahan_per_100"]
+    want = pd.Series("D", index=h.index)
+    want[e <= t["C"]] = "C"
+    want[e <= t["B"]] = "B"
+    want[e <= t["A"]] = "A"
+    want[h["baris"] == 0] = "TM"
+    assert (h["nilai"] == want).all()
+    # some village is graded otherwise than the defaults (0,75 / 1,25 / 2,0) would grade it
+    default = pd.Series("D", index=h.index)
+    default[e <= 2.0] = "C"
+    default[e <= 1.25] = "B"
+    default[e <= 0.75] = "A"
+    default[h["baris"] == 0] = "TM"
+    assert (default != h["nilai"]).any()
