@@ -157,12 +157,13 @@ def test_the_ingest_reads_a_template_back(persons, written: Path) -> None:
 
 def test_every_village_title_names_its_village() -> None:
     """The ingest (sheetregion) finds every village of Dairi from its template's title row."""
-    for v in templates.villages("12.11"):
-        found = region_from_context("Lembar1", [[v.title]], "12.11")
-        kec = pd.Series([v.kode_kecamatan])
-        got = regions.match_desa("12.11", pd.Series([found["desa"]]), kec)["kode_desa"].iloc[0]
-        assert got == v.kode, (v, found)
-        assert regions.is_kecamatan("12.11", pd.Series([found["kecamatan"]])).iloc[0]
+    vs = templates.villages("12.11")
+    found = pd.DataFrame([region_from_context("Lembar1", [[v.title]], "12.11") for v in vs])
+    kec = regions.match_kecamatan("12.11", found["kecamatan"], pd.Series([None] * len(vs)))
+    assert list(kec["kode_kecamatan"]) == [v.kode_kecamatan for v in vs]
+    desa = regions.match_desa("12.11", found["desa"], kec["kode_kecamatan"])
+    assert list(desa["kode_desa"]) == [v.kode for v in vs]
+    assert len(vs) == 169
 
 
 def test_same_input_same_bytes(persons, tmp_path: Path) -> None:
