@@ -286,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
         "template", help="tulis templat isian per desa/kelurahan (RAHASIA, di data/templates/)"
     )
     p.add_argument("--month", required=True, help="YYYY-MM: data awal = bulan diterima terakhir")
-    p.add_argument("--desa", metavar="KODE", help="hanya satu desa/kelurahan, mis. 12.11.01.2001")
+    p.add_argument("--desa", metavar="KODE", help="hanya satu desa/kelurahan, mis. 12.11.01.1005")
     _settings_args(p)
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_template)

@@ -246,14 +246,14 @@ def validation_formula(col: Column, cell: str) -> str | None:
 
 
 def check_desa(code: str, kode: str) -> str:
-    """The dotted village code of ``code`` (``12.11.01.2001`` or ``1211012001``) when it is a
+    """The dotted village code of ``code`` (``12.11.01.1005`` or ``1211011005``) when it is a
     village of kabupaten ``kode``, else TemplateError naming it."""
     digits = "".join(ch for ch in str(code) if ch.isdigit())
     known = regions.desa_table(kode)["kode"]
     hit = known[known.str.replace(".", "", regex=False) == digits]
     if digits and len(hit) == 1:
         return str(hit.iloc[0])
-    example = known.iloc[0] if len(known) else "12.11.01.2001"
+    example = known.iloc[0] if len(known) else "12.11.01.1005"
     raise TemplateError(
         f"Kode desa/kelurahan {code!r} tidak dikenal di kabupaten/kota {kode}. Gunakan kode "
         f"Kemendagri 10 angka, mis. {example} (daftar: dtks_analysis/data/wilayah_dairi.csv atau "
