@@ -68,7 +68,9 @@ MISTAKES: dict[str, str] = {
         "Dua Kepala keluarga dalam satu No KK, atau tidak ada sama sekali. Kode angka dari "
         "skema lain (Dukcapil: 3 = istri): pakai pilihan daftar."
     ),
-    "jenis_kelamin": "Tidak cocok dengan NIK (pada NIK perempuan tanggal lahir ditambah 40).",
+    "jenis_kelamin": (
+        "Tidak cocok dengan NIK: pada NIK perempuan, angka tanggal lahir (digit 7-8) ditambah 40."
+    ),
     "tempat_lahir": "-",
     "tanggal_lahir": (
         "Urutan bulan-hari-tahun (12/31/1985), tahun 2 angka (85), atau tanggal diketik di sel "
@@ -100,7 +102,10 @@ GENERAL = (
     "Tempel (paste) dari berkas lain melewati validasi: pakai Tempel Khusus > Nilai (Paste "
     "Special > Values), lalu periksa lagi dengan Lingkari Data Tidak Valid.",
     "Simpan sebagai Excel .xlsx (jangan .csv atau .xls), tanpa kata sandi, lalu kirim ke Dinas "
-    "Sosial. Proteksi lembar tanpa kata sandi hanya mencegah salah ketik: jangan dibuka.",
+    "Sosial. Proteksi lembar tanpa kata sandi hanya mencegah salah ketik: jangan dilepas.",
+    "Berkas ini RAHASIA (data pribadi, UU 27/2022): simpan di komputer kantor, kirim hanya ke "
+    "Dinas Sosial, jangan dibagikan di grup obrolan atau media sosial, dan jangan dicetak untuk "
+    "ditempel di tempat umum.",
 )
 
 
