@@ -98,7 +98,7 @@ GENERAL = (
     "mengubah baris judul, nama lembar, atau judul kolom, dan jangan menambah kolom.",
     "Setiap kolom memeriksa isiannya (validasi data): isian yang salah ditolak dengan pesan. "
     "Isian lama yang melanggar aturan terlihat dengan Data > Validasi Data > Lingkari Data "
-    "Tidak Valid (Circle Invalid Data).",
+    "Tidak Valid (Circle Invalid Data); NO KK, NIK, RT, RW dan ID DTKS yang salah berwarna merah.",
     "Tempel (paste) dari berkas lain melewati validasi: pakai Tempel Khusus > Nilai (Paste "
     "Special > Values), lalu periksa lagi dengan Lingkari Data Tidak Valid.",
     "Simpan sebagai Excel .xlsx (jangan .csv atau .xls), tanpa kata sandi, lalu kirim ke Dinas "
@@ -185,6 +185,7 @@ def _write_book(
     )
     text = wb.add_format({"num_format": "@", "locked": False, "border": 1, "valign": "top"})
     day = wb.add_format({"num_format": "dd-mm-yyyy", "locked": False, "border": 1})
+    red_fill = wb.add_format({"bg_color": "#F4CCCC", "font_color": "#9C0006"})
     last_date = last_birth_date(month)
     ws.write_string(0, 0, RAHASIA, red)
     ws.write_string(1, 0, v.title, bold)
@@ -222,6 +223,12 @@ def _write_book(
             ws.write_blank(r, j, None, fmt)
         cell = f"{col_letter(j)}{first + 1}"
         ws.data_validation(first, j, last, j, _validation(col, cell, last_date))
+        formula = validation_formula(col, cell)
+        if formula is not None:  # a value that breaks the rule (pre-filled, pasted) shows red
+            bad = f'=AND({cell}<>"",NOT({formula}))'
+            ws.conditional_format(
+                first, j, last, j, {"type": "formula", "criteria": bad, "format": red_fill}
+            )
     ws.set_row(HEADER_ROW, 32)
     ws.freeze_panes(HEADER_ROW + 1, 3)
     ws.autofilter(HEADER_ROW, 0, last, len(COLUMNS) - 1)

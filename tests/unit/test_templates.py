@@ -100,6 +100,11 @@ def test_every_column_has_its_rule(written: Path) -> None:
     assert (date_rule.formula1, date_rule.formula2) == ("1", "45291")
     assert {rules[c][0].type for c in "CFHIJ"} == {"textLength"}
     assert {rules[c][0].type for c in "KLP"} == {"custom"}
+    # the same rules colour a wrong pre-filled or pasted value red
+    red = {str(cf.sqref): cf.rules[0].formula[0] for cf in ws.conditional_formatting}
+    assert sorted(red) == [f"{c}7:{c}{last}" for c in "ABKLP"]
+    for c in "ABKLP":
+        assert red[f"{c}7:{c}{last}"] == f'AND({c}7<>"",NOT({rules[c][0].formula1}))'
 
 
 def test_protection_formats_and_print_setup(written: Path) -> None:
