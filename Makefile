@@ -21,7 +21,7 @@ SAMPLE_SEED   ?= 20231
 KABUPATEN     ?= 12.11
 PYTEST_ARGS  ?=
 
-.PHONY: help setup browser sample report reports test test-fast lint format lab bench clean
+.PHONY: help setup browser sample report reports template test test-fast lint format lab bench clean
 
 help: ## show this list
 	@echo "dtks-report — laporan bulanan DTKS Kabupaten Dairi"
@@ -29,7 +29,7 @@ help: ## show this list
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 	@echo
-	@echo "  Variabel: MONTH=YYYY-MM (default: bulan terakhir yang ada)"
+	@echo "  Variabel: MONTH=YYYY-MM (default: bulan terakhir yang ada), DESA=kode (make template)"
 
 $(STAMP): pyproject.toml
 ifndef CONDA_PREFIX
@@ -69,6 +69,11 @@ report: setup sample ## build the monthly report: make report [MONTH=YYYY-MM]
 reports: setup sample ## build the report of every month present
 	$(DTKS) reports
 
+# confidential workbooks (NIK, No KK) under data/templates/, never under outputs/
+template: $(STAMP) ## data-entry templates per village: make template MONTH=YYYY-MM [DESA=12.11.01.1005]
+	@test -n "$(MONTH)" || { echo "[template] sebutkan bulannya: make template MONTH=YYYY-MM"; exit 2; }
+	$(DTKS) template --month $(MONTH) $(if $(DESA),--desa $(DESA),)
+
 test: setup ## run the whole test suite (unit, truth, e2e, backtests)
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
@@ -95,6 +100,6 @@ bench: setup ## run the benchmarks and print their figures
 	$(PY) bench/run_all.py
 
 clean: ## remove outputs, interim data and caches (raw extracts are kept)
-	rm -rf outputs/*/ outputs/.*.staging-* data/interim data/corrections
+	rm -rf outputs/*/ outputs/.*.staging-* data/interim data/corrections data/templates
 	rm -rf .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

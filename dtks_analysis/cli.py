@@ -1,7 +1,8 @@
 """Command line: ``dtks`` / ``python -m dtks_analysis``.
 
 Subcommands: ``sample`` (synthetic extracts), ``prepare`` (ingest + validate months),
-``report`` (a month's published outputs), ``check-outputs`` (personal-data scan), ``months``.
+``report`` (a month's published outputs), ``check-outputs`` (personal-data scan), ``months``,
+``template`` (data-entry templates for village operators, confidential).
 Every failure prints one clear message (Indonesian, with English in brackets) and exits non-zero.
 """
 
@@ -14,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from dtks_analysis.config import PROJ_ROOT, ParamsError, load_settings
+from dtks_analysis.config import MONTH_RE, PROJ_ROOT, ParamsError, check_month, load_settings
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
@@ -164,6 +165,66 @@ def cmd_check_outputs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _accepted_months(month: str, settings, progress: bool) -> dict[str, list[str]]:
+    """Month -> villages with counted rows, for every month up to ``month`` that is accepted:
+    raw months are prepared (cached when unchanged), interim months without raw data are read."""
+    import json
+
+    from dtks_analysis import pipeline
+
+    found: dict[str, list[str]] = {}
+    with pipeline.data_lock(settings):
+        for m in (m for m in pipeline.available_months(settings) if m <= month):
+            found[m] = list(
+                pipeline.prepare_month(m, settings, progress=progress).summary["desa_ada"]
+            )
+    root = settings.interim_root
+    for d in sorted(root.iterdir()) if root.is_dir() else []:
+        done = (d / "summary.json").is_file() and (d / "persons.parquet").is_file()
+        if d.name <= month and d.name not in found and MONTH_RE.match(d.name) and done:
+            found[d.name] = list(json.loads((d / "summary.json").read_text())["desa_ada"])
+    return found
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write the data-entry templates of a month (every village, or ``--desa``)."""
+    import pandas as pd
+
+    from dtks_analysis import pipeline
+    from dtks_analysis.editing import template_book, templates
+
+    month = check_month(args.month)
+    settings = _load(args, month)
+    only = templates.check_desa(args.desa, settings.kabupaten_kode) if args.desa else None
+    accepted = _accepted_months(month, settings, progress=not args.quiet)
+    if not accepted:
+        raise templates.TemplateError(
+            f"Belum ada bulan yang diterima sampai {month}: tidak ada ekstrak di "
+            f"{settings.raw_root} dan tidak ada data olahan di {settings.interim_root} untuk "
+            f"{month} atau sebelumnya. Letakkan ekstrak di {settings.raw_root}/<YYYY-MM>/ lalu "
+            f"jalankan lagi. (no accepted month up to {month})"
+        )
+    wanted = [v.kode for v in templates.villages(settings.kabupaten_kode, only)]
+    sources = templates.pick_sources(accepted, wanted)
+    parts = []
+    for m in sorted(set(sources.values())):
+        persons = pipeline.load_month(m, settings).persons
+        mine = [v for v, s in sources.items() if s == m]
+        parts.append(templates.template_rows(persons[persons["kode_desa"].isin(mine)]))
+    rows = pd.concat(parts, ignore_index=True) if parts else templates.template_rows(pd.DataFrame())
+    paths = template_book.write_templates(
+        rows, sources, month, settings.templates_root, settings, only
+    )
+    latest = max(accepted)
+    older = sum(1 for s in sources.values() if s != latest)
+    print(
+        f"Templat {month}: {len(paths)} berkas di {settings.templates_root / month} (RAHASIA: "
+        f"berisi NIK dan No KK); data awal {latest}, {older} desa/kelurahan dari bulan "
+        f"sebelumnya, {len(wanted) - len(sources)} tanpa data."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dtks",
@@ -222,6 +283,15 @@ def build_parser() -> argparse.ArgumentParser:
     _settings_args(p)
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_reports)
+
+    p = sub.add_parser(
+        "template", help="tulis templat isian per desa/kelurahan (RAHASIA, di data/templates/)"
+    )
+    p.add_argument("--month", required=True, help="YYYY-MM: data awal = bulan diterima terakhir")
+    p.add_argument("--desa", metavar="KODE", help="hanya satu desa/kelurahan, mis. 12.11.01.1005")
+    _settings_args(p)
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("check-outputs", help="periksa keluaran dari data pribadi")
     p.add_argument("path", nargs="?", help="folder yang diperiksa (default: outputs/)")

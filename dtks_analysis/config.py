@@ -168,6 +168,11 @@ class Settings:
         return self.data_dir / "corrections"
 
     @property
+    def templates_root(self) -> Path:
+        """Data-entry templates for village operators (confidential, like the worklists)."""
+        return self.data_dir / "templates"
+
+    @property
     def truth_root(self) -> Path:
         return self.data_dir / "truth"
 
