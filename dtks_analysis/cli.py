@@ -30,12 +30,18 @@ def _settings_args(p: argparse.ArgumentParser) -> None:
         "dan koreksi dibuat di induknya",
     )
     p.add_argument("--out-dir", metavar="DIR", help="folder keluaran (default: outputs/)")
+    p.add_argument(
+        "--kabupaten",
+        metavar="KODE",
+        help="tata letak banyak kabupaten: baca <data>/raw/<KODE>/<YYYY-MM>/ (docs/wilayah.md)",
+    )
 
 
 def _load(args: argparse.Namespace, month: str | None):
     return load_settings(
         month,
         params_file=args.params,
+        kabupaten=getattr(args, "kabupaten", None),
         data_dir=args.data_dir,
         raw_dir=args.raw_dir,
         out_dir=getattr(args, "out_dir", None),
