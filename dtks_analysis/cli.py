@@ -53,6 +53,27 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
     months = synthetic.parse_months(args.months)
     out = Path(args.out)
+    codes = [c.strip() for c in args.kabupaten.split(",") if c.strip()]
+    if len(codes) > 1:  # the many-kabupaten layout, with movers (docs/wilayah.md)
+        result = synthetic.generate_wilayah(
+            out,
+            codes,
+            months,
+            scale=args.scale,
+            seed=args.seed,
+            defect_rate=args.defects,
+            fmt=args.format,
+            progress=not args.quiet,
+            sumber=args.sumber,
+            beralih=args.beralih,
+        )
+        if not args.quiet:
+            for kode, summary in result["kabupaten"].items():
+                print("\n".join(sample_lines(summary, out, kode)))
+            for month, counts in sorted(result["duplikat"].items()):
+                found = ", ".join(f"{k}: {v}" for k, v in counts.items())
+                print(f"  {month}: NIK juga di kabupaten lain (kebenaran): {found}")
+        return 0
     summary = synthetic.generate(
         out,
         months,
@@ -70,7 +91,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
-def sample_lines(summary: dict, out: Path) -> list[str]:
+def sample_lines(summary: dict, out: Path, sub: str = "") -> list[str]:
     """The summary of ``synthetic.generate`` as lines a person reads (no raw dict).
 
     >>> s = {"kabupaten": "12.11", "scale": 1.0, "seed": 7, "defect_rate": 0.02, "seconds": 3.5,
@@ -86,8 +107,8 @@ def sample_lines(summary: dict, out: Path) -> list[str]:
         return f"{x:g}".replace(".", ",")
 
     lines = [
-        f"Sampel sintetis kabupaten {summary.get('kabupaten', '?')} ditulis ke {out}/raw "
-        f"(ekstrak) dan {out}/truth (kebenaran).",
+        f"Sampel sintetis kabupaten {summary.get('kabupaten', '?')} ditulis ke "
+        f"{out / 'raw' / sub} (ekstrak) dan {out / 'truth' / sub} (kebenaran).",
         f"  Skala {num(summary.get('scale', 1))}, benih {summary.get('seed')}, laju cacat "
         f"{num(100 * summary.get('defect_rate', 0))}%, {num(summary.get('seconds', 0))} detik.",
     ]
@@ -185,7 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(PROJ_ROOT / "data"), help="folder tujuan (default data/)")
     p.add_argument("--months", default="2023-07..2023-12", help="mis. 2023-07..2023-12")
     p.add_argument(
-        "--kabupaten", default="12.11", help="kode Kemendagri kabupaten/kota (default 12.11 Dairi)"
+        "--kabupaten",
+        default="12.11",
+        help="kode Kemendagri kabupaten/kota (default 12.11 Dairi); beberapa kode dipisah koma "
+        "(12.11,12.15,12.17) menulis <out>/raw/<kode>/<YYYY-MM>/ dengan penduduk pindahan",
     )
     p.add_argument(
         "--scale", type=float, default=1.0, help="1 = ukuran penuh (DTKS ~42%% dari penduduk)"
