@@ -169,6 +169,33 @@ def cmd_reports(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_wilayah(args: argparse.Namespace) -> int:
+    from dtks_analysis import wilayah
+
+    result = wilayah.run_wilayah(
+        args.kode,
+        args.month,
+        data_dir=args.data_dir,
+        out_dir=args.out_dir,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        hanya_tabel=args.hanya_tabel,
+        params_file=args.params,
+        progress=not args.quiet,
+    )
+    print(result.rollup)
+    if result.failed:
+        names = ", ".join(f"{r.kode} {r.nama}".strip() for r in result.failed)
+        print(
+            f"GAGAL: {len(result.failed)} dari {len(result.kabupaten)} kabupaten tidak selesai "
+            f"({names}); rekap wilayah mencatatnya sebagai tidak lengkap "
+            f"({len(result.failed)} kabupaten failed)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    return 0
+
+
 def cmd_check_outputs(args: argparse.Namespace) -> int:
     from dtks_analysis.publishing import privacy
 
@@ -252,6 +279,34 @@ def build_parser() -> argparse.ArgumentParser:
     _settings_args(p)
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_reports)
+
+    p = sub.add_parser(
+        "wilayah",
+        help="banyak kabupaten sekaligus di Dask: laporan tiap kabupaten dan rekap wilayah",
+    )
+    p.add_argument(
+        "--kode",
+        required=True,
+        help="kode provinsi (12), daftar kode kabupaten (12.11,12.15) atau ID (semua yang ada)",
+    )
+    p.add_argument("--month", help="YYYY-MM (default: bulan terakhir yang ada)")
+    p.add_argument("--params", metavar="FILE", help="berkas parameter tambahan (YAML)")
+    p.add_argument("--data-dir", metavar="DIR", help="folder data (default: data/)")
+    p.add_argument("--out-dir", metavar="DIR", help="folder keluaran (default: outputs/)")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="alamat penjadwal Dask (tcp://host:8786; default $DASK_SCHEDULER_ADDRESS, "
+        "atau LocalCluster di mesin ini)",
+    )
+    p.add_argument("--workers", type=int, help="jumlah pekerja LocalCluster (default: per inti)")
+    p.add_argument(
+        "--hanya-tabel",
+        action="store_true",
+        help="hanya CSV, buku kerja dan manifest per kabupaten (tanpa notebook, HTML, PDF)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_wilayah)
 
     p = sub.add_parser("check-outputs", help="periksa keluaran dari data pribadi")
     p.add_argument("path", nargs="?", help="folder yang diperiksa (default: outputs/)")
