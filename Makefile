@@ -21,7 +21,10 @@ SAMPLE_SEED   ?= 20231
 KABUPATEN     ?= 12.11
 PYTEST_ARGS  ?=
 
-.PHONY: help setup browser sample report reports test test-fast lint format lab bench clean
+KODE         ?=
+WILAYAH_ARGS ?=
+
+.PHONY: help setup browser sample report reports wilayah test test-fast lint format lab bench clean
 
 help: ## show this list
 	@echo "dtks-report — laporan bulanan DTKS Kabupaten Dairi"
@@ -68,6 +71,11 @@ report: setup sample ## build the monthly report: make report [MONTH=YYYY-MM]
 
 reports: setup sample ## build the report of every month present
 	$(DTKS) reports
+
+# many kabupaten on Dask (data/raw/<kode_kabupaten>/<YYYY-MM>/, docs/wilayah.md)
+wilayah: setup ## laporan banyak kabupaten + rekap: make wilayah KODE=12 [MONTH=YYYY-MM] [WILAYAH_ARGS=--hanya-tabel]
+	@test -n "$(KODE)" || { echo "KODE wajib: make wilayah KODE=12 (provinsi), KODE=12.11,12.15 atau KODE=ID"; exit 2; }
+	$(DTKS) wilayah --kode $(KODE) $(MONTH_ARG) $(WILAYAH_ARGS)
 
 test: setup ## run the whole test suite (unit, truth, e2e, backtests)
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)

@@ -12,6 +12,7 @@ kabupaten with a Dask DataFrame shuffle on NIK, and names the kabupaten missing.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import sys
@@ -176,6 +177,15 @@ def local_workers(workers: int | None) -> tuple[int, int]:
     return n, total // n
 
 
+def dashboard_text(client: Any) -> str:
+    """Where the Dask dashboard is (it needs ``bokeh``, which the report does not)."""
+    try:
+        import bokeh  # noqa: F401
+    except ImportError:
+        return "dasbor Dask tidak tersedia (pasang bokeh>=3.1 untuk melihatnya)"
+    return f"dasbor {client.dashboard_link}"
+
+
 @contextlib.contextmanager
 def dask_client(
     scheduler: str | None = None, workers: int | None = None, progress: bool = True
@@ -187,12 +197,18 @@ def dask_client(
     """
     from distributed import Client, LocalCluster
 
+    if not logging.getLogger().isEnabledFor(logging.INFO):  # dtks -v shows Dask's own log
+        logging.getLogger("distributed").setLevel(logging.ERROR)
     address = scheduler or os.environ.get(SCHEDULER_ENV)
     if address:
         with Client(address) as client:
             n = len(client.scheduler_info().get("workers", {}))
             if progress:
-                print(f"[wilayah] penjadwal {address}: {n} pekerja", file=sys.stderr, flush=True)
+                print(
+                    f"[wilayah] penjadwal {address}: {n} pekerja; {dashboard_text(client)}",
+                    file=sys.stderr,
+                    flush=True,
+                )
             yield client, {"name": "dask.distributed", "scheduler": address, "workers": n}
         return
     n, memory = local_workers(workers)
@@ -204,13 +220,14 @@ def dask_client(
             memory_limit=memory,
             host="127.0.0.1",
             dashboard_address="127.0.0.1:0",
+            silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as client,
     ):
         if progress:
             print(
                 f"[wilayah] LocalCluster: {n} pekerja, batas memori {memory / 2**30:.1f} GiB "
-                f"per pekerja; dasbor {client.dashboard_link}",
+                f"per pekerja; {dashboard_text(client)}",
                 file=sys.stderr,
                 flush=True,
             )

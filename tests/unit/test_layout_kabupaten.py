@@ -56,3 +56,20 @@ def test_single_layout_unchanged(tmp_path):
     assert s.kabupaten_folder == ""
     assert s.interim_root == tmp_path / "interim"
     assert s.raw_root == tmp_path / "raw"
+
+
+def test_select_kabupaten(tmp_path):
+    from dtks_analysis.wilayah import WilayahError, folder_name, select_kabupaten
+
+    for k in ("12.11", "12.15", "13.75"):
+        (tmp_path / k).mkdir()
+    (tmp_path / "2023-12").mkdir()  # a single-layout month folder is not a kabupaten
+    assert select_kabupaten("12", tmp_path) == ["12.11", "12.15"]
+    assert select_kabupaten("ID", tmp_path) == ["12.11", "12.15", "13.75"]
+    assert select_kabupaten("12.17, 12.11", tmp_path) == ["12.11", "12.17"]
+    with pytest.raises(WilayahError, match="14"):
+        select_kabupaten("14", tmp_path)
+    with pytest.raises(WilayahError):
+        select_kabupaten("12.1x", tmp_path)
+    assert folder_name("12.15,12.11") == "12.11_12.15"
+    assert folder_name("id") == "ID"
