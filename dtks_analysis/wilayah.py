@@ -303,6 +303,9 @@ def run_wilayah(
         ok = {r.kode: Path(r.persons) for r in result.kabupaten if r.status == "selesai"}
         with _timed(engine, "detik_duplikat"):
             dup = rollup.cross_duplicates(ok)
+        with contextlib.suppress(Exception):  # a worker gone by now: no figure, not a failure
+            peaks = client.run(peak_rss_mb)
+            engine["memori_puncak_pekerja_mb"] = sorted(peaks.values(), reverse=True)
     engine["mulai"] = started.isoformat(timespec="seconds")
     result.rollup = rollup.write_rollup(result, dup, data, out, base)
     for r in result.failed:
@@ -312,6 +315,13 @@ def run_wilayah(
             flush=True,
         )
     return result
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (a Dask worker) in MiB (Linux ``ru_maxrss``)."""
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 @contextlib.contextmanager
