@@ -37,18 +37,43 @@ LABELS = {
     "rt_imputasi": "Rumah tangga imputasi (desa tidak mengirim)",
     "nik_juga_di_kabupaten_lain": "NIK yang juga tercatat di kabupaten/kota lain",
     "keadaan": "Keadaan",
+    "persen_bpnt": "Persen rumah tangga penerima BPNT",
+    "persen_pbi_jkn": "Persen rumah tangga penerima PBI-JKN",
+    "persen_pkh": "Persen rumah tangga penerima PKH",
+    "persen_bansos": "Persen rumah tangga penerima bantuan sosial apa pun",
+    "bpnt": "BPNT (1 ya, 0 tidak)",
+    "pbi_jkn": "PBI-JKN (1 ya, 0 tidak)",
+    "pkh": "PKH (1 ya, 0 tidak)",
+    "program": "Program",
+    "bulan_lalu": "Penerima bulan lalu",
+    "baru": "Penerima baru",
+    "keluar": "Keluar",
+    "bertahan": "Bertahan",
+    "bulan_ini": "Penerima bulan ini",
+    "bulan": "Bulan",
 }
 KEADAAN = {"tidak_ada_data": "Tidak ada data bulan ini", "gagal": "Gagal diolah"}
 SHEET_NAMES = {
     "rekap_kabupaten": "Rekap kabupaten",
+    "cakupan_kabupaten": "Cakupan kabupaten",
+    "kombinasi_program": "Kombinasi program",
+    "arus_program": "Arus program",
+    "tren_bulanan": "Tren bulanan",
     "duplikat_lintas_kabupaten": "Duplikat lintas kabupaten",
     "nonrespon_kabupaten": "Kabupaten tidak lengkap",
 }
 SHEETS = {
     "rekap_kabupaten": "Rekapitulasi per kabupaten/kota",
+    "cakupan_kabupaten": "Persentase rumah tangga penerima program per kabupaten/kota",
+    "kombinasi_program": "Rumah tangga menurut kombinasi program (jumlah kabupaten/kota)",
+    "arus_program": "Arus rumah tangga penerima per program (jumlah kabupaten/kota)",
+    "tren_bulanan": "Rumah tangga per bulan (jumlah kabupaten/kota yang mempunyai data)",
     "duplikat_lintas_kabupaten": "NIK tercatat di lebih dari satu kabupaten/kota",
     "nonrespon_kabupaten": "Kabupaten/kota yang datanya tidak lengkap",
 }
+SUMMED = ("rekap_kabupaten", "kombinasi_program", "duplikat_lintas_kabupaten")
+"""Tables whose workbook sheet ends with a Jumlah row (of their count columns)."""
+FLAGS = ("bpnt", "pbi_jkn", "pkh")
 
 
 # -- one kabupaten's tables, without notebooks -------------------------------------------
@@ -235,25 +260,41 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path, title: str) -> N
             cell.font = Font(bold=True)
         for row in df.itertuples(index=False):
             ws.append([v.item() if hasattr(v, "item") else v for v in row])
-        numeric = [c for c in df.columns if pd.api.types.is_integer_dtype(df[c])]
-        if numeric and len(df):
-            ws.append(["Jumlah", ""] + [int(df[c].sum()) for c in df.columns[2:]])
+        if key in SUMMED and len(df):
+            ws.append(
+                [
+                    int(df[c].sum())
+                    if pd.api.types.is_integer_dtype(df[c]) and c not in FLAGS
+                    else ""
+                    for c in df.columns
+                ]
+            )
+            ws.cell(ws.max_row, 1, "Jumlah")
             for cell in ws[ws.max_row]:
                 cell.font = Font(bold=True)
         for i, c in enumerate(df.columns, start=1):
             ws.column_dimensions[ws.cell(2, i).column_letter].width = max(12, len(LABELS.get(c, c)))
-    wb.save(path)
+    import io
+
+    from dtks_analysis.publishing.workbook import _deterministic_zip
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    # fixed timestamps, and floats in their shortest form (openpyxl's "%.16g" reads like a NIK)
+    path.write_bytes(_deterministic_zip(buf.getvalue(), datetime(2000, 1, 1, tzinfo=UTC)))
 
 
 def write_rollup(
     result: WilayahResult, dup: pd.DataFrame, data_dir: Path, out_dir: Path, base: Settings
 ) -> Path:
     """``<out>/<K>/<YYYY-MM>/`` (tables, workbook, manifest) and the worklist; returns the folder."""
-    from dtks_analysis import report
+    from dtks_analysis import report, rollup_report
     from dtks_analysis.publishing import export, privacy
 
+    rekap = rekap_kabupaten(result)
     tables = {
-        "rekap_kabupaten": rekap_kabupaten(result),
+        "rekap_kabupaten": rekap,
+        **rollup_report.province_tables(result, rekap),
         "duplikat_lintas_kabupaten": duplikat_table(result, dup),
         "nonrespon_kabupaten": nonrespon_table(result),
     }
@@ -268,10 +309,14 @@ def write_rollup(
             export.write_csvs(tables, staging / "tabel")
             book = staging / f"tabel_wilayah_{result.kode}_{month}.xlsx"
             write_workbook(tables, book, f"Wilayah {result.kode}, {month}")
+            if not result.hanya_tabel:
+                codes = [r.kode for r in result.kabupaten]
+                rollup_report.write_report(staging, result, tables, codes)
             manifest = {
                 "month": month,
                 "kode": result.kode,
                 "engine": result.engine,
+                "hanya_tabel": result.hanya_tabel,
                 "kabupaten": {
                     r.kode: {"kabupaten": _name(r.kode, r.nama), "keadaan": r.status}
                     for r in result.kabupaten

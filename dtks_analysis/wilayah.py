@@ -57,6 +57,7 @@ class WilayahResult:
     kabupaten: list[KabupatenResult] = field(default_factory=list)
     rollup: Path | None = None
     engine: dict[str, Any] = field(default_factory=dict)
+    hanya_tabel: bool = False  # no notebooks, HTML or PDF (each kabupaten and the rollup)
 
     @property
     def failed(self) -> list[KabupatenResult]:
@@ -265,7 +266,7 @@ def run_wilayah(
     month = check_month(month) if month else latest_month(codes, data)
     if month is None:
         raise WilayahError(f"Tidak ada data bulan apa pun untuk {kode} di {data / 'raw'}")
-    result = WilayahResult(folder_name(kode), month)
+    result = WilayahResult(folder_name(kode), month, hanya_tabel=hanya_tabel)
     started = datetime.now(UTC)
     with dask_client(scheduler, workers, progress) as (client, engine):
         result.engine = engine
