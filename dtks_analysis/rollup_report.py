@@ -172,7 +172,6 @@ def build_notebook(
     dup = tables["duplikat_lintas_kabupaten"]
     miss = tables["nonrespon_kabupaten"]
     judul = f"Rekap DTKS {wilayah}"
-    ints = ["rumah_tangga", "jiwa", "rt_bpnt", "rt_pbi_jkn", "rt_pkh", "rt_bansos", "rt_imputasi"]
     n_ok, n_all = len(rekap), len(result.kabupaten)
     kalimat = [
         f"{fmt_int(n_ok)} dari {fmt_int(n_all)} kabupaten/kota menerbitkan data {bulan}.",
@@ -248,17 +247,33 @@ def build_notebook(
             ),
         ),
         _md("## Rekapitulasi per kabupaten/kota"),
+        # two tables of at most four numbers a row: a PDF line of many small numbers side by
+        # side could read as a 16-digit ID to the personal-data scan (idtext.find_ids)
         _html(
-            tabel_html(
-                rekap,
-                f"Rumah tangga dan penerima program per kabupaten/kota, {bulan}",
-                sumber=src,
-                satuan="rumah tangga (jiwa: orang)",
-                int_cols=ints,
-                labels=labels,
-                total={"kabupaten": "Jumlah", **{c: int(rekap[c].sum()) for c in ints}},
-                catatan="Tiap baris sama dengan angka yang diterbitkan kabupaten/kota itu sendiri. "
-                "Seseorang yang tercatat di dua kabupaten/kota dihitung oleh keduanya.",
+            *(
+                tabel_html(
+                    rekap[["kode_kabupaten", "kabupaten", *cols]],
+                    f"{what} per kabupaten/kota, {bulan}",
+                    sumber=src,
+                    satuan=unit,
+                    int_cols=cols,
+                    labels=labels,
+                    total={"kabupaten": "Jumlah", **{c: int(rekap[c].sum()) for c in cols}},
+                    catatan="Tiap baris sama dengan angka yang diterbitkan kabupaten/kota itu "
+                    "sendiri. Seseorang yang tercatat di dua kabupaten/kota dihitung oleh keduanya.",
+                )
+                for what, unit, cols in (
+                    (
+                        "Rumah tangga dan jiwa",
+                        "rumah tangga (jiwa: orang)",
+                        ["rumah_tangga", "jiwa", "rt_imputasi"],
+                    ),
+                    (
+                        "Rumah tangga penerima program",
+                        "rumah tangga",
+                        ["rt_bpnt", "rt_pbi_jkn", "rt_pkh", "rt_bansos"],
+                    ),
+                )
             )
         ),
         _md("## Cakupan program per kabupaten/kota"),
@@ -310,13 +325,14 @@ def build_notebook(
         _md("## Tren bulanan"),
         _html(
             tabel_html(
-                tren,
+                tren.drop(columns="kabupaten", errors="ignore"),  # in the CSV and workbook
                 "Rumah tangga dan penerima program per bulan, seluruh wilayah",
                 sumber=src,
                 satuan="rumah tangga",
-                int_cols=[c for c in tren.columns if c != "bulan"],
-                labels={**labels, "kabupaten": "Kab./kota dengan data"},
-                catatan="Jumlah kabupaten/kota yang mempunyai data tiap bulan bisa berbeda.",
+                int_cols=[c for c in tren.columns if c not in ("bulan", "kabupaten")],
+                labels=labels,
+                catatan="Jumlah kabupaten/kota yang mempunyai data tiap bulan bisa berbeda "
+                "(kolom kabupaten pada tabel CSV dan buku kerja).",
             )
         ),
         _md("## NIK yang tercatat di lebih dari satu kabupaten/kota"),

@@ -145,3 +145,36 @@ def test_broken_kabupaten_fails_alone(wilayah_sample, tmp_path, capsys):
     for kode in ("12.11", "12.17"):
         assert (out / kode / MONTH / "tabel" / "rekap_kecamatan.csv").is_file()
     assert not (out / "12.15" / MONTH).exists()
+
+
+def test_rollup_report_html_pdf(wilayah_sample, wilayah_run, tmp_path):
+    """The rollup report (HTML, PDF) from the region run's tables: every kabupaten by name, its
+    households as published, the map, and nothing personal (the scan with every input name)."""
+    from dtks_analysis import rollup, rollup_report
+    from dtks_analysis.formatting import fmt_int
+    from dtks_analysis.publishing import privacy
+    from dtks_analysis.wilayah import KabupatenResult, WilayahResult
+
+    result = WilayahResult(
+        "12",
+        MONTH,
+        kabupaten=[KabupatenResult(k, folder=str(wilayah_run / k / MONTH), nama="") for k in KODES],
+    )
+    folder = wilayah_run / "12" / MONTH / "tabel"
+    tables = {
+        name: _csv(folder / f"{name}.csv")
+        for name in ("rekap_kabupaten", "duplikat_lintas_kabupaten", "nonrespon_kabupaten")
+    }
+    tables |= rollup_report.province_tables(result, tables["rekap_kabupaten"])
+    html, pdf = rollup_report.write_report(tmp_path, result, tables, KODES)
+    text = html.read_text(encoding="utf-8")
+    assert "Rekap DTKS Provinsi Sumatera Utara" in text and "Gambar 1." in text
+    for kode in KODES:
+        truth = json.loads((wilayah_sample / "truth" / kode / MONTH / "summary.json").read_text())
+        assert fmt_int(truth["rumah_tangga"]) in text
+    assert pdf.stat().st_size > 10_000
+    for kode in KODES:
+        persons = privacy.load_input_persons(wilayah_sample / "interim" / kode)
+        leaks = privacy.check_outputs(tmp_path, persons, kode)
+        assert leaks == [], privacy.leak_report(leaks)
+    assert list(rollup.nonrespon_table(result)["kode_kabupaten"]) == []
