@@ -165,6 +165,20 @@ def run_kabupaten(
     return result
 
 
+def largest_first(codes: list[str], raw_root: Path, month: str) -> list[str]:
+    """The kabupaten by the size of their month's files, largest first: the longest task starts
+    first, so it does not run alone at the end (ties and missing folders keep code order)."""
+
+    def size(kode: str) -> int:
+        folder = raw_root / kode / month
+        if not folder.is_dir():
+            return 0
+        return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+    sizes = {k: size(k) for k in codes}
+    return sorted(codes, key=lambda k: -sizes[k])
+
+
 def machine_memory() -> int:
     """Physical memory of this machine in bytes."""
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
@@ -282,7 +296,7 @@ def run_wilayah(
                 key=f"kabupaten-{k}-{month}",
                 pure=False,
             )
-            for k in codes
+            for k in largest_first(codes, data / "raw", month)
         ]
         done: dict[str, KabupatenResult] = {}
         for i, fut in enumerate(as_completed(futures), start=1):

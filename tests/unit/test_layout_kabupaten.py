@@ -73,3 +73,18 @@ def test_select_kabupaten(tmp_path):
         select_kabupaten("12.1x", tmp_path)
     assert folder_name("12.15,12.11") == "12.11_12.15"
     assert folder_name("id") == "ID"
+
+
+def test_largest_kabupaten_submitted_first(tmp_path):
+    from dtks_analysis.wilayah import largest_first
+
+    for kode, n in (("12.11", 10), ("12.15", 300), ("12.17", 50)):
+        month = tmp_path / kode / "2023-12"
+        month.mkdir(parents=True)
+        (month / "a.csv").write_bytes(b"x" * n)
+    assert largest_first(["12.11", "12.15", "12.17", "12.01"], tmp_path, "2023-12") == [
+        "12.15",
+        "12.17",
+        "12.11",
+        "12.01",
+    ]
