@@ -51,6 +51,15 @@ LABELS = {
     "bertahan": "Bertahan",
     "bulan_ini": "Penerima bulan ini",
     "bulan": "Bulan",
+    "desil": "Desil",
+    "batas_desil": "Sasaran: desil sampai dengan",
+    "rt_penerima": "Rumah tangga penerima",
+    "rt_penerima_sasaran": "Penerima dalam sasaran",
+    "rt_penerima_luar_sasaran": "Penerima di luar sasaran",
+    "rt_sasaran": "Rumah tangga sasaran",
+    "rt_sasaran_tidak_menerima": "Sasaran yang tidak menerima",
+    "persen_salah_inklusi": "Persen salah inklusi",
+    "persen_salah_eksklusi": "Persen salah eksklusi",
 }
 KEADAAN = {"tidak_ada_data": "Tidak ada data bulan ini", "gagal": "Gagal diolah"}
 SHEET_NAMES = {
@@ -59,6 +68,8 @@ SHEET_NAMES = {
     "kombinasi_program": "Kombinasi program",
     "arus_program": "Arus program",
     "tren_bulanan": "Tren bulanan",
+    "desil_wilayah": "Desil wilayah",
+    "ketepatan_sasaran_kabupaten": "Ketepatan sasaran",
     "duplikat_lintas_kabupaten": "Duplikat lintas kabupaten",
     "nonrespon_kabupaten": "Kabupaten tidak lengkap",
 }
@@ -68,10 +79,12 @@ SHEETS = {
     "kombinasi_program": "Rumah tangga menurut kombinasi program (jumlah kabupaten/kota)",
     "arus_program": "Arus rumah tangga penerima per program (jumlah kabupaten/kota)",
     "tren_bulanan": "Rumah tangga per bulan (jumlah kabupaten/kota yang mempunyai data)",
+    "desil_wilayah": "Rumah tangga menurut desil (jumlah kabupaten/kota)",
+    "ketepatan_sasaran_kabupaten": "Ketepatan sasaran per kabupaten/kota dan program",
     "duplikat_lintas_kabupaten": "NIK tercatat di lebih dari satu kabupaten/kota",
     "nonrespon_kabupaten": "Kabupaten/kota yang datanya tidak lengkap",
 }
-SUMMED = ("rekap_kabupaten", "kombinasi_program", "duplikat_lintas_kabupaten")
+SUMMED = ("rekap_kabupaten", "kombinasi_program", "desil_wilayah", "duplikat_lintas_kabupaten")
 """Tables whose workbook sheet ends with a Jumlah row (of their count columns)."""
 FLAGS = ("bpnt", "pbi_jkn", "pkh")
 

@@ -41,7 +41,8 @@ def _sum_tables(result: WilayahResult, name: str, by: list[str]) -> pd.DataFrame
         return pd.DataFrame(columns=by)
     frame = pd.concat(parts, ignore_index=True)
     values = [c for c in frame.columns if c not in by and pd.api.types.is_integer_dtype(frame[c])]
-    out = frame.groupby(by, sort=True)[values].sum().reset_index()
+    # desil rows keep the kabupaten's order (1..10, belum_diperingkat, nonaktif)
+    out = frame.groupby(by, sort=name != "desil_kabupaten")[values].sum().reset_index()
     if name == "tren_bulanan":
         out["kabupaten"] = frame.groupby(by, sort=True).size().to_numpy()
     return out
@@ -58,12 +59,38 @@ def province_tables(result: WilayahResult, rekap: pd.DataFrame) -> dict[str, pd.
             share = np.where(rt > 0, 100 * rekap[f"rt_{p}"] / rt, np.nan)
             cakupan[f"persen_{p}"] = [round(float(v), 6) for v in share]  # exact, unlike np.round
     tren = _sum_tables(result, "tren_bulanan", ["bulan"])
-    return {
+    out = {
         "cakupan_kabupaten": cakupan,
         "kombinasi_program": _sum_tables(result, "kombinasi_program", ["bpnt", "pbi_jkn", "pkh"]),
         "arus_program": _sum_tables(result, "arus_program", ["program"]),
         "tren_bulanan": tren,
     }
+    desil = _sum_tables(result, "desil_kabupaten", ["desil"])
+    if len(desil):  # a DTSEN month: desil of the region, and each kabupaten's targeting errors
+        out["desil_wilayah"] = desil
+        out["ketepatan_sasaran_kabupaten"] = _own_rows(result, "ketepatan_sasaran")
+    return out
+
+
+def _own_rows(result: WilayahResult, name: str) -> pd.DataFrame:
+    """Each kabupaten's own row(s) of a table whose ``kode_kecamatan`` is the kabupaten's code
+    on its kabupaten row (``ketepatan_sasaran``), with ``kode_kabupaten, kabupaten`` first."""
+    parts = []
+    for r in result.kabupaten:
+        path = Path(r.folder) / "tabel" / f"{name}.csv"
+        if r.status != "selesai" or not path.is_file():
+            continue
+        t = pd.read_csv(path, dtype={"kode_kecamatan": str})
+        own = t[t["kode_kecamatan"] == r.kode].drop(columns=["kode_kecamatan", "kecamatan"])
+        parts.append(own.assign(kode_kabupaten=r.kode, kabupaten=r.nama or _name_of(r.kode)))
+    if not parts:
+        return pd.DataFrame()
+    frame = pd.concat(parts, ignore_index=True)
+    return frame[["kode_kabupaten", "kabupaten", *frame.columns[:-2]]]
+
+
+def _name_of(kode: str) -> str:
+    return kabupaten_defaults(kode)["kabupaten_nama"] if _known(kode) else ""
 
 
 def region_names(kode: str, codes: list[str]) -> tuple[str, str]:
@@ -335,6 +362,10 @@ def build_notebook(
                 "(kolom kabupaten pada tabel CSV dan buku kerja).",
             )
         ),
+    ]
+    if "desil_wilayah" in tables:
+        cells += _desil_cells(tables, bulan, labels)
+    cells += [
         _md("## NIK yang tercatat di lebih dari satu kabupaten/kota"),
         _html(
             tabel_html(
@@ -368,6 +399,76 @@ def build_notebook(
     nb = nbformat.v4.new_notebook()
     nb.cells = cells
     return nb, f"{judul} — {bulan}", instansi
+
+
+def _desil_cells(
+    tables: dict[str, pd.DataFrame], bulan: str, labels: dict[str, str]
+) -> list[nbformat.NotebookNode]:
+    """The DTSEN section: households by desil over the region, targeting errors by kabupaten."""
+    from dtks_analysis.publishing.blocks import tabel_html
+
+    desil = tables["desil_wilayah"].copy()
+    desil["desil"] = (
+        desil["desil"]
+        .astype(str)
+        .map({"belum_diperingkat": "Belum diperingkat", "nonaktif": "Nonaktif"})
+        .fillna("Desil " + desil["desil"].astype(str))
+    )
+    # two tables of at most three numbers a row beside "Desil n" (see the kabupaten table)
+    cells = [
+        _md("## Ketepatan sasaran menurut desil"),
+        _html(
+            *(
+                tabel_html(
+                    desil[["desil", *cols]],
+                    f"{what} menurut desil, seluruh wilayah, {bulan}",
+                    sumber=SUMBER,
+                    satuan=unit,
+                    int_cols=cols,
+                    labels={**labels, "desil": "Desil"},
+                    total=True,
+                )
+                for what, unit, cols in (
+                    (
+                        "Rumah tangga dan jiwa",
+                        "rumah tangga (jiwa: orang)",
+                        ["rumah_tangga", "jiwa"],
+                    ),
+                    (
+                        "Rumah tangga penerima program",
+                        "rumah tangga",
+                        ["rt_bpnt", "rt_pbi_jkn", "rt_pkh"],
+                    ),
+                )
+                if all(c in desil for c in cols)
+            )
+        ),
+    ]
+    ks = tables.get("ketepatan_sasaran_kabupaten", pd.DataFrame())
+    if len(ks):
+        ks = ks.copy()
+        ks["program"] = ks["program"].map(PROGRAM).fillna(ks["program"])
+        show = ["kabupaten", "program", "persen_salah_inklusi", "persen_salah_eksklusi"]
+        ks[show[2:]] = ks[show[2:]] / 100
+        cells.append(
+            _html(
+                tabel_html(
+                    ks[show],
+                    f"Salah sasaran per kabupaten/kota dan program, {bulan}",
+                    sumber=SUMBER,
+                    satuan="persen",
+                    pct_cols=show[2:],
+                    labels={
+                        **labels,
+                        "persen_salah_inklusi": "Salah inklusi",
+                        "persen_salah_eksklusi": "Salah eksklusi",
+                    },
+                    catatan="Definisi seperti pada laporan kabupaten/kota (salah inklusi: penerima "
+                    "di luar sasaran desil; salah eksklusi: sasaran yang tidak menerima).",
+                )
+            )
+        )
+    return cells
 
 
 def _map_codes(kode: str, codes: list[str]) -> list[str]:
