@@ -178,3 +178,36 @@ def test_rollup_report_html_pdf(wilayah_sample, wilayah_run, tmp_path):
         leaks = privacy.check_outputs(tmp_path, persons, kode)
         assert leaks == [], privacy.leak_report(leaks)
     assert list(rollup.nonrespon_table(result)["kode_kabupaten"]) == []
+
+
+def test_dtsen_region_against_truth(tmp_path):
+    """A DTSEN month of two kabupaten: desil over the region and each kabupaten's targeting
+    errors equal the generator's truth; the movers found equal the truth too."""
+    from dtks_analysis import synthetic
+
+    kodes, month = ["12.15", "12.17"], "2025-02"
+    data = tmp_path / "data"
+    synthetic.generate_wilayah(
+        data, kodes, ["2025-01", month], scale=0.03, seed=7, sumber="dtsen", progress=False
+    )
+    out = tmp_path / "out"
+    args = ["wilayah", "--kode", "12", "--month", month, "--data-dir", str(data)]
+    assert main([*args, "--out-dir", str(out), "--workers", "2", "--hanya-tabel", "-q"]) == 0
+    tabel = out / "12" / month / "tabel"
+    truth = [pd.read_csv(data / "truth" / k / month / "desil_kabupaten.csv", dtype={"desil": str})
+             for k in kodes]  # fmt: skip
+    want = pd.concat(truth).groupby("desil", sort=False).sum().reset_index()
+    got = pd.read_csv(tabel / "desil_wilayah.csv", dtype={"desil": str})
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    ks = _csv(tabel / "ketepatan_sasaran_kabupaten.csv")
+    for kode in kodes:
+        t = pd.read_csv(data / "truth" / kode / month / "ketepatan_sasaran.csv", dtype=str)
+        t = t[t["kode_kecamatan"] == kode]
+        assert len(t) == 3  # the kabupaten's row per program
+        mine = ks[ks["kode_kabupaten"] == kode]
+        assert list(mine["rt_penerima_luar_sasaran"]) == [
+            int(v) for v in t["rt_penerima_luar_sasaran"]
+        ]
+    dup = _csv(tabel / "duplikat_lintas_kabupaten.csv")
+    dtruth = _csv(data / "truth" / f"duplikat_lintas_kabupaten_{month}.csv")
+    assert list(dup["nik_juga_di_kabupaten_lain"]) == list(dtruth["nik_juga_di_kabupaten_lain"])
