@@ -21,7 +21,10 @@ SAMPLE_SEED   ?= 20231
 KABUPATEN     ?= 12.11
 PYTEST_ARGS  ?=
 
-.PHONY: help setup browser sample report reports template test test-fast lint format lab bench clean
+KODE         ?=
+WILAYAH_ARGS ?=
+
+.PHONY: help setup browser sample report reports template wilayah test test-fast lint format lab bench clean
 
 help: ## show this list
 	@echo "dtks-report — laporan bulanan DTKS Kabupaten Dairi"
@@ -73,6 +76,11 @@ reports: setup sample ## build the report of every month present
 template: $(STAMP) ## data-entry templates per village: make template MONTH=YYYY-MM [DESA=12.11.01.1005]
 	@test -n "$(MONTH)" || { echo "[template] sebutkan bulannya: make template MONTH=YYYY-MM"; exit 2; }
 	$(DTKS) template --month $(MONTH) $(if $(DESA),--desa $(DESA),)
+
+# many kabupaten on Dask (data/raw/<kode_kabupaten>/<YYYY-MM>/, docs/wilayah.md)
+wilayah: setup ## laporan banyak kabupaten + rekap: make wilayah KODE=12 [MONTH=YYYY-MM] [WILAYAH_ARGS=--hanya-tabel]
+	@test -n "$(KODE)" || { echo "KODE wajib: make wilayah KODE=12 (provinsi), KODE=12.11,12.15 atau KODE=ID"; exit 2; }
+	$(DTKS) wilayah --kode $(KODE) $(MONTH_ARG) $(WILAYAH_ARGS)
 
 test: setup ## run the whole test suite (unit, truth, e2e, backtests)
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)

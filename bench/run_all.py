@@ -13,6 +13,9 @@ Benchmarks (``--only`` names):
 ``naive``    the row-by-row baseline of ``bench/naive.py`` against the package.
 ``e2e``      ``python -m dtks_analysis report`` on a scale-1 month: total and per step
              (``manifest.json`` ``durations_s``), peak memory of the largest process.
+``wilayah``  ``dtks wilayah --kode 12 --hanya-tabel`` on Sumatera Utara's 33 kabupaten (scale
+             0.05, one month) with 1 and 2 Dask workers: rows per second, each worker's peak
+             memory, the cross-kabupaten shuffle (``bench/bench_wilayah.py``).
 
 Figures are medians of several runs; the table gives the date, the machine's cores and memory,
 and the load average around each benchmark (the machine may be shared: CPU seconds are given
@@ -377,17 +380,25 @@ def bench_e2e(quick: bool) -> list[Row]:
     return out
 
 
+def bench_wilayah(quick: bool) -> list[Row]:
+    """The province benchmark of ``bench/bench_wilayah.py`` (issue 15)."""
+    import bench_wilayah as bw
+
+    return bw.bench_wilayah(quick, run_child, fmt, load)
+
+
 BENCHMARKS: dict[str, Callable[[bool], list[Row]]] = {
     "ingest": bench_ingest,
     "compute": bench_compute,
     "nik": bench_nik,
     "naive": bench_naive,
     "e2e": bench_e2e,
+    "wilayah": bench_wilayah,
 }
 
 
 # benchmarks that launch processes first, while this process is still small (see run_child)
-RUN_ORDER: tuple[str, ...] = ("e2e", "compute", "ingest", "nik", "naive")
+RUN_ORDER: tuple[str, ...] = ("e2e", "wilayah", "compute", "ingest", "nik", "naive")
 
 
 def table(rows: list[Row], header: str) -> str:

@@ -31,12 +31,18 @@ def _settings_args(p: argparse.ArgumentParser) -> None:
         "dan koreksi dibuat di induknya",
     )
     p.add_argument("--out-dir", metavar="DIR", help="folder keluaran (default: outputs/)")
+    p.add_argument(
+        "--kabupaten",
+        metavar="KODE",
+        help="tata letak banyak kabupaten: baca <data>/raw/<KODE>/<YYYY-MM>/ (docs/wilayah.md)",
+    )
 
 
 def _load(args: argparse.Namespace, month: str | None):
     return load_settings(
         month,
         params_file=args.params,
+        kabupaten=getattr(args, "kabupaten", None),
         data_dir=args.data_dir,
         raw_dir=args.raw_dir,
         out_dir=getattr(args, "out_dir", None),
@@ -48,6 +54,27 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
     months = synthetic.parse_months(args.months)
     out = Path(args.out)
+    codes = [c.strip() for c in args.kabupaten.split(",") if c.strip()]
+    if len(codes) > 1:  # the many-kabupaten layout, with movers (docs/wilayah.md)
+        result = synthetic.generate_wilayah(
+            out,
+            codes,
+            months,
+            scale=args.scale,
+            seed=args.seed,
+            defect_rate=args.defects,
+            fmt=args.format,
+            progress=not args.quiet,
+            sumber=args.sumber,
+            beralih=args.beralih,
+        )
+        if not args.quiet:
+            for kode, summary in result["kabupaten"].items():
+                print("\n".join(sample_lines(summary, out, kode)))
+            for month, counts in sorted(result["duplikat"].items()):
+                found = ", ".join(f"{k}: {v}" for k, v in counts.items())
+                print(f"  {month}: NIK juga di kabupaten lain (kebenaran): {found}")
+        return 0
     summary = synthetic.generate(
         out,
         months,
@@ -65,7 +92,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
-def sample_lines(summary: dict, out: Path) -> list[str]:
+def sample_lines(summary: dict, out: Path, sub: str = "") -> list[str]:
     """The summary of ``synthetic.generate`` as lines a person reads (no raw dict).
 
     >>> s = {"kabupaten": "12.11", "scale": 1.0, "seed": 7, "defect_rate": 0.02, "seconds": 3.5,
@@ -81,8 +108,8 @@ def sample_lines(summary: dict, out: Path) -> list[str]:
         return f"{x:g}".replace(".", ",")
 
     lines = [
-        f"Sampel sintetis kabupaten {summary.get('kabupaten', '?')} ditulis ke {out}/raw "
-        f"(ekstrak) dan {out}/truth (kebenaran).",
+        f"Sampel sintetis kabupaten {summary.get('kabupaten', '?')} ditulis ke "
+        f"{out / 'raw' / sub} (ekstrak) dan {out / 'truth' / sub} (kebenaran).",
         f"  Skala {num(summary.get('scale', 1))}, benih {summary.get('seed')}, laju cacat "
         f"{num(100 * summary.get('defect_rate', 0))}%, {num(summary.get('seconds', 0))} detik.",
     ]
@@ -140,6 +167,33 @@ def cmd_reports(args: argparse.Namespace) -> int:
     for m in months:
         settings = _load(args, m)
         print(report.run_report(m, settings, params_file=args.params, progress=not args.quiet))
+    return 0
+
+
+def cmd_wilayah(args: argparse.Namespace) -> int:
+    from dtks_analysis import wilayah
+
+    result = wilayah.run_wilayah(
+        args.kode,
+        args.month,
+        data_dir=args.data_dir,
+        out_dir=args.out_dir,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        hanya_tabel=args.hanya_tabel,
+        params_file=args.params,
+        progress=not args.quiet,
+    )
+    print(result.rollup)
+    if result.failed:
+        names = ", ".join(f"{r.kode} {r.nama}".strip() for r in result.failed)
+        print(
+            f"GAGAL: {len(result.failed)} dari {len(result.kabupaten)} kabupaten tidak selesai "
+            f"({names}); rekap wilayah mencatatnya sebagai tidak lengkap "
+            f"({len(result.failed)} kabupaten failed)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     return 0
 
 
@@ -240,7 +294,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(PROJ_ROOT / "data"), help="folder tujuan (default data/)")
     p.add_argument("--months", default="2023-07..2023-12", help="mis. 2023-07..2023-12")
     p.add_argument(
-        "--kabupaten", default="12.11", help="kode Kemendagri kabupaten/kota (default 12.11 Dairi)"
+        "--kabupaten",
+        default="12.11",
+        help="kode Kemendagri kabupaten/kota (default 12.11 Dairi); beberapa kode dipisah koma "
+        "(12.11,12.15,12.17) menulis <out>/raw/<kode>/<YYYY-MM>/ dengan penduduk pindahan",
     )
     p.add_argument(
         "--scale", type=float, default=1.0, help="1 = ukuran penuh (DTKS ~42%% dari penduduk)"
@@ -292,6 +349,34 @@ def build_parser() -> argparse.ArgumentParser:
     _settings_args(p)
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser(
+        "wilayah",
+        help="banyak kabupaten sekaligus di Dask: laporan tiap kabupaten dan rekap wilayah",
+    )
+    p.add_argument(
+        "--kode",
+        required=True,
+        help="kode provinsi (12), daftar kode kabupaten (12.11,12.15) atau ID (semua yang ada)",
+    )
+    p.add_argument("--month", help="YYYY-MM (default: bulan terakhir yang ada)")
+    p.add_argument("--params", metavar="FILE", help="berkas parameter tambahan (YAML)")
+    p.add_argument("--data-dir", metavar="DIR", help="folder data (default: data/)")
+    p.add_argument("--out-dir", metavar="DIR", help="folder keluaran (default: outputs/)")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="alamat penjadwal Dask (tcp://host:8786; default $DASK_SCHEDULER_ADDRESS, "
+        "atau LocalCluster di mesin ini)",
+    )
+    p.add_argument("--workers", type=int, help="jumlah pekerja LocalCluster (default: per inti)")
+    p.add_argument(
+        "--hanya-tabel",
+        action="store_true",
+        help="hanya CSV, buku kerja dan manifest per kabupaten (tanpa notebook, HTML, PDF)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_wilayah)
 
     p = sub.add_parser("check-outputs", help="periksa keluaran dari data pribadi")
     p.add_argument("path", nargs="?", help="folder yang diperiksa (default: outputs/)")

@@ -152,6 +152,7 @@ class Settings:
     raw_dir: Path | None = None  # default: data_dir / "raw"
     month: str | None = None
     sources: tuple[str, ...] = field(default_factory=tuple)  # params files merged, in order
+    kabupaten_folder: str = ""  # many-kabupaten layout: "<kode>" (data/raw/<kode>/<YYYY-MM>/)
 
     # -- derived paths ---------------------------------------------------
     @property
@@ -159,13 +160,18 @@ class Settings:
         """Folder holding ``<YYYY-MM>/`` month folders of raw extracts."""
         return self.raw_dir if self.raw_dir is not None else self.data_dir / "raw"
 
+    def _data_sub(self, name: str) -> Path:
+        """``data_dir/<name>``, or ``data_dir/<name>/<kode>`` in the many-kabupaten layout."""
+        root = self.data_dir / name
+        return root / self.kabupaten_folder if self.kabupaten_folder else root
+
     @property
     def interim_root(self) -> Path:
-        return self.data_dir / "interim"
+        return self._data_sub("interim")
 
     @property
     def corrections_root(self) -> Path:
-        return self.data_dir / "corrections"
+        return self._data_sub("corrections")
 
     @property
     def templates_root(self) -> Path:
@@ -174,7 +180,7 @@ class Settings:
 
     @property
     def truth_root(self) -> Path:
-        return self.data_dir / "truth"
+        return self._data_sub("truth")
 
     @property
     def kabupaten_nik4(self) -> str:
@@ -185,6 +191,8 @@ class Settings:
         """Plain values for papermill ``-p``/``-f`` injection (paths as strings)."""
         out = {}
         for f in dataclasses.fields(self):
+            if f.name == "kabupaten_folder":  # follows from raw_dir (load_settings)
+                continue
             v = getattr(self, f.name)
             if isinstance(v, Path):
                 v = str(v)
@@ -391,13 +399,32 @@ def _resolve(p: str | Path, base: Path = PROJ_ROOT) -> Path:
     return p if p.is_absolute() else (base / p).resolve()
 
 
+def kabupaten_of_raw(raw_dir: str | Path | None) -> str | None:
+    """The kabupaten code of a raw folder of the many-kabupaten layout (``.../raw/12.15``).
+
+    >>> kabupaten_of_raw("data/raw/12.15"), kabupaten_of_raw("data/raw"), kabupaten_of_raw(None)
+    ('12.15', None, None)
+    """
+    if not raw_dir:
+        return None
+    p = Path(raw_dir)
+    return p.name if KABUPATEN_RE.match(p.name) and p.parent.name == "raw" else None
+
+
 def load_settings(
     month: str | None = None,
     params_file: str | Path | None = None,
     params_dir: Path = PARAMS_DIR,
+    kabupaten: str | None = None,
     **overrides: Any,
 ) -> Settings:
     """Merge ``default.yaml``, ``<month>.yaml`` (if present), ``params_file`` and ``overrides``.
+
+    Many-kabupaten layout (``data/raw/<kode>/<YYYY-MM>/``, docs/wilayah.md): with ``kabupaten``
+    given, or a ``raw_dir`` override named ``raw/<kode>``, the kabupaten's own
+    ``params/<kode>.yaml`` (optional) comes right after the defaults, ``kabupaten_kode`` is that
+    code (a later layer may not change it), the extracts are read from ``data_dir/raw/<kode>``
+    and interim data, worklists and truth live under ``data_dir/<interim|corrections|truth>/<kode>``.
 
     Raises ParamsError on an unknown key, a wrong type, a bad month, ``min_cell < 1``, a value
     out of range, an unknown ``desil_acuan`` or ``sasaran_desil`` program or a desil outside
@@ -407,6 +434,10 @@ def load_settings(
     merged: dict[str, Any] = {}
     sources: list[str] = []
     layers: list[Path] = [params_dir / "default.yaml"]
+    kab = kabupaten or kabupaten_of_raw(overrides.get("raw_dir"))
+    if kab is not None:
+        _check_kabupaten(kab, "argumen")
+        layers.append(params_dir / f"{kab}.yaml")
     if month is not None:
         check_month(month)
         layers.append(params_dir / f"{month}.yaml")
@@ -416,16 +447,26 @@ def load_settings(
             raise ParamsError(f"{pf}: berkas parameter tidak ditemukan (params file not found)")
         layers.append(pf)
     layer_values: list[dict[str, Any]] = []
-    for path in layers:
+    for i, path in enumerate(layers):
+        kab_layer = kab is not None and i == 1
+        if kab_layer:  # the folder's kabupaten, with its own file's values if there is one
+            layer_values.append({"kabupaten_kode": kab})
         if path.is_file():
             values = _read_yaml(path)
             _check_values(values, str(path))
+            if i >= 1 and kab is not None and values.get("kabupaten_kode", kab) != kab:
+                raise ParamsError(
+                    f"{path}: kabupaten_kode {values['kabupaten_kode']!r} berbeda dengan folder "
+                    f"kabupaten {kab} (the folder's kabupaten cannot be changed by a params file)"
+                )
             layer_values.append(values)
             sources.append(str(path))
     extra = {
         k: (str(v) if isinstance(v, Path) else v) for k, v in overrides.items() if v is not None
     }
     _check_values(extra, "argumen")
+    if kab is not None and extra.get("kabupaten_kode", kab) != kab:
+        raise ParamsError(f"argumen: kabupaten_kode berbeda dengan folder kabupaten {kab}")
     layer_values.append(extra)
     for values in layer_values:
         if "kabupaten_kode" in values and values["kabupaten_kode"] != merged.get("kabupaten_kode"):
@@ -464,6 +505,12 @@ def load_settings(
         kwargs["raw_dir"] = _resolve(merged["raw_dir"])
         if "data_dir" not in extra:
             # raw given alone: interim and corrections live beside it, in its parent
-            kwargs["data_dir"] = kwargs["raw_dir"].parent
+            # (many-kabupaten layout: beside data/raw/, two levels up)
+            up = 2 if kab is not None and kabupaten_of_raw(kwargs["raw_dir"]) else 1
+            kwargs["data_dir"] = kwargs["raw_dir"].parents[up - 1]
+    elif kab is not None:
+        kwargs["raw_dir"] = kwargs["data_dir"] / "raw" / kab
+    if kab is not None:
+        kwargs["kabupaten_folder"] = kab
     kwargs["sources"] = tuple(sources)
     return Settings(**kwargs)

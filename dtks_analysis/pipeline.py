@@ -146,7 +146,7 @@ def code_fingerprint() -> str:
 
 
 #: settings that only say where files live or which month is asked: not part of the cache key
-_NOT_IN_KEY = {"data_dir", "out_dir", "raw_dir", "month", "sources"}
+_NOT_IN_KEY = {"data_dir", "out_dir", "raw_dir", "month", "sources", "kabupaten_folder"}
 
 
 def _cache_key(settings: Settings, month: str, inputs: dict[str, str]) -> str:
@@ -185,7 +185,10 @@ def data_lock(settings: Settings) -> Iterator[None]:
             flush=True,
         )
 
-    with locks.file_lock(settings.data_dir / DATA_LOCK, wait=waiting):
+    # many-kabupaten layout: one lock per kabupaten, so kabupaten are prepared side by side
+    sub = settings.kabupaten_folder
+    lock = settings.data_dir / (f".dtks-data-{sub}.lock" if sub else DATA_LOCK)
+    with locks.file_lock(lock, wait=waiting):
         yield
 
 

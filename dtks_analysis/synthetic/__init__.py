@@ -7,5 +7,6 @@
 from __future__ import annotations
 
 from .generator import generate, parse_months
+from .wilayah import generate_wilayah
 
-__all__ = ["generate", "parse_months"]
+__all__ = ["generate", "generate_wilayah", "parse_months"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -108,6 +109,8 @@ def generate(
     kabupaten: str = "12.11",
     sumber: str = "dtks",
     beralih: str | None = None,
+    folder: str = "",
+    movers: Callable[[str, pd.DataFrame], pd.DataFrame] | None = None,
 ) -> dict:
     """Write synthetic extracts and their truth for ``months``; return a small summary.
 
@@ -173,8 +176,10 @@ def generate(
             nonresp = {int(x) for x in lrng.choice(cand, k, replace=False)}
             present[list(nonresp)] = False
         snap = panel.snapshot()
+        if movers is not None:
+            snap = movers(m, snap)
         anchors = set(panel.families.loc[panel.families["anchor"], "fid"])
-        raw = out / "raw" / m
+        raw = out / "raw" / folder / m
         raw.mkdir(parents=True, exist_ok=True)
         if (dtsen or mixed) and ranking.due(m):
             ranking.rank(panel.families, m)
@@ -215,7 +220,7 @@ def generate(
             encoding="utf-8",
         )
         # ---- write truth
-        tdir = out / "truth" / m
+        tdir = out / "truth" / folder / m
         tdir.mkdir(parents=True, exist_ok=True)
         d = findings.reset_index(drop=True)
         defects = pd.DataFrame(

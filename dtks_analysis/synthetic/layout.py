@@ -188,9 +188,9 @@ def plan_files(
                 st = _kiriman_style(rng, path, "desa", ffmt, with_kec)
                 sheet = ""
                 if ffmt == "xlsx":
-                    sheet = ("Sheet1", "DATA", str(desa.at[i, "nama"]).upper()[:31])[
-                        rng.integers(0, 3)
-                    ]
+                    # Excel refuses []:*?/\ in a sheet name ("PERK. TOLAN I/II", Labuhanbatu)
+                    title = re.sub(r"[\[\]:*?/\\]", "", str(desa.at[i, "nama"])).upper()[:31]
+                    sheet = ("Sheet1", "DATA", title)[rng.integers(0, 3)]
                     st.sheets.append(sheet)
                 st.sheet_of_desa[i] = sheet
                 where[i] = (len(files), sheet)

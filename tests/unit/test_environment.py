@@ -14,7 +14,8 @@ def _name(req: str) -> str:
 
 
 def _spec(req: str) -> str:
-    return req.strip().replace(" ", "")
+    """The version spec without extras: conda has none (its ``dask`` includes distributed)."""
+    return re.sub(r"\[[^\]]*\]", "", req.strip().replace(" ", ""))
 
 
 def test_environment_yml_matches_pyproject():

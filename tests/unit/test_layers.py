@@ -23,7 +23,17 @@ SHARED = {
     "__init__",
 }
 FLOOR = {"shared": 0, "intake": 1, "editing": 2, "counting": 3, "publishing": 4, "top": 5}
-TOP = {"pipeline", "report", "cli", "notebook", "quality_history", "__main__"}
+TOP = {
+    "pipeline",
+    "report",
+    "cli",
+    "notebook",
+    "quality_history",
+    "__main__",
+    "wilayah",
+    "rollup",
+    "rollup_report",
+}
 MAX_LINES = 600
 
 
