@@ -577,27 +577,3 @@ def additive_tables() -> frozenset[str]:
 def suppressed_tables() -> frozenset[str]:
     return frozenset(k for k, t in TABLES.items() if t.suppressed)
 
-
-__all__ = [
-    "DTSEN_TABLES",
-    "KUALITAS_DESA_TABLES",
-    "FIELDS",
-    "TABLES",
-    "TINGKAT_LABELS",
-    "VALUE_LABELS",
-    "Field",
-    "Table",
-    "additive_tables",
-    "caption",
-    "csv_tables",
-    "in_report_order",
-    "definition",
-    "long_label",
-    "number",
-    "sheet_name",
-    "short_label",
-    "short_labels",
-    "suppressed_tables",
-    "title",
-    "unit_line",
-]
