@@ -295,6 +295,15 @@ def place_phrases(kode: str) -> frozenset[tuple[str, ...]]:
 
 
 @lru_cache(maxsize=8)
+def place_words(kode: str) -> frozenset[str]:
+    """Every word of a region name of kabupaten ``kode``, in both spellings."""
+    from dtks_analysis import regions
+
+    words = {w for name in _place_names(kode).dropna() for w in _normalise_words(str(name))}
+    return frozenset(words | {old for old, new in regions.OLD_SPELLINGS.items() if new in words})
+
+
+@lru_cache(maxsize=8)
 def place_keys(kode: str) -> frozenset[str]:
     """Matching keys of every name of kabupaten ``kode``, its kecamatan and villages."""
     from dtks_analysis import regions
@@ -367,9 +376,11 @@ def personal_terms(persons: pd.DataFrame, kode: str) -> dict[str, dict[tuple[str
 
     Values that are region names of the kabupaten ``kode`` (``TANAH PINEM``, ``DESA PEGAGAN JULU V``), or a run
     of words inside one (``NEMPU HILIR``), are dropped: names of places are not personal data.
+    So are names made only of words of region names (``SRI TANJUNG`` in Batu Bara, with the villages
+    Dewi Sri and Tanjung Gading): a table of villages spells them out across two cells.
     """
     out: dict[str, dict[tuple[str, ...], str]] = {"nama": {}, "alamat": {}}
-    places, phrases = place_keys(kode), place_phrases(kode)
+    places, phrases, words_of_places = place_keys(kode), place_phrases(kode), place_words(kode)
     for kind, col, min_len in (("nama", "nama", 6), ("alamat", "alamat", 12)):
         if col not in persons:
             continue
@@ -377,7 +388,12 @@ def personal_terms(persons: pd.DataFrame, kode: str) -> dict[str, dict[tuple[str
         first = first[~place_key(first[col]).isin(places)]
         for value, where in zip(first[col].astype(str), _sources(first), strict=True):
             words = tuple(_normalise_words(value))
-            if len(words) >= 2 and len(" ".join(words)) >= min_len and words not in phrases:
+            if (
+                len(words) >= 2
+                and len(" ".join(words)) >= min_len
+                and words not in phrases
+                and not words_of_places.issuperset(words)
+            ):
                 out[kind].setdefault(words, where)
     ids = _id_keluarga_terms(persons)
     if ids:

@@ -576,4 +576,3 @@ def additive_tables() -> frozenset[str]:
 
 def suppressed_tables() -> frozenset[str]:
     return frozenset(k for k, t in TABLES.items() if t.suppressed)
-

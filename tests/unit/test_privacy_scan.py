@@ -188,6 +188,19 @@ def test_place_names_are_not_personal_data():
     assert privacy.personal_terms(more, "12.11")["nama"] == {}
 
 
+def test_names_spelled_by_two_adjacent_place_names_are_not_terms(tmp_path):
+    """Batu Bara has the villages Dewi Sri and Tanjung Gading: its village table reads
+    "... Dewi Sri Tanjung Gading ...", which held a synthetic person "Sri Tanjung" and blocked
+    the kabupaten's publication. A name with a word that is no place word is still a term."""
+    people = pd.DataFrame({"nama": ["Sri Tanjung", "Sri Susanti"]})
+    terms = privacy.personal_terms(people, "12.19")["nama"]
+    assert ("SRI", "TANJUNG") not in terms
+    assert ("SRI", "SUSANTI") in terms
+    (tmp_path / "desa.csv").write_text("desa\nDewi Sri\nTanjung Gading\nSri Susanti\n")
+    leaks = privacy.check_outputs(tmp_path, people, "12.19")
+    assert [x.path.name for x in leaks] == ["desa.csv"] and len(leaks) == 1
+
+
 def test_leak_message_says_where_in_input_and_output(clean):
     (clean / "tabel" / "x.csv").write_text("a,b\n1,2\n3,Rosmauli br Sinaga\n")
     (clean / "y.txt").write_text(f"kk {KK[:8]} {KK[8:]}")
