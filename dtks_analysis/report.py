@@ -284,16 +284,18 @@ class Steps:
             print(f"[dtks] {label}: {self.durations[name]:.1f} s", file=sys.stderr, flush=True)
 
 
-def _write_village_quality(month: str, settings: Settings, staging: Path) -> None:
+def _write_village_quality(month: str, settings: Settings, staging: Path, tables) -> None:
     """Issue 14: ``tabel/kualitas_desa.csv``, ``kualitas_desa_<month>.xlsx`` and the camat
     pages ``camat/<Kecamatan>.html|.pdf`` from the history of every prepared month."""
     from dtks_analysis import quality_history
     from dtks_analysis.publishing import kualitas_desa_files as files
+    from dtks_analysis.publishing.desil_section import sumber_periode
 
     history = quality_history.build_history(month, settings)
+    src = sumber_periode(tables, sorted(history["bulan"].unique()))  # "DTKS dan DTSEN" across
     files.write_csv(history, staging / "tabel")
-    files.write_workbook(history, staging / f"kualitas_desa_{month}.xlsx", month, settings)
-    files.write_camat_pages(history, month, settings, staging / "camat")
+    files.write_workbook(history, staging / f"kualitas_desa_{month}.xlsx", month, settings, src)
+    files.write_camat_pages(history, month, settings, staging / "camat", sumber_data=src)
 
 
 def run_report(
@@ -354,7 +356,7 @@ def run_report(
                     book["desa_temuan"] = desa_temuan(tables.villages)
                 export.write_workbook(book, staging / f"tabel_dtks_{month}.xlsx", month, meta)
             with steps.step("kualitas_desa", "Menulis riwayat kualitas data desa"):
-                _write_village_quality(month, settings, staging)
+                _write_village_quality(month, settings, staging, tables)
             param_files = [*settings.sources, *([params_file] if params_file else [])]
             review_dir = staging / "review"
             review_dir.mkdir()

@@ -272,12 +272,14 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path, title: str) -> N
         for cell in ws[2]:
             cell.font = Font(bold=True)
         for row in df.itertuples(index=False):
-            ws.append([v.item() if hasattr(v, "item") else v for v in row])
+            ws.append(["–" if v is pd.NA else v.item() if hasattr(v, "item") else v for v in row])
         if key in SUMMED and len(df):
             ws.append(
                 [
                     int(df[c].sum())
-                    if pd.api.types.is_integer_dtype(df[c]) and c not in FLAGS
+                    if pd.api.types.is_integer_dtype(df[c])
+                    and c not in FLAGS
+                    and not df[c].isna().any()  # a hidden cell: no total that pins it
                     else ""
                     for c in df.columns
                 ]

@@ -40,12 +40,24 @@ def _sum_tables(result: WilayahResult, name: str, by: list[str]) -> pd.DataFrame
     if not parts:
         return pd.DataFrame(columns=by)
     frame = pd.concat(parts, ignore_index=True)
+    if name == "desil_kabupaten":  # counts only; a cell hidden in any kabupaten stays hidden
+        return _sum_hidden(frame, by)
     values = [c for c in frame.columns if c not in by and pd.api.types.is_integer_dtype(frame[c])]
-    # desil rows keep the kabupaten's order (1..10, belum_diperingkat, nonaktif)
-    out = frame.groupby(by, sort=name != "desil_kabupaten")[values].sum().reset_index()
+    out = frame.groupby(by, sort=True)[values].sum().reset_index()
     if name == "tren_bulanan":
         out["kabupaten"] = frame.groupby(by, sort=True).size().to_numpy()
     return out
+
+
+def _sum_hidden(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Sums of count columns by ``by`` (rows in first-seen order: desil 1..10, belum_diperingkat,
+    nonaktif), empty where a kabupaten hid the cell: the region's sum then adds nothing to what
+    the kabupaten tables publish, so no hidden kabupaten cell can be computed from it."""
+    values = [c for c in frame.columns if c not in by]
+    keys = [frame[b] for b in by]
+    hidden = frame[values].isna().groupby(keys, sort=False).any()
+    out = frame[values].groupby(keys, sort=False).sum().astype("Int64").mask(hidden)
+    return out.reset_index()
 
 
 def province_tables(result: WilayahResult, rekap: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -227,12 +227,17 @@ def summary_sentences(history: pd.DataFrame, month: str, settings: Settings) -> 
     return out
 
 
-def section_html(history: pd.DataFrame, month: str, settings: Settings) -> str:
+def section_html(history: pd.DataFrame, month: str, settings: Settings, t=None) -> str:
     """The whole page (under notebook 02's heading "Kualitas data desa dari bulan ke bulan"):
-    sentences, the improving and worsening tables, the heat map, the grade bars and the map."""
+    sentences, the improving and worsening tables, the heat map, the grade bars and the map.
+    With the month's tables ``t``, the source lines name the registry of the months shown."""
+    from dtks_analysis.publishing.desil_section import sumber_bulan as _src_bulan
+    from dtks_analysis.publishing.desil_section import sumber_periode
+
     months = sorted(history["bulan"].unique())
-    sumber = source_line_periode(months, settings.instansi)
-    sumber_bulan = source_line_periode([month], settings.instansi)
+    src, src_bulan = ("DTKS", "DTKS") if t is None else (sumber_periode(t, months), _src_bulan(t))
+    sumber = source_line_periode(months, settings.instansi, src)
+    sumber_bulan = source_line_periode([month], settings.instansi, src_bulan)
     parts = [_p(s) for s in summary_sentences(history, month, settings)]
     for name, better in (("desa_membaik", True), ("desa_memburuk", False)):
         df = change_table(history, month, better)

@@ -75,13 +75,15 @@ def _title(ws, title: str, sub: str) -> None:
     ws.cell(2, 1, sub).font = MUTED
 
 
-def write_workbook(history: pd.DataFrame, path: Path, month: str, settings: Settings) -> Path:
+def write_workbook(
+    history: pd.DataFrame, path: Path, month: str, settings: Settings, sumber_data: str = "DTKS"
+) -> Path:
     """The Dinas workbook: sheet "Nilai" (village x month grades, coloured by grade), sheet
     "Angka" (every number of the history), sheet "Keterangan" (grades and definitions).
     Deterministic (fixed timestamps); A4 landscape, header rows repeated on every page."""
     months = sorted(history["bulan"].unique())
     periode = periode_id(months)
-    sumber = f"Sumber: DTKS {settings.instansi}, {periode}, diolah"
+    sumber = f"Sumber: {sumber_data} {settings.instansi}, {periode}, diolah"
     wb = Workbook()
     ws = wb.active
     ws.title = "Nilai"
@@ -231,8 +233,15 @@ def _todo(now: pd.DataFrame) -> list[str]:
     return out
 
 
-def camat_html(history: pd.DataFrame, kode_kecamatan: str, month: str, settings: Settings) -> str:
-    """One A4 page (an HTML ``<section>``) for the camat of ``kode_kecamatan``."""
+def camat_html(
+    history: pd.DataFrame,
+    kode_kecamatan: str,
+    month: str,
+    settings: Settings,
+    sumber_data: str = "DTKS",
+) -> str:
+    """One A4 page (an HTML ``<section>``) for the camat of ``kode_kecamatan`` (``sumber_data``:
+    the registry of the months shown, "DTKS", "DTSEN" or "DTKS dan DTSEN")."""
     h = history[(history["kode_kecamatan"] == kode_kecamatan) & (history["bulan"] <= month)]
     months = sorted(h["bulan"].unique())[-6:]
     kec = str(h["kecamatan"].iloc[0])
@@ -263,7 +272,7 @@ def camat_html(history: pd.DataFrame, kode_kecamatan: str, month: str, settings:
     ringkas = ", ".join(f"{fmt_int(counts.get(g, 0))} bernilai {g}" for g in "ABCD")
     todo = "".join(f"<li>{e(x)}</li>" for x in _todo(now))
     return f"""<section class="halaman">
-<h1>Kualitas Data DTKS Desa/Kelurahan — Kecamatan {e(kec)}</h1>
+<h1>Kualitas Data {e(sumber_data)} Desa/Kelurahan — Kecamatan {e(kec)}</h1>
 <p class="sub">{e(settings.instansi)} · {e(bulan_id(month))} · untuk Camat {e(kec)}</p>
 <p>Dari {fmt_int(len(now))} desa/kelurahan di Kecamatan {e(kec)} pada {e(bulan_id(month))}:
 {e(ringkas)}, dan {fmt_int(counts.get(vq.TIDAK_MENGIRIM, 0))} tidak mengirim data.</p>
@@ -276,7 +285,7 @@ D di atasnya; TM = tidak mengirim. Tren: nilai pada paruh akhir dibanding paruh 
 {e(periode_id(months))}. Angka menghitung baris data, bukan orang.</p>
 <h2 style="font-size:10.5pt;margin:3mm 0 1mm 0">Yang perlu dilakukan</h2>
 <ul>{todo}</ul>
-<p class="sub">Sumber: DTKS {e(settings.instansi)}, {e(periode_id(months))}, diolah. Daftar
+<p class="sub">Sumber: {e(sumber_data)} {e(settings.instansi)}, {e(periode_id(months))}, diolah. Daftar
 koreksi per desa (berisi NIK, rahasia) dikirim Dinas langsung kepada operator desa.</p>
 </section>"""
 
@@ -293,7 +302,12 @@ def _document(title: str, body: str) -> str:
 
 
 def write_camat_pages(
-    history: pd.DataFrame, month: str, settings: Settings, folder: Path, pdf: bool = True
+    history: pd.DataFrame,
+    month: str,
+    settings: Settings,
+    folder: Path,
+    pdf: bool = True,
+    sumber_data: str = "DTKS",
 ) -> list[Path]:
     """``folder/<Kecamatan>.html`` and, with ``pdf``, ``folder/<Kecamatan>.pdf`` (one A4 page
     each) for every kecamatan; returns the written files.
@@ -307,7 +321,7 @@ def write_camat_pages(
     kec = history.drop_duplicates("kode_kecamatan").sort_values("kode_kecamatan")
     pages, written = [], []
     for kode, nama in zip(kec["kode_kecamatan"], kec["kecamatan"], strict=True):
-        page = camat_html(history, kode, month, settings)
+        page = camat_html(history, kode, month, settings, sumber_data)
         pages.append(page)
         path = folder / f"{_file_name(nama)}.html"
         path.write_text(_document(f"Kualitas data desa, Kecamatan {nama}", page), "utf-8")
