@@ -55,19 +55,17 @@ def cmd_sample(args: argparse.Namespace) -> int:
     months = synthetic.parse_months(args.months)
     out = Path(args.out)
     codes = [c.strip() for c in args.kabupaten.split(",") if c.strip()]
+    common = {
+        "scale": args.scale,
+        "seed": args.seed,
+        "defect_rate": args.defects,
+        "fmt": args.format,
+        "progress": not args.quiet,
+        "sumber": args.sumber,
+        "beralih": args.beralih,
+    }
     if len(codes) > 1:  # the many-kabupaten layout, with movers (docs/wilayah.md)
-        result = synthetic.generate_wilayah(
-            out,
-            codes,
-            months,
-            scale=args.scale,
-            seed=args.seed,
-            defect_rate=args.defects,
-            fmt=args.format,
-            progress=not args.quiet,
-            sumber=args.sumber,
-            beralih=args.beralih,
-        )
+        result = synthetic.generate_wilayah(out, codes, months, **common)
         if not args.quiet:
             for kode, summary in result["kabupaten"].items():
                 print("\n".join(sample_lines(summary, out, kode)))
@@ -75,18 +73,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
                 found = ", ".join(f"{k}: {v}" for k, v in counts.items())
                 print(f"  {month}: NIK juga di kabupaten lain (kebenaran): {found}")
         return 0
-    summary = synthetic.generate(
-        out,
-        months,
-        scale=args.scale,
-        seed=args.seed,
-        defect_rate=args.defects,
-        fmt=args.format,
-        progress=not args.quiet,
-        kabupaten=args.kabupaten,
-        sumber=args.sumber,
-        beralih=args.beralih,
-    )
+    summary = synthetic.generate(out, months, kabupaten=args.kabupaten, **common)
     if not args.quiet:
         print("\n".join(sample_lines(summary, out)))
     return 0

@@ -298,6 +298,19 @@ def _write_village_quality(month: str, settings: Settings, staging: Path, tables
     files.write_camat_pages(history, month, settings, staging / "camat", sumber_data=src)
 
 
+def refuse_leaks(folder: Path, persons, kode: str, what: str) -> None:
+    """Raise :class:`ReportError` (``what``: "laporan", "tabel", "rekap wilayah") when the
+    personal-data scan finds anything in ``folder``, before it is published."""
+    from dtks_analysis.publishing import privacy
+
+    leaks = privacy.check_outputs(folder, persons, kode)
+    if leaks:
+        raise ReportError(
+            f"Keluaran memuat {len(leaks)} dugaan data pribadi; {what} TIDAK diterbitkan "
+            f"(personal data found in outputs):\n{privacy.leak_report(leaks, limit=10)}"
+        )
+
+
 def run_report(
     month: str,
     settings: Settings,
@@ -457,13 +470,7 @@ def run_report(
             )
             with steps.step("cek_data_pribadi", "Memeriksa data pribadi di keluaran"):
                 persons = privacy.load_input_persons(settings.interim_root)
-                leaks = privacy.check_outputs(staging, persons, settings.kabupaten_kode)
-                if leaks:
-                    raise ReportError(
-                        f"Keluaran memuat {len(leaks)} dugaan data pribadi; laporan TIDAK "
-                        f"diterbitkan (personal data found in outputs):\n"
-                        f"{privacy.leak_report(leaks, limit=10)}"
-                    )
+                refuse_leaks(staging, persons, settings.kabupaten_kode, "laporan")
             final = publish(staging, out_dir, month)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

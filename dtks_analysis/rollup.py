@@ -135,12 +135,7 @@ def tables_only(month: str, settings: Settings, params_file: str | None = None) 
             }
             _write_manifest(staging, review.portable_tree(manifest, aliases))
             persons = privacy.load_input_persons(settings.interim_root)
-            leaks = privacy.check_outputs(staging, persons, settings.kabupaten_kode)
-            if leaks:
-                raise report.ReportError(
-                    f"Keluaran memuat {len(leaks)} dugaan data pribadi; tabel TIDAK diterbitkan "
-                    f"(personal data found):\n{privacy.leak_report(leaks, limit=10)}"
-                )
+            report.refuse_leaks(staging, persons, settings.kabupaten_kode, "tabel")
             return report.publish(staging, out_dir, month)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -304,7 +299,7 @@ def write_rollup(
 ) -> Path:
     """``<out>/<K>/<YYYY-MM>/`` (tables, workbook, manifest) and the worklist; returns the folder."""
     from dtks_analysis import report, rollup_report
-    from dtks_analysis.publishing import export, privacy
+    from dtks_analysis.publishing import export
 
     rekap = rekap_kabupaten(result)
     tables = {
@@ -344,12 +339,7 @@ def write_rollup(
                 ),
             }
             _write_manifest(staging, manifest)
-            leaks = privacy.check_outputs(staging, None, result.kabupaten[0].kode)
-            if leaks:
-                raise report.ReportError(
-                    f"Rekap wilayah memuat dugaan data pribadi (personal data found):\n"
-                    f"{privacy.leak_report(leaks, limit=10)}"
-                )
+            report.refuse_leaks(staging, None, result.kabupaten[0].kode, "rekap wilayah")
             return report.publish(staging, root, month)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
