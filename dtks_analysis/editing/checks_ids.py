@@ -48,7 +48,8 @@ def id_checks(
     raw_col = f"{field_name}_raw" if f"{field_name}_raw" in df.columns else field_name
     raw = col(df, raw_col)
     parser = nikmod.parse_nik if prefix == "nik" else nikmod.parse_kk
-    p = parser(raw.reset_index(drop=True), reference_date=ref)
+    prepared = nikmod.prepare(raw.reset_index(drop=True))  # converted and stripped once
+    p = parser(prepared, reference_date=ref)
     reason_code, reasons = pd.factorize(p["reason"].to_numpy(dtype=object))  # valid: -1
 
     def has_reason(*names: str | None) -> np.ndarray:
@@ -61,13 +62,12 @@ def id_checks(
     length = np.where(decoded, 16, 0)
     other = np.flatnonzero(~decoded & ~has_reason("empty"))
     if len(other):
-        stripped = nikmod.strip_id(raw.iloc[other].reset_index(drop=True))
-        as_arrow = pa.array(stripped.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-        length[other] = pc.fill_null(pc.utf8_length(as_arrow), 0).to_numpy()
+        stripped = prepared.stripped.take(pa.array(other))
+        length[other] = pc.fill_null(pc.utf8_length(stripped), 0).to_numpy()
 
     cell = by_uniques(col(df, f"_{field_name}_type"), lambda u: u.astype(str).str.lower(), "")
     # a number cell, or its float text written out ("1211...0001.0"): both went through Excel
-    number = (cell == "number") | nikmod.float_text(raw).to_numpy(dtype=bool)
+    number = (cell == "number") | nikmod.float_text(prepared).to_numpy(dtype=bool)
     sci = has_reason("excel")
     excel = number | sci
     empty = has_reason("empty") & ~number
@@ -100,7 +100,7 @@ def id_checks(
     out.add(kab_bad, f"{prefix}_kabupaten")
     out.add(date_bad, f"{prefix}_tanggal")
     out.add(serial_bad, f"{prefix}_nomor_urut")
-    seps = nikmod.had_separators(raw.reset_index(drop=True)).to_numpy(dtype=bool) & ~excel
+    seps = nikmod.had_separators(prepared).to_numpy(dtype=bool) & ~excel
     out.add(seps, f"{prefix}_tanda_baca")
 
     p["is16"] = is16

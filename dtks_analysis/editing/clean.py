@@ -307,9 +307,11 @@ def normalise_name(values: pd.Series) -> pd.Series:
     ['SITI NURHALIZA', None, None, 'BONA SIHOMBING']
     """
     s = as_series(values)
-    arr = to_arrow(s)
+    pos, uniq = factor(s)  # names repeat: normalise each distinct name once
+    arr = to_arrow(uniq)
     arr = pc.utf8_upper(pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, r"[\s\pZ]+", " ")))
-    return objects_or_none(arr, s)
+    names = objects_or_none(arr, uniq).to_numpy(dtype=object)
+    return pd.Series(names.take(pos), index=s.index, dtype=object, name=s.name)
 
 
 _ISO_RE = (

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -178,6 +179,22 @@ def _prepare(values: pd.Series) -> tuple[pa.Array, np.ndarray, pa.Array]:
     return stripped, excel, raw
 
 
+class Prepared(NamedTuple):
+    """One ID column converted and stripped once, for the parse and the separator and
+    float-text checks: ``raw`` (arrow), ``stripped`` (arrow), ``excel`` (bool per row)."""
+
+    raw: pa.Array
+    stripped: pa.Array
+    excel: np.ndarray
+
+
+def prepare(values: pd.Series | object) -> Prepared:
+    """:class:`Prepared` of ``values``: pass it to :func:`parse_nik`, :func:`parse_kk`,
+    :func:`float_text` and :func:`had_separators` instead of the values to convert them once."""
+    stripped, excel, raw = _prepare(as_series(values))
+    return Prepared(raw, stripped, excel)
+
+
 def _digit_pairs(arr: pa.Array) -> np.ndarray:
     """(m, 8) int16 values of the digit pairs of m strings that are all 16 ASCII digits."""
     m = len(arr)
@@ -201,10 +218,14 @@ def _rank(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
 def _parse(
     values: pd.Series | object, reference_date: RefDate, women_plus_40: bool
 ) -> pd.DataFrame:
-    s = as_series(values)
-    n = len(s)
+    if isinstance(values, Prepared):
+        stripped, excel, index = values.stripped, values.excel, pd.RangeIndex(len(values.raw))
+    else:
+        s = as_series(values)
+        stripped, excel, _ = _prepare(s)
+        index = s.index
+    n = len(stripped)
     t = _code_tables()
-    stripped, excel, _ = _prepare(s)
 
     length = pc.fill_null(pc.utf8_length(stripped), 0).to_numpy(zero_copy_only=False)
     digits_ok = pc.fill_null(pc.ascii_is_decimal(stripped), False).to_numpy(zero_copy_only=False)
@@ -248,7 +269,7 @@ def _parse(
     births[idx[ok]] = (first_of[key[ok]] + day[ok] - 1) * _NS_PER_DAY
 
     # columns inserted one by one: avoids consolidating the object columns into one block
-    out = pd.DataFrame(index=s.index)
+    out = pd.DataFrame(index=index)
     out["valid"] = reason == 0
     out["reason"] = _REASON_TABLE[reason]
     out["province"] = expand(t["str2"], prov)
@@ -262,7 +283,7 @@ def _parse(
 
 
 # --------------------------------------------------------------------------- public API
-def parse_nik(values: pd.Series, reference_date: RefDate = None) -> pd.DataFrame:
+def parse_nik(values: pd.Series | Prepared, reference_date: RefDate = None) -> pd.DataFrame:
     """Parse NIK values: ``valid, reason, province, kabupaten, kecamatan, sex, birth_date, serial``.
 
     Indexed like ``values``. ``reference_date`` (date, datetime or ISO string; default today)
@@ -278,7 +299,7 @@ def parse_nik(values: pd.Series, reference_date: RefDate = None) -> pd.DataFrame
     return _parse(values, reference_date, women_plus_40=True)
 
 
-def parse_kk(values: pd.Series, reference_date: RefDate = None) -> pd.DataFrame:
+def parse_kk(values: pd.Series | Prepared, reference_date: RefDate = None) -> pd.DataFrame:
     """Parse No KK values: ``valid, reason, province, kabupaten, kecamatan, birth_date, serial``.
 
     Same as :func:`parse_nik` without ``sex``; ``birth_date`` is the date the card was
@@ -305,11 +326,20 @@ def strip_id(values: pd.Series) -> pd.Series:
     ['1211014507850001', '1211014507850001', '1211014507850001', '1211014507850001']
     """
     s = as_series(values)
-    stripped, _, _ = _prepare(s)
+    stripped, _, raw = _prepare(s)
+    if len(s) and pd.api.types.infer_dtype(s, skipna=True) == "string":
+        # plain-digit strings are unchanged: keep their objects, convert only the other rows
+        other = pc.invert(pc.fill_null(pc.ascii_is_decimal(raw), False))
+        out = s.to_numpy(dtype=object, copy=True)
+        rows = np.flatnonzero(other.to_numpy(zero_copy_only=False))
+        if len(rows):
+            changed = objects_or_none(stripped.take(pa.array(rows)), pd.Series(rows))
+            out[rows] = changed.to_numpy(dtype=object)
+        return pd.Series(out, index=s.index, dtype=object, name=s.name)
     return objects_or_none(stripped, s)
 
 
-def float_text(values: pd.Series) -> pd.Series:
+def float_text(values: pd.Series | Prepared) -> pd.Series:
     """True where the value is a number cell's float text: 16 digits then ``.0`` (also after an
     apostrophe or inside ``="..."``). Such a value is read as its 16 digits but, like a number
     cell, it went through Excel as a number: flagged as damaged (DOMAIN.md section 4).
@@ -317,8 +347,11 @@ def float_text(values: pd.Series) -> pd.Series:
     >>> float_text(pd.Series(["1211012304150001.0", "1211012304150001", "12110.0", None])).tolist()
     [True, False, False, False]
     """
-    s = as_series(values)
-    raw = to_arrow(s)
+    if isinstance(values, Prepared):
+        raw, index, name = values.raw, pd.RangeIndex(len(values.raw)), None
+    else:
+        s = as_series(values)
+        raw, index, name = to_arrow(s), s.index, s.name
     out = np.zeros(len(raw), dtype=bool)
     maybe = pc.fill_null(pc.match_substring(raw, ".0"), False)  # plain digits skip the regexes
     if pc.any(maybe).as_py():
@@ -327,10 +360,10 @@ def float_text(values: pd.Series) -> pd.Series:
         arr = pc.replace_substring_regex(pc.utf8_trim_whitespace(arr), _APOS_RE, "")
         hit = pc.fill_null(pc.match_substring_regex(pc.utf8_trim_whitespace(arr), _FLOAT_RE), False)
         out[maybe.to_numpy(zero_copy_only=False)] = hit.to_numpy(zero_copy_only=False)
-    return pd.Series(out, index=s.index, dtype=bool, name=s.name)
+    return pd.Series(out, index=index, dtype=bool, name=name)
 
 
-def had_separators(values: pd.Series) -> pd.Series:
+def had_separators(values: pd.Series | Prepared) -> pd.Series:
     """True where stripping (spaces, dots, dashes, slashes, apostrophe, ``="..."``) changed a
     non-empty value.
 
@@ -339,8 +372,13 @@ def had_separators(values: pd.Series) -> pd.Series:
     >>> had_separators(pd.Series(["1211 0145", "12110145", None, "1.2E+15", " - "])).tolist()
     [True, False, False, False, False]
     """
-    s = as_series(values)
-    stripped, excel, raw = _prepare(s)
+    if isinstance(values, Prepared):
+        stripped, excel, raw = values.stripped, values.excel, values.raw
+        index, name = pd.RangeIndex(len(raw)), None
+    else:
+        s = as_series(values)
+        stripped, excel, raw = _prepare(s)
+        index, name = s.index, s.name
     changed = pc.fill_null(pc.not_equal(raw, stripped), False).to_numpy(zero_copy_only=False)
     nonempty = pc.fill_null(pc.utf8_length(stripped), 0).to_numpy(zero_copy_only=False) > 0
-    return pd.Series(changed & nonempty & ~excel, index=s.index, dtype=bool, name=s.name)
+    return pd.Series(changed & nonempty & ~excel, index=index, dtype=bool, name=name)
