@@ -52,7 +52,8 @@ def check_duplicates(
 ) -> np.ndarray:
     """Exact copies (every copy after the first in file ``order``), then the same valid NIK
     under two or more usable No KK among the counted rows. Returns ``is_copy`` per row."""
-    is_copy, first = duplicates(df, order)
+    nik_codes = _codes(col(df, "nik"))  # one hashing of the million NIK strings, two uses
+    is_copy, first = duplicates(df, order, nik_codes)
     rows_txt = col(df, "_row").to_numpy(dtype=object)
     sheet_txt = col(df, "_sheet").to_numpy(dtype=object)
     file_txt = col(df, "_file").to_numpy(dtype=object)
@@ -66,20 +67,31 @@ def check_duplicates(
         ]
 
     out.add(is_copy, "baris_ganda", dup_msg)
-    _nik_in_several_kk(df, usable & ~is_copy & nik_valid, out)
+    _nik_in_several_kk(df, usable & ~is_copy & nik_valid, out, nik_codes)
     return is_copy
 
 
-def _nik_in_several_kk(df: pd.DataFrame, cand: np.ndarray, out: Collector) -> None:
-    """``nik_ganda_kk`` on every candidate row whose NIK appears under two or more No KK."""
+def _codes(s: pd.Series) -> np.ndarray:
+    """Per row a code: equal values share it, missing values share the code of ``""``."""
+    codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+    blank = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
+    codes[codes < 0] = blank[0] if len(blank) else len(uniques)
+    return codes
+
+
+def _nik_in_several_kk(
+    df: pd.DataFrame, cand: np.ndarray, out: Collector, nik_codes: np.ndarray | None = None
+) -> None:
+    """``nik_ganda_kk`` on every candidate row whose NIK appears under two or more No KK
+    (missing and blank values compare equal, as ``""``)."""
     n = len(df)
     if not cand.any():
         return
-    kk_str = blank_missing(col(df, "no_kk"))
-    nik_str = blank_missing(col(df, "nik"))
+    if nik_codes is None:
+        nik_codes = _codes(col(df, "nik"))
     ganda = np.zeros(n, dtype=bool)
-    g, _ = pd.factorize(nik_str[cand])
-    k, kk_uniques = pd.factorize(kk_str[cand])
+    g, _ = pd.factorize(nik_codes[cand])
+    k, kk_uniques = pd.factorize(blank_missing(col(df, "no_kk"))[cand])
     pair = pd.unique(g.astype(np.int64) * (len(kk_uniques) + 1) + k)
     n_kk = np.bincount(pair // (len(kk_uniques) + 1), minlength=int(g.max()) + 1)[g]
     ganda[np.flatnonzero(cand)] = n_kk >= 2
@@ -111,8 +123,12 @@ def _compare_frame(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(cols, index=df.index)
 
 
-def duplicates(df: pd.DataFrame, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(is_copy, position of the first row) for exact duplicates, first = file order."""
+def duplicates(
+    df: pd.DataFrame, order: np.ndarray, nik_codes: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(is_copy, position of the first row) for exact duplicates, first = file order.
+
+    ``nik_codes``: :func:`_codes` of the NIK column when the caller has them."""
     n = len(df)
     is_copy = np.zeros(n, dtype=bool)
     first = np.full(n, -1, dtype=np.int64)
@@ -120,7 +136,10 @@ def duplicates(df: pd.DataFrame, order: np.ndarray) -> tuple[np.ndarray, np.ndar
         return is_copy, first
     # cheap pre-filters, in file order: rows sharing their NIK (a copy must), then rows sharing
     # NIK, No KK, name and birth date; the full comparison only for those candidates
-    maybe = order[pd.Series(col(df, "nik").to_numpy()[order]).duplicated(keep=False).to_numpy()]
+    if nik_codes is None:
+        nik_codes = _codes(col(df, "nik"))
+    shared = np.bincount(nik_codes)[nik_codes] >= 2  # (missing and "" share, as before)
+    maybe = order[shared[order]]
     quick = pd.DataFrame(
         {f: col(df, f).to_numpy()[maybe] for f in ("nik", "no_kk", "nama", "tanggal_lahir")}
     )
