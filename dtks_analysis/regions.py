@@ -397,8 +397,10 @@ def _unique_rows(*columns: pd.Series | None) -> tuple[np.ndarray, np.ndarray]:
         key = codes if key is None else pd.factorize(key * (int(codes.max()) + 1) + codes)[0]
     if key is None or len(key) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return first, inverse.ravel()
+    inverse, uniques = pd.factorize(key)  # hashing, in order of first appearance: no sort
+    first = np.empty(len(uniques), dtype=np.int64)
+    first[inverse[::-1]] = np.arange(len(key) - 1, -1, -1)  # last write wins -> first row
+    return first, inverse.astype(np.int64)
 
 
 def _on_unique_rows(fn, names: pd.Series, *others: pd.Series | None) -> pd.DataFrame:

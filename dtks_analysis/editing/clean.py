@@ -414,6 +414,11 @@ def _column(records: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(None, index=records.index, dtype=object, name=name)
 
 
+def _objects(s: pd.Series) -> pd.Series:
+    """``s`` as an object Series: itself when it already is one (``astype`` would copy it)."""
+    return s if s.dtype == object else s.astype(object)
+
+
 def normalise_desil(values: pd.Series) -> pd.Series:
     """Desil as received -> ``"1"`` .. ``"10"``, or ``""`` when empty or not a desil (then
     ``desil_tidak_valid`` when it was filled; docs/dtsen.md).
@@ -427,7 +432,7 @@ def normalise_desil(values: pd.Series) -> pd.Series:
     return pd.Series(found.fillna("").to_numpy(dtype=object).take(pos), index=s.index, dtype=object)
 
 
-def _dtsen_columns(records: pd.DataFrame, out: pd.DataFrame) -> None:
+def _dtsen_columns(records: pd.DataFrame, out: dict[str, object]) -> None:
     """The DTSEN record columns, in every row (docs/dtsen.md): ``sumber`` (``dtks`` when not
     DTSEN), ``id_keluarga`` and the desil (``"1"``..``"10"`` or ``""``, as received in
     ``<desil>_raw``), ``status_keluarga`` (``aktif``/``nonaktif`` for DTSEN rows, ``""`` for
@@ -440,13 +445,13 @@ def _dtsen_columns(records: pd.DataFrame, out: pd.DataFrame) -> None:
         for col in ("id_keluarga", *DESIL_COLUMNS, "status_keluarga"):
             out[col] = np.full(len(records), "", dtype=object)
         for col in DESIL_COLUMNS:
-            out[f"{col}_raw"] = _column(records, col).astype(object)
+            out[f"{col}_raw"] = _objects(_column(records, col))
         return
     out["sumber"] = np.where(is_dtsen, "dtsen", "dtks").astype(object)
     idk = _column(records, "id_keluarga").astype("string").str.strip()
     out["id_keluarga"] = idk.fillna("").to_numpy(dtype=object)
     for col in DESIL_COLUMNS:
-        raw = _column(records, col).astype(object)
+        raw = _objects(_column(records, col))
         out[f"{col}_raw"] = raw
         out[col] = normalise_desil(raw)
     nonaktif = status_key(_column(records, "status_keluarga")).isin(STATUS_NONAKTIF).to_numpy()
@@ -470,14 +475,16 @@ def clean_records(records: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     its kecamatan code or name, else
     from its village; the village is looked up within that kecamatan when it is known.
     """
-    out = records.copy(deep=False)  # columns are replaced, never written in place
+    # the output columns, gathered in a dict and framed once at the end: assigning a column to
+    # a DataFrame copies it, and the input columns kept as they are need no copy at all
+    out: dict[str, object] = dict(records.items())
     for col in ID_COLUMNS:
         raw = _column(records, col)
-        out[f"{col}_raw"] = raw.astype(object)
+        out[f"{col}_raw"] = _objects(raw)
         out[col] = strip_id(raw)
     # values as received, for validation messages and the worklists' "Isian diterima"
     for col in ("nama", "jenis_kelamin", "tanggal_lahir", "hubungan", *FLAG_COLUMNS):
-        out[f"{col}_raw"] = _column(records, col).astype(object)
+        out[f"{col}_raw"] = _objects(_column(records, col))
     out["nama"] = normalise_name(_column(records, "nama"))
     out["jenis_kelamin"] = normalise_sex(_column(records, "jenis_kelamin"))
     out["tanggal_lahir"] = parse_dates(_column(records, "tanggal_lahir"))
@@ -493,8 +500,8 @@ def clean_records(records: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         out[col] = normalise_flag(_column(records, col))
     _dtsen_columns(records, out)
 
-    kec_raw = _column(records, "kecamatan").astype(object)
-    desa_raw = _column(records, "desa").astype(object)
+    kec_raw = _objects(_column(records, "kecamatan"))
+    desa_raw = _objects(_column(records, "desa"))
     kec_code_raw = _column(records, "kode_kecamatan") if "kode_kecamatan" in records else None
     desa_code_raw = _column(records, "kode_desa") if "kode_desa" in records else None
     kab = settings.kabupaten_kode
@@ -508,9 +515,9 @@ def clean_records(records: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     out["kecamatan"] = names.astype(object).where(names.notna(), None)
     out["kode_desa"] = desa["kode_desa"]
     out["desa"] = desa["desa"]
-    out["kode_kecamatan_raw"] = _column(records, "kode_kecamatan").astype(object)
-    out["kode_desa_raw"] = _column(records, "kode_desa").astype(object)
+    out["kode_kecamatan_raw"] = _objects(_column(records, "kode_kecamatan"))
+    out["kode_desa_raw"] = _objects(_column(records, "kode_desa"))
     out["wilayah_ejaan_lain"] = (kec["alt_spelling"] | desa["alt_spelling"]).astype(bool)
     # beyond the contract, for validate: the kecamatan column/code itself matched
     out["kecamatan_dikenal"] = kec["kode_kecamatan"].notna().to_numpy()
-    return out
+    return pd.DataFrame(out, index=records.index, copy=False)
