@@ -221,12 +221,12 @@ def validate(
         checks_dtsen.check_families(families, df, fam_out, settings.kabupaten_kode)
         findings = _merge_findings(findings, assemble(families, fam_out))
 
-    persons = _take_rows(df, np.flatnonzero(counted))
+    persons = df.take(np.flatnonzero(counted))
     persons["nik_valid"] = ids.nik_valid[counted]
     persons["kk_valid"] = ids.kk_valid[counted]
     persons["kunci"] = kunci.to_numpy(dtype=object)[counted]
     ex_mask = ~ids.usable
-    excluded = _take_rows(df, np.flatnonzero(ex_mask))
+    excluded = df.take(np.flatnonzero(ex_mask))
     ex_code = excluded_codes(ids, ex_mask)
     excluded["kode_aturan"] = ex_code
     excluded["alasan"] = [uraian(c, settings.kabupaten_nama) for c in ex_code]
@@ -236,20 +236,6 @@ def validate(
     return ValidationResult(
         findings, persons, excluded, n_dup, n, villages, settings.kabupaten_nama
     )
-
-
-def _take_rows(df: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
-    """``df.take(positions)``, column by column: numpy's take of an object column is faster
-    than the block-wise ``DataFrame.take`` (same values, dtypes, index and column order)."""
-    if not df.columns.is_unique:
-        return df.take(positions)
-    cols = {
-        name: s.to_numpy().take(positions)
-        if isinstance(s.dtype, np.dtype)
-        else s.array.take(positions)
-        for name, s in df.items()
-    }
-    return pd.DataFrame(cols, index=df.index.take(positions), columns=df.columns, copy=False)
 
 
 def _merge_findings(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
