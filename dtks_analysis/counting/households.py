@@ -290,7 +290,8 @@ def build_households(
             "imputasi": np.zeros(n_hh, dtype=bool),
             "n_desa": n_desa,
             **_dtsen_columns(p, g, n_hh, desil_col),
-        }
+        },
+        copy=False,  # fresh arrays: no copy, and no consolidation into 2-D blocks (then taken)
     )
     out = out.iloc[np.argsort(out["kunci"].to_numpy(dtype=str), kind="stable")]
     return out.reset_index(drop=True)
