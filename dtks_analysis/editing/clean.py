@@ -438,12 +438,16 @@ def _dtsen_columns(records: pd.DataFrame, out: dict[str, object]) -> None:
     ``<desil>_raw``), ``status_keluarga`` (``aktif``/``nonaktif`` for DTSEN rows, ``""`` for
     DTKS rows); BPNT of a DTSEN file with both ``penerima_bpnt`` and ``penerima_sembako`` is
     either of them."""
-    sumber = _column(records, "sumber").astype(object)
-    is_dtsen = (sumber == "dtsen").to_numpy(dtype=bool)
+    n = len(records)
+    if "sumber" in records.columns:
+        is_dtsen = (records["sumber"].astype(object) == "dtsen").to_numpy(dtype=bool)
+    else:
+        is_dtsen = np.zeros(n, dtype=bool)
     if not is_dtsen.any():  # a DTKS month: constant columns, nothing to read
-        out["sumber"] = np.full(len(records), "dtks", dtype=object)
+        out["sumber"] = np.full(n, "dtks", dtype=object)
+        blank = np.full(n, "", dtype=object)
         for col in ("id_keluarga", *DESIL_COLUMNS, "status_keluarga"):
-            out[col] = np.full(len(records), "", dtype=object)
+            out[col] = blank.copy()
         for col in DESIL_COLUMNS:
             out[f"{col}_raw"] = _objects(_column(records, col))
         return
