@@ -111,11 +111,14 @@ def check_programs(df: pd.DataFrame, out: Collector) -> None:
 # --------------------------------------------------------------------------- names
 def check_names(df: pd.DataFrame, out: Collector) -> None:
     """``nama_kosong``; ``nama_tidak_wajar``: digits or fewer than 2 letters."""
-    nama = arrow_text(col(df, "nama"))
-    nama_empty = pc.fill_null(pc.equal(nama, ""), True).to_numpy(zero_copy_only=False)
+    # names repeat: the regular expressions run once per distinct name (missing: code -1)
+    codes, uniques = pd.factorize(col(df, "nama").to_numpy(dtype=object), use_na_sentinel=True)
+    nama = arrow_text(pd.Series(uniques, dtype=object))
+    empty_u = pc.fill_null(pc.equal(nama, ""), True).to_numpy(zero_copy_only=False)
+    nama_empty = np.append(empty_u, True)[codes]
     out.add(nama_empty, "nama_kosong")
-    has_digit = match(nama, r"\d")
-    two_letters = match(nama, r"\pL.*\pL")  # RE2: any Unicode letter
+    has_digit = np.append(match(nama, r"\d"), False)[codes]
+    two_letters = np.append(match(nama, r"\pL.*\pL"), False)[codes]  # RE2: any Unicode letter
     odd = ~nama_empty & (has_digit | ~two_letters)
     out.add(
         odd,
