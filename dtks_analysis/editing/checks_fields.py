@@ -134,13 +134,16 @@ def check_ages(
     settings: Settings,
     ref: pd.Timestamp,
     out: Collector,
+    parts: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]] | None = None,
 ) -> None:
     """``tgl_lahir_tidak_valid`` (a filled raw date that did not parse) and
     ``umur_tidak_wajar``: age (from the recorded date, else the date in the NIK) below 0 or
-    above ``settings.umur_maks`` at ``ref``."""
+    above ``settings.umur_maks`` at ``ref``. ``parts``: the (year, month, day, known) of both
+    dates when the caller has them (:class:`~dtks_analysis.editing.checks_ids.IdChecks`)."""
     n = len(df)
-    ty, tm, td, tl_known = recorded_birth_parts(df)
-    by, bm, bday, bd_known = date_parts(nik_birth_date)
+    if parts is None or not parts[0] or not parts[1]:
+        parts = (recorded_birth_parts(df), date_parts(nik_birth_date))
+    (ty, tm, td, tl_known), (by, bm, bday, bd_known) = parts
     tl_raw_col = next((c for c in ("tanggal_lahir_raw", "tgl_lahir_raw") if c in df.columns), None)
     if tl_raw_col is not None:
         bad_date = np.zeros(n, dtype=bool)

@@ -30,6 +30,9 @@ class IdChecks:
     usable: np.ndarray
     nik_valid: np.ndarray
     kk_valid: np.ndarray
+    #: (year, month, day, known) of the recorded birth date and of the NIK's, for check_ages
+    birth_parts: tuple[np.ndarray, ...] = ()
+    nik_birth_parts: tuple[np.ndarray, ...] = ()
 
 
 def id_checks(
@@ -127,8 +130,10 @@ def check_ids(df: pd.DataFrame, settings: Settings, ref: pd.Timestamp, out: Coll
     decodes = pn["is16"].to_numpy(dtype=bool) & pn["birth_date"].notna().to_numpy()
     sex_known = pd.Series(jk).isin(["L", "P"]).to_numpy(dtype=bool)
     out.add(decodes & sex_known & (nik_sex != jk), "nik_beda_jk")
-    ty, tm, td, tl_known = recorded_birth_parts(df)
-    by, bm, bday, bd_known = date_parts(pn["birth_date"])
+    recorded = recorded_birth_parts(df)
+    from_nik = date_parts(pn["birth_date"])
+    ty, tm, td, tl_known = recorded
+    by, bm, bday, bd_known = from_nik
     same_date = tl_known & bd_known & (td == bday) & (tm == bm) & (ty % 100 == by % 100)
     out.add(decodes & tl_known & ~same_date, "nik_beda_tgl_lahir")
 
@@ -138,6 +143,8 @@ def check_ids(df: pd.DataFrame, settings: Settings, ref: pd.Timestamp, out: Coll
         usable=usable,
         nik_valid=pn["valid_struct"].to_numpy(dtype=bool),
         kk_valid=pk["valid_struct"].to_numpy(dtype=bool),
+        birth_parts=recorded,
+        nik_birth_parts=from_nik,
     )
 
 

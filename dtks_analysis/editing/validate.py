@@ -213,7 +213,8 @@ def validate(
     check_regions(df, out, settings.kabupaten_kode, scope=~dtsen if dtsen.any() else None)
     check_programs(df, out)
     check_names(df, out)
-    check_ages(df, ids.nik["birth_date"], settings, ref, out)
+    birth_parts = (ids.birth_parts, ids.nik_birth_parts)  # computed once, by check_ids
+    check_ages(df, ids.nik["birth_date"], settings, ref, out, parts=birth_parts)
     checks_dtsen.check_members(df, families, out)
     findings = assemble(df, out)
     if len(families):
