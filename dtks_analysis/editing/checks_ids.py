@@ -52,7 +52,7 @@ def id_checks(
     raw = col(df, raw_col)
     parser = nikmod.parse_nik if prefix == "nik" else nikmod.parse_kk
     prepared = nikmod.prepare(raw.reset_index(drop=True))  # converted and stripped once
-    p = parser(prepared, reference_date=ref)
+    p = parser(prepared, reference_date=ref, region_parts=False)
     reason_code, reasons = pd.factorize(p["reason"].to_numpy(dtype=object))  # valid: -1
 
     def has_reason(*names: str | None) -> np.ndarray:

@@ -216,7 +216,10 @@ def _rank(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
 
 # --------------------------------------------------------------------------- parser
 def _parse(
-    values: pd.Series | object, reference_date: RefDate, women_plus_40: bool
+    values: pd.Series | object,
+    reference_date: RefDate,
+    women_plus_40: bool,
+    region_parts: bool = True,
 ) -> pd.DataFrame:
     if isinstance(values, Prepared):
         stripped, excel, index = values.stripped, values.excel, pd.RangeIndex(len(values.raw))
@@ -261,9 +264,6 @@ def _parse(
         full[idx] = codes
         return np.append(table, None).take(full)
 
-    kab_used, kab_rank = _rank(kab, 10000)
-    kec_str = (t["str4"][kab_used][:, None] + t["str2"][None, :]).ravel()  # each PPKK + CC
-
     births = np.full(n, _NAT, dtype=np.int64)
     ok = np.flatnonzero(date_ok)
     births[idx[ok]] = (first_of[key[ok]] + day[ok] - 1) * _NS_PER_DAY
@@ -272,9 +272,13 @@ def _parse(
     out = pd.DataFrame(index=index)
     out["valid"] = reason == 0
     out["reason"] = _REASON_TABLE[reason]
-    out["province"] = expand(t["str2"], prov)
+    if region_parts:
+        out["province"] = expand(t["str2"], prov)
     out["kabupaten"] = expand(t["str4"], kab)
-    out["kecamatan"] = expand(kec_str, kab_rank * 100 + p[:, 2])
+    if region_parts:
+        kab_used, kab_rank = _rank(kab, 10000)
+        kec_str = (t["str4"][kab_used][:, None] + t["str2"][None, :]).ravel()  # PPKK + CC
+        out["kecamatan"] = expand(kec_str, kab_rank * 100 + p[:, 2])
     if women_plus_40:
         out["sex"] = expand(_SEX_TABLE, sex_of[p[:, 3]])
     out["birth_date"] = births.view("datetime64[ns]")
@@ -283,8 +287,11 @@ def _parse(
 
 
 # --------------------------------------------------------------------------- public API
-def parse_nik(values: pd.Series | Prepared, reference_date: RefDate = None) -> pd.DataFrame:
-    """Parse NIK values: ``valid, reason, province, kabupaten, kecamatan, sex, birth_date, serial``.
+def parse_nik(
+    values: pd.Series | Prepared, reference_date: RefDate = None, *, region_parts: bool = True
+) -> pd.DataFrame:
+    """Parse NIK values: ``valid, reason, province, kabupaten, kecamatan, sex, birth_date, serial``
+    (without ``province`` and ``kecamatan`` when not ``region_parts``: validation needs neither).
 
     Indexed like ``values``. ``reference_date`` (date, datetime or ISO string; default today)
     resolves the century of the 2-digit year.
@@ -296,10 +303,12 @@ def parse_nik(values: pd.Series | Prepared, reference_date: RefDate = None) -> p
     >>> str(r.loc[0, "birth_date"].date())
     '1985-07-05'
     """
-    return _parse(values, reference_date, women_plus_40=True)
+    return _parse(values, reference_date, women_plus_40=True, region_parts=region_parts)
 
 
-def parse_kk(values: pd.Series | Prepared, reference_date: RefDate = None) -> pd.DataFrame:
+def parse_kk(
+    values: pd.Series | Prepared, reference_date: RefDate = None, *, region_parts: bool = True
+) -> pd.DataFrame:
     """Parse No KK values: ``valid, reason, province, kabupaten, kecamatan, birth_date, serial``.
 
     Same as :func:`parse_nik` without ``sex``; ``birth_date`` is the date the card was
@@ -309,7 +318,7 @@ def parse_kk(values: pd.Series | Prepared, reference_date: RefDate = None) -> pd
     ...          reference_date="2024-01-01")["reason"].tolist()
     [None, 'date']
     """
-    return _parse(values, reference_date, women_plus_40=False)
+    return _parse(values, reference_date, women_plus_40=False, region_parts=region_parts)
 
 
 def strip_id(values: pd.Series) -> pd.Series:
