@@ -293,3 +293,51 @@ def test_float_text_is_marked_like_a_number_cell():
         ]
     )
     assert float_text(s).tolist() == [True, True, True, False, False, False, False]
+
+
+MIXED_IDS = [
+    "1211014507850001",
+    " 1211.0145-0785 0001",
+    "",
+    None,
+    float("nan"),
+    "1.21101E+15",
+    "1211014507850001.0",
+    "'1211014507850001",
+    "12110145",
+    "12A1014507850001",
+]
+
+
+def test_strip_id_keeps_plain_digits_and_blanks_missing() -> None:
+    s = pd.Series(MIXED_IDS, dtype=object, index=range(10, 20), name="nik")
+    out = strip_id(s)
+    assert out.index.equals(s.index) and out.name == "nik" and out.dtype == object
+    assert out.tolist() == [
+        "1211014507850001",
+        "1211014507850001",
+        None,
+        None,
+        None,
+        "1.21101E+15",
+        "1211014507850001",
+        "1211014507850001",
+        "12110145",
+        "12A1014507850001",
+    ]
+    assert out.iloc[0] is s.iloc[0]  # a plain-digit value is kept, not converted
+
+
+def test_prepared_ids_give_the_same_checks_as_the_values() -> None:
+    from dtks_analysis.editing.nik import float_text, prepare
+
+    s = pd.Series(MIXED_IDS, dtype=object)
+    prepared = prepare(s)
+    pd.testing.assert_frame_equal(
+        parse_nik(prepared, reference_date=REF), parse_nik(s, reference_date=REF)
+    )
+    lean = parse_kk(prepared, reference_date=REF, region_parts=False)
+    full = parse_kk(s, reference_date=REF)
+    pd.testing.assert_frame_equal(lean, full.drop(columns=["province", "kecamatan"]))
+    assert had_separators(prepared).tolist() == had_separators(s).tolist()
+    assert float_text(prepared).tolist() == float_text(s).tolist()
