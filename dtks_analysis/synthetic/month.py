@@ -451,11 +451,12 @@ def finalize(
     df = df.merge(ok, on=["file_idx", "sheet"], how="left")
     df = df.sort_values(["order", "_k"], kind="stable").reset_index(drop=True)
     df["path"] = [files[i].path for i in df["file_idx"]]
-    for i, st in enumerate(files):
-        absent = [c for c in FIELDS if c not in {f for f, _ in st.columns}]
-        m = (df["file_idx"] == i).to_numpy()
-        if m.any() and absent:
-            df.loc[m, absent] = ""
+    # a field a file does not have is empty in its rows: one pass per field, not per file
+    fi = df["file_idx"].to_numpy()
+    for c in FIELDS:
+        lacks = np.array([all(f != c for f, _ in st.columns) for st in files])[fi]
+        if lacks.any():
+            df[c] = np.where(lacks, "", df[c].to_numpy(dtype=object))
     title = np.array([f.title_rows for f in files])[df["file_idx"].to_numpy()]
     df["row"] = df.groupby(["file_idx", "sheet"]).cumcount().to_numpy() + title + 2
     return df.drop(columns=["_k"])
