@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from xlsxwriter.utility import xl_col_to_name
 from .layout import FileStyle
 
 FIXED_TIME = datetime(2024, 1, 1, 8, 0, 0)
+WRITERS = 2  # threads writing a month's files
 MONTHS_ID = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
     "Oktober", "November", "Desember",
@@ -104,9 +106,10 @@ def _rows_xml_chunk(df: pd.DataFrame, st: FileStyle, first: int, date_xf: int) -
     return "".join(pieces.ravel().tolist())
 
 
-def _splice(path: Path, parts: dict[int, tuple[str, int, int]]) -> None:
-    """Insert prepared row XML into sheet parts and fix their dimension (same zip order and dates)."""
-    src = zipfile.ZipFile(path)
+def _splice(book: bytes, path: Path, parts: dict[int, tuple[str, int, int]]) -> None:
+    """Write ``book`` to ``path`` with prepared row XML inserted into its sheet parts and their
+    dimension fixed (same zip order, dates and compression: the bytes of a one-pass write)."""
+    src = zipfile.ZipFile(io.BytesIO(book))
     items = [(i, src.read(i.filename)) for i in src.infolist()]
     src.close()
     with zipfile.ZipFile(path, "w") as dst:
@@ -114,17 +117,15 @@ def _splice(path: Path, parts: dict[int, tuple[str, int, int]]) -> None:
             m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
             if m and int(m.group(1)) - 1 in parts:
                 xml, last, ncol = parts[int(m.group(1)) - 1]
-                text = data.decode("utf-8")
-                if "<sheetData/>" in text:
-                    text = text.replace("<sheetData/>", "<sheetData></sheetData>")
-                text = text.replace("</sheetData>", xml + "</sheetData>", 1)
-                text = re.sub(
-                    r'<dimension ref="[^"]*"/>',
-                    f'<dimension ref="A1:{xl_col_to_name(ncol - 1)}{last}"/>',
-                    text,
+                # the dimension precedes sheetData: fix it in the small template, then insert
+                head = re.sub(
+                    rb'<dimension ref="[^"]*"/>',
+                    f'<dimension ref="A1:{xl_col_to_name(ncol - 1)}{last}"/>'.encode(),
+                    data.replace(b"<sheetData/>", b"<sheetData></sheetData>"),
                     count=1,
                 )
-                data = text.encode("utf-8")
+                at = head.index(b"</sheetData>")
+                data = b"".join((head[:at], xml.encode("utf-8"), head[at:]))
             dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
@@ -147,8 +148,9 @@ def write_xlsx(
     """One workbook: per sheet optional merged title rows, header, data, blank tail rows."""
     # xlsxwriter writes titles and headers; the data rows are built column-wise and spliced in
     spliced: dict[int, tuple[str, int, int]] = {}
+    book = io.BytesIO()
     wb = xlsxwriter.Workbook(
-        str(path),
+        book,
         {
             "in_memory": True,
             "strings_to_numbers": False,
@@ -192,7 +194,9 @@ def write_xlsx(
             spliced[si] = (xml, r + n + st.blank_tail, ncol)
     wb.close()
     if spliced:
-        _splice(path, spliced)
+        _splice(book.getvalue(), path, spliced)
+    else:
+        path.write_bytes(book.getvalue())
 
 
 def write_csv(path: Path, st: FileStyle, df: pd.DataFrame) -> None:
@@ -215,17 +219,17 @@ def write_month(
     kab: str = "Kabupaten Dairi",
 ) -> list[str]:
     """Write every file that has rows (``kab``: the kabupaten's name); returns the paths written."""
-    written = []
     names = {
         int(i): (str(n), str(k))
         for i, n, k in zip(ref_desa.index, ref_desa["nama"], ref_desa["kecamatan"], strict=True)
     }
+    jobs = []
     for fi, part in df.groupby("file_idx", sort=True):
         st = files[int(fi)]
         p = raw / st.path
         p.parent.mkdir(parents=True, exist_ok=True)
         if st.fmt == "csv":
-            write_csv(p, st, part)
+            jobs.append((write_csv, (p, st, part)))
         else:
             sheets = {str(s): g for s, g in part.groupby("sheet", sort=False)}
             st.sheets = [s for s in st.sheets if s in sheets]
@@ -236,6 +240,10 @@ def write_month(
             if st.kind == "siks":
                 short = kab.removeprefix("Kabupaten ").removeprefix("Kota ").upper()
                 labels = {s: ("", short) for s in sheets}
-            write_xlsx(p, st, sheets, month, labels, kab)
-        written.append(st.path)
-    return sorted(written)
+            jobs.append((write_xlsx, (p, st, sheets, month, labels, kab)))
+    # each file is written whole by one thread (same bytes in any order); zlib compresses
+    # without the GIL, so one file's compression overlaps the next file's row building
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        for f in [pool.submit(fn, *args) for fn, args in jobs]:
+            f.result()
+    return sorted(files[int(fi)].path for fi in df["file_idx"].unique())
