@@ -43,21 +43,32 @@ def _rows_xml(df: pd.DataFrame, st: FileStyle, first: int, date_xf: int, blank_x
 _EXCEL_EPOCH = np.datetime64("1899-12-30")
 
 
-def _escape(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _wrap(values: list[str], pre: str, post: str, escape: bool = False) -> list[str]:
+    """``pre + value + post`` for every value (XML-escaped if asked), in a few C-level passes:
+    the values are joined with a separator no value holds, edited as one string, split again."""
+    sep = "\x00"
+    joined = sep.join(values)
+    if len(values) and joined.count(sep) == len(values) - 1:
+        if escape:
+            joined = joined.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return (pre + (post + sep + pre).join(joined.split(sep)) + post).split(sep)
+    if escape:
+        values = [v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for v in values]
+    return [pre + v + post for v in values]
 
 
 def _tails(v: np.ndarray, num: np.ndarray) -> np.ndarray:
     """Per row, the part of a cell after its reference ("" = no cell), built on unique values."""
     codes, uniq = pd.factorize(v)
+    values = list(uniq)
     text = np.array(
-        ['" t="inlineStr"><is><t>' + _escape(u) + "</t></is></c>" if u != "" else "" for u in uniq]
-        + [""],
+        [*_wrap(values, '" t="inlineStr"><is><t>', "</t></is></c>", escape=True), ""],
         dtype=object,
     )
+    text[: len(values)][np.array([u == "" for u in values], dtype=bool)] = ""
     if not num.any():
         return text[codes]
-    number = np.array(['"><v>' + u + "</v></c>" for u in uniq] + [""], dtype=object)
+    number = np.array([*_wrap(values, '"><v>', "</v></c>"), ""], dtype=object)
     return np.where(num, number[codes], text[codes])
 
 
