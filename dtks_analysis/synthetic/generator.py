@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -63,6 +64,11 @@ def _months_between(a: str, b: str) -> list[str]:
     return out[::-1]
 
 
+def _paths(written: list[str] | Future) -> list[str]:
+    """The paths a month's writer returned (waits for a background writer)."""
+    return written.result() if isinstance(written, Future) else written
+
+
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
     df.to_csv(path, index=False, lineterminator="\n")
 
@@ -89,7 +95,10 @@ def _dtks_month(
     inject_written(w, enc, inj, budget)
     df = finalize(w, enc, files, inj.dup_rows, drng)
     findings, facts = check_rows(df, files, ref, int(m[:4]))
-    written = write_month(raw, df, files, m, ref.desa, ref.nama)
+    # the files are written in the background while the month's truth is computed
+    writer = ThreadPoolExecutor(max_workers=1)
+    written = writer.submit(write_month, raw, df.copy(deep=False), files, m, ref.desa, ref.nama)
+    writer.shutdown(wait=False)
     declared = {
         files[fi].path: {"skema_hubungan": files[fi].skema}
         for fi in sorted(set(df["file_idx"]))
@@ -201,7 +210,7 @@ def generate(
             )
             df, findings, facts = join_parts(df, findings, facts, dm)
             where = {**where, **dm.where}
-            written = sorted(written + write_dtsen_month(raw, dm, m, ref.nama))
+            written = sorted(_paths(written) + write_dtsen_month(raw, dm, m, ref.nama))
         hh = households(facts, ref)
         if dtsen or mixed:
             hh = household_desil(facts, hh)
@@ -272,6 +281,7 @@ def generate(
         ).drop(columns=["desa"])
         clean.to_parquet(tdir / "panel.parquet", index=False)
         n_rows = len(df)
+        written = _paths(written)
         stats = {
             "bulan": m,
             "rumah_tangga": int(len(adj)),
