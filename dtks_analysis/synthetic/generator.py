@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +25,7 @@ from .month import Injector, build_rows, encode, finalize, inject_canonical, inj
 from .panel import Panel
 from .reference import load_reference
 from .truth import arus, carry_forward, households, kombinasi, rekap
-from .writer import write_month
+from .writer import write_month_apart
 
 FORMATS = ("xlsx", "csv", "mixed")
 SUMBER = ("dtks", "dtsen", "campuran")
@@ -64,9 +63,9 @@ def _months_between(a: str, b: str) -> list[str]:
     return out[::-1]
 
 
-def _paths(written: list[str] | Future) -> list[str]:
+def _paths(written: list[str] | Callable[[], list[str]]) -> list[str]:
     """The paths a month's writer returned (waits for a background writer)."""
-    return written.result() if isinstance(written, Future) else written
+    return written() if callable(written) else written
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
@@ -95,10 +94,8 @@ def _dtks_month(
     inject_written(w, enc, inj, budget)
     df = finalize(w, enc, files, inj.dup_rows, drng)
     findings, facts = check_rows(df, files, ref, int(m[:4]))
-    # the files are written in the background while the month's truth is computed
-    writer = ThreadPoolExecutor(max_workers=1)
-    written = writer.submit(write_month, raw, df.copy(deep=False), files, m, ref.desa, ref.nama)
-    writer.shutdown(wait=False)
+    # the files are written beside the month's truth work (joined before summary.json)
+    written = write_month_apart(raw, df, files, m, ref.desa, ref.nama)
     declared = {
         files[fi].path: {"skema_hubungan": files[fi].skema}
         for fi in sorted(set(df["file_idx"]))

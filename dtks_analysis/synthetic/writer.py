@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing as mp
 import re
+import sys
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -258,3 +261,40 @@ def write_month(
         for f in [pool.submit(fn, *args) for fn, args in jobs]:
             f.result()
     return sorted(files[int(fi)].path for fi in df["file_idx"].unique())
+
+
+def write_month_apart(
+    raw: Path,
+    df: pd.DataFrame,
+    files: list[FileStyle],
+    month: str,
+    ref_desa: pd.DataFrame,
+    kab: str = "Kabupaten Dairi",
+) -> Callable[[], list[str]]:
+    """Start :func:`write_month` beside the caller; returns a function that waits for it and
+    gives the paths written.
+
+    Where ``fork`` exists the files are written by a child process that inherits ``df`` (no
+    copy, no pickling) so the caller's truth work runs on another core; elsewhere by a thread.
+    The bytes do not depend on who writes them.
+    """
+    paths = sorted(files[int(fi)].path for fi in pd.unique(df["file_idx"]))
+    if "fork" not in mp.get_all_start_methods():
+        pool = ThreadPoolExecutor(max_workers=1)
+        job = pool.submit(write_month, raw, df.copy(deep=False), files, month, ref_desa, kab)
+        pool.shutdown(wait=False)
+        return job.result
+    sys.stdout.flush()
+    sys.stderr.flush()
+    proc = mp.get_context("fork").Process(
+        target=write_month, args=(raw, df, files, month, ref_desa, kab), daemon=True
+    )
+    proc.start()
+
+    def wait() -> list[str]:
+        proc.join()
+        if proc.exitcode != 0:
+            raise RuntimeError(f"menulis berkas {month} gagal (writing the files failed): {proc}")
+        return paths
+
+    return wait
