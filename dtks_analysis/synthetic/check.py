@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .layout import FileStyle
 from .reference import Reference, desa_key, kec_key
@@ -39,6 +41,16 @@ def _unique(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return codes, pd.Series(uniq, dtype=object)
 
 
+def _plain16(s: pd.Series) -> np.ndarray:
+    """Which values are exactly 16 ASCII digits (RE2 over an Arrow array; Python if not UTF-8)."""
+    try:
+        arr = pa.array(s.to_numpy(dtype=object), type=pa.string())
+    except (pa.ArrowException, UnicodeError):
+        return np.array([len(x) == 16 and x.isascii() and x.isdigit() for x in s], dtype=bool)
+    hit = pc.match_substring_regex(arr, r"^[0-9]{16}$")
+    return hit.to_numpy(zero_copy_only=False).astype(bool)
+
+
 def _digits(b: pd.Series) -> np.ndarray:
     """16-digit ASCII strings -> (n, 16) array of their digits."""
     raw = np.array(b.tolist(), dtype="S16").view(np.uint8).reshape(len(b), 16)
@@ -68,7 +80,7 @@ def check_ids(
     """
     codes, s = _unique(raw.fillna("").astype(str))
     # most values are plain 16 ASCII digits: the regular expressions only see the others
-    plain = np.array([len(x) == 16 and x.isascii() and x.isdigit() for x in s], dtype=bool)
+    plain = _plain16(s)
     o = s[~plain]
     sci_u = np.zeros(len(s), bool)
     sci_u[~plain] = o.str.fullmatch(_SCI).to_numpy(bool)
@@ -275,9 +287,11 @@ def check_month(
     f = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     f["tingkat"] = f["kode_aturan"].map(SEVERITY)
     f = f.sort_values(["file", "sheet", "row", "kode_aturan", "kolom"]).reset_index(drop=True)
-    facts["nik_luar_kabupaten"] = (
-        nik["valid"].to_numpy() & ~nik["digits"].fillna("").str.startswith(ref.nik4).to_numpy()
-    )
+    # a valid NIK is 16 ASCII digits: its kabupaten is its first four
+    valid = nik["valid"].to_numpy()
+    own = np.zeros(len(valid), bool)
+    own[valid] = [d.startswith(ref.nik4) for d in nik["digits"].to_numpy()[valid]]
+    facts["nik_luar_kabupaten"] = valid & ~own
     return f, facts
 
 

@@ -90,9 +90,19 @@ class Injector:
 
 
 def _mark(w: pd.DataFrame, idx: np.ndarray | list[int], code: str) -> None:
-    w.loc[idx, "defect"] = np.where(
-        w.loc[idx, "defect"] == "", code, w.loc[idx, "defect"] + ";" + code
-    )
+    """Append ``code`` to the ``defect`` of rows ``idx`` (labels of a 0..n-1 index)."""
+    rows = np.asarray(idx, dtype=np.int64)
+    if not (isinstance(w.index, pd.RangeIndex) and w.index.start == 0 and w.index.step == 1):
+        w.loc[rows, "defect"] = np.where(
+            w.loc[rows, "defect"] == "", code, w.loc[rows, "defect"] + ";" + code
+        )
+        return
+    if len(rows) == 0:
+        return
+    col = w["defect"].to_numpy(dtype=object, copy=True)
+    cur = col[rows]
+    col[rows] = np.where(cur == "", code, cur + ";" + code)
+    w["defect"] = col
 
 
 def inject_canonical(
