@@ -270,20 +270,20 @@ def write_month_apart(
     month: str,
     ref_desa: pd.DataFrame,
     kab: str = "Kabupaten Dairi",
-) -> Callable[[], list[str]]:
-    """Start :func:`write_month` beside the caller; returns a function that waits for it and
-    gives the paths written.
+) -> tuple[list[str], Callable[[], None]]:
+    """Start :func:`write_month` beside the caller: the paths it writes and a function that
+    waits for it (raises if it failed).
 
     Where ``fork`` exists the files are written by a child process that inherits ``df`` (no
-    copy, no pickling) so the caller's truth work runs on another core; elsewhere by a thread.
-    The bytes do not depend on who writes them.
+    copy, no pickling), so the caller's next work runs on another core; elsewhere by a thread.
+    The bytes do not depend on who writes them or when.
     """
     paths = sorted(files[int(fi)].path for fi in pd.unique(df["file_idx"]))
     if "fork" not in mp.get_all_start_methods():
         pool = ThreadPoolExecutor(max_workers=1)
         job = pool.submit(write_month, raw, df.copy(deep=False), files, month, ref_desa, kab)
         pool.shutdown(wait=False)
-        return job.result
+        return paths, job.result
     sys.stdout.flush()
     sys.stderr.flush()
     proc = mp.get_context("fork").Process(
@@ -291,10 +291,9 @@ def write_month_apart(
     )
     proc.start()
 
-    def wait() -> list[str]:
+    def wait() -> None:
         proc.join()
         if proc.exitcode != 0:
             raise RuntimeError(f"menulis berkas {month} gagal (writing the files failed): {proc}")
-        return paths
 
-    return wait
+    return paths, wait
