@@ -155,17 +155,18 @@ def inject_canonical(
     cand = rng.permutation(cand)
     added = []
     taken: set[int] = set()
+    # the row's sheet as one integer code, compared once per candidate
+    sheet_of = pd.factorize(
+        pd.MultiIndex.from_arrays([w["file_idx"], w["sheet"]]), use_na_sentinel=False
+    )[0]
+    fid_arr = w["fid"].to_numpy()
+    free = ~inj.used
     for r in cand[: 4 * budget["nik_ganda_kk"] + 10]:
         if len(added) >= budget["nik_ganda_kk"]:
             break
         a = w.loc[r]
-        same = np.flatnonzero(
-            (w["file_idx"].to_numpy() == a["file_idx"])
-            & (w["sheet"].to_numpy() == a["sheet"])
-            & (w["fid"].to_numpy() != a["fid"])
-            & ~inj.used
-        )
-        same = same[~np.isin(w["fid"].to_numpy()[same], list(taken))]
+        same = np.flatnonzero((sheet_of == sheet_of[r]) & (fid_arr != a["fid"]) & free)
+        same = same[~np.isin(fid_arr[same], list(taken))]
         if len(same) == 0 or int(a["fid"]) in taken:
             continue
         b = w.loc[same[int(rng.integers(0, len(same)))]]
@@ -470,8 +471,16 @@ def finalize(
         cp["_k"] = cp["_k"] + 0.5
         df = pd.concat([df, cp], ignore_index=True)
     ok = order_key(files)
-    df = df.merge(ok, on=["file_idx", "sheet"], how="left")
-    df = df.sort_values(["order", "_k"], kind="stable").reset_index(drop=True)
+    keys = pd.MultiIndex.from_frame(ok[["file_idx", "sheet"]])
+    at = keys.get_indexer(pd.MultiIndex.from_arrays([df["file_idx"], df["sheet"]]))
+    if keys.is_unique and (at >= 0).all():  # every row's sheet is known: a lookup, no merge
+        df["order"] = ok["order"].to_numpy()[at]
+        by = np.lexsort((df["_k"].to_numpy(), df["order"].to_numpy()))
+        df = df.take(by)
+        df.index = pd.RangeIndex(len(df))
+    else:
+        df = df.merge(ok, on=["file_idx", "sheet"], how="left")
+        df = df.sort_values(["order", "_k"], kind="stable").reset_index(drop=True)
     df["path"] = [files[i].path for i in df["file_idx"]]
     # a field a file does not have is empty in its rows: one pass per field, not per file
     fi = df["file_idx"].to_numpy()
