@@ -90,10 +90,10 @@ def _dtks_month(
     enc = encode(w, files, ref)
     inject_written(w, enc, inj, budget)
     df = finalize(w, enc, files, inj.dup_rows, drng)
-    findings, facts = check_rows(df, files, ref, int(m[:4]))
-    # the files are written beside the truth work and the next months (joined at the end)
+    # the files are written beside the check, the truth and the next months (joined at the end)
     written, wait = write_month_apart(raw, df, files, m, ref.desa, ref.nama)
     pending.append(wait)
+    findings, facts = check_rows(df, files, ref, int(m[:4]))
     declared = {
         files[fi].path: {"skema_hubungan": files[fi].skema}
         for fi in sorted(set(df["file_idx"]))

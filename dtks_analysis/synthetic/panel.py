@@ -52,14 +52,14 @@ class SerialBook:
         gaps = rng.geometric(self.p, len(keys)).astype(np.int64)
         df = pd.DataFrame({"k": keys, "g": gaps})
         cum = df.groupby("k", sort=False)["g"].cumsum().to_numpy()
+        codes, uniq = pd.factorize(np.asarray(keys, dtype=object))
+        ks = [str(k) for k in uniq]
         used = self.used
-        ks = [str(k) for k in keys.tolist()]
-        base = np.array([used.get(k, 0) for k in ks], dtype=np.int64)
-        serial = np.minimum(base + cum, 9999)
-        # serials never go below a key's base, so the new highest is the running maximum
-        for k, v in zip(ks, serial.tolist(), strict=True):
-            if v > used.get(k, -1):
-                used[k] = v
+        base = np.fromiter((used.get(k, 0) for k in ks), dtype=np.int64, count=len(ks))
+        serial = np.minimum(base[codes] + cum, 9999)
+        # serials never go below a key's base: the new highest is the batch's maximum
+        top = pd.Series(serial).groupby(codes).max().to_numpy()
+        used.update(zip(ks, top.tolist(), strict=True))
         return serial
 
 
