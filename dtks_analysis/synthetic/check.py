@@ -146,6 +146,12 @@ def check_ids(
     return res
 
 
+def _group_codes(values: pd.Series) -> np.ndarray:
+    """Integer group of each value as float, NaN where missing (groupby drops it like the value)."""
+    codes, _ = pd.factorize(values.to_numpy(dtype=object))
+    return np.where(codes >= 0, codes, np.nan)
+
+
 def _per_value(values: pd.Series, fn) -> pd.Series:
     """``fn`` applied to the distinct values of ``values`` (a Series -> Series), taken back per row."""
     codes, u = _unique(values)
@@ -242,15 +248,17 @@ def check_month(
     hub = decode_hubungan(df["hubungan"], skema)
     heads = (hub == 1).fillna(False).to_numpy() & cnt
     key = facts["no_kk"].where(cnt)
-    n_heads = pd.Series(heads).groupby(key.to_numpy()).transform("sum").to_numpy()
+    kf = _group_codes(key)  # the groups of ``key`` (missing: no group), hashed once
+    n_heads = pd.Series(heads).groupby(kf).transform("sum").to_numpy()
     n_heads = np.where(cnt, n_heads, -1)
     rules["kk_tanpa_kepala"] = (cnt & (n_heads == 0), "hubungan")
     rules["kk_kepala_ganda"] = (cnt & (n_heads > 1), "hubungan")
     nd_ = facts["kode_desa"].fillna("?").where(cnt)
-    beda = nd_.groupby(key).transform("nunique").to_numpy()
+    beda = nd_.groupby(kf).transform("nunique").to_numpy()
     rules["kk_beda_desa"] = (cnt & (np.nan_to_num(beda.astype(float)) > 1), "desa")
     vn = nik["digits"].where(cnt & nik["valid"].to_numpy())
-    nkk = key.where(vn.notna()).groupby(vn).transform("nunique").to_numpy()
+    kv = pd.Series(np.where(vn.notna().to_numpy(), kf, np.nan), index=vn.index)
+    nkk = kv.groupby(_group_codes(vn)).transform("nunique").to_numpy()
     rules["nik_ganda_kk"] = (vn.notna().to_numpy() & (np.nan_to_num(nkk.astype(float)) > 1), "nik")
     parts = []
     for code, (mask, kolom) in rules.items():
