@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .layout import FileStyle
 from .reference import Reference, desa_key, kec_key
@@ -33,37 +35,99 @@ SEVERITY = {
 _SCI = r"\s*[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+\s*"
 
 
+def _unique(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(codes, unique values as an object Series): string work is done once per distinct value."""
+    codes, uniq = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    return codes, pd.Series(uniq, dtype=object)
+
+
+def _plain16(s: pd.Series) -> np.ndarray:
+    """Which values are exactly 16 ASCII digits (RE2 over an Arrow array; Python if not UTF-8)."""
+    try:
+        arr = pa.array(s.to_numpy(dtype=object), type=pa.string())
+    except (pa.ArrowException, UnicodeError):
+        return np.array([len(x) == 16 and x.isascii() and x.isdigit() for x in s], dtype=bool)
+    hit = pc.match_substring_regex(arr, r"^[0-9]{16}$")
+    return hit.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _digits(b: pd.Series) -> np.ndarray:
+    """16-digit ASCII strings -> (n, 16) array of their digits."""
+    raw = np.array(b.tolist(), dtype="S16").view(np.uint8).reshape(len(b), 16)
+    return raw.astype(np.int64) - 48
+
+
+def _number(d: np.ndarray, a: int, z: int) -> np.ndarray:
+    """The integer written by digits ``a:z`` of each row of ``d``."""
+    out = np.zeros(len(d), dtype=np.int64)
+    for i in range(a, z):
+        out = out * 10 + d[:, i]
+    return out
+
+
+def _codes(values: frozenset[str], width: int) -> np.ndarray:
+    return np.array(
+        sorted(int(v) for v in values if len(v) == width and v.isascii() and v.isdigit())
+    )
+
+
 def check_ids(
     raw: pd.Series, numeric: np.ndarray, ref: Reference, ref_year: int, nik: bool
 ) -> pd.DataFrame:
-    """Structure of NIK / No KK values: digits, usable, valid, and one boolean column per rule."""
-    s = raw.fillna("").astype(str)
-    sci = s.str.fullmatch(_SCI).to_numpy() & ~numeric
-    body = s.str.replace(r"^'", "", n=1, regex=True).str.replace(r"[\s.\-]", "", regex=True)
-    punct = (body != s).to_numpy() & ~sci & ~numeric
-    empty = (s.str.strip() == "").to_numpy()
-    isdig = body.str.fullmatch(r"[0-9]+").fillna(False).to_numpy()
-    n = body.str.len().to_numpy()
-    ok16 = isdig & (n == 16) & ~sci
-    b = body.where(ok16, "0" * 16)
-    prov_ok = b.str[:2].isin(ref.provinces).to_numpy()
-    kab_ok = b.str[:4].isin(ref.kabupaten).to_numpy()
-    dd = b.str[6:8].astype(int).to_numpy()
-    female = (dd > 40) if nik else np.zeros(len(b), bool)
-    day = np.where(female, dd - 40, dd)
-    mm = b.str[8:10].astype(int).to_numpy()
-    yy = b.str[10:12].astype(int).to_numpy()
-    year = np.where(2000 + yy <= ref_year, 2000 + yy, 1900 + yy)
-    date = pd.to_datetime(
-        pd.DataFrame({"year": year, "month": np.clip(mm, 1, 12), "day": np.clip(day, 1, 31)}),
+    """Structure of NIK / No KK values: digits, usable, valid, and one boolean column per rule.
+
+    The string tests run once per distinct value; the cell type (``numeric``) is applied per row.
+    """
+    codes, s = _unique(raw.fillna("").astype(str))
+    # most values are plain 16 ASCII digits: the regular expressions only see the others
+    plain = _plain16(s)
+    o = s[~plain]
+    sci_u = np.zeros(len(s), bool)
+    sci_u[~plain] = o.str.fullmatch(_SCI).to_numpy(bool)
+    ob = o.str.replace(r"^'", "", n=1, regex=True).str.replace(r"[\s.\-]", "", regex=True)
+    body = s.copy()
+    body[~plain] = ob
+    changed_u = np.zeros(len(s), bool)
+    changed_u[~plain] = (ob != o).to_numpy()
+    empty_u = np.zeros(len(s), bool)
+    empty_u[~plain] = (o.str.strip() == "").to_numpy()
+    isdig_u = plain.copy()
+    isdig_u[~plain] = ob.str.fullmatch(r"[0-9]+").fillna(False).to_numpy(bool)
+    n_u = np.full(len(s), 16, dtype=np.int64)
+    n_u[~plain] = ob.str.len().to_numpy()
+    # a value with digits only never reads as scientific notation, so this is per value
+    ok_u = isdig_u & (n_u == 16) & ~sci_u
+    d = _digits(body.where(ok_u, "0" * 16))
+    prov_u = np.isin(_number(d, 0, 2), _codes(ref.provinces, 2))
+    kab_u = np.isin(_number(d, 0, 4), _codes(ref.kabupaten, 4))
+    dd_u = _number(d, 6, 8)
+    female_u = (dd_u > 40) if nik else np.zeros(len(s), bool)
+    day_u = np.where(female_u, dd_u - 40, dd_u)
+    mm_u = _number(d, 8, 10)
+    yy_u = _number(d, 10, 12)
+    year_u = np.where(2000 + yy_u <= ref_year, 2000 + yy_u, 1900 + yy_u)
+    date_u = pd.to_datetime(
+        pd.DataFrame({"year": year_u, "month": np.clip(mm_u, 1, 12), "day": np.clip(day_u, 1, 31)}),
         errors="coerce",
     )
-    date_ok = (mm >= 1) & (mm <= 12) & (day >= 1) & date.notna().to_numpy()
-    serial0 = (b.str[12:] == "0000").to_numpy()
+    date_ok_u = (mm_u >= 1) & (mm_u <= 12) & (day_u >= 1) & date_u.notna().to_numpy()
+    serial0_u = _number(d, 12, 16) == 0
+    sci = sci_u[codes] & ~numeric
+    punct = changed_u[codes] & ~sci & ~numeric
+    empty = empty_u[codes]
+    isdig = isdig_u[codes]
+    n = n_u[codes]
+    ok16 = isdig & (n == 16) & ~sci
+    prov_ok, kab_ok = prov_u[codes], kab_u[codes]
+    female = female_u[codes]
+    date = pd.Series(date_u.to_numpy()[codes])
+    date_ok = date_ok_u[codes]
+    serial0 = serial0_u[codes]
     p = "nik" if nik else "kk"
+    digits = pd.Series(body.to_numpy()[codes], index=raw.index, dtype=object)
     res = pd.DataFrame(
         {
-            "digits": body.where(ok16, None),
+            "digits": digits.where(ok16, None),
             "usable": ok16,
             "valid": ok16 & prov_ok & kab_ok & date_ok & ~serial0,
             "female": female,
@@ -82,9 +146,21 @@ def check_ids(
     return res
 
 
+def _group_codes(values: pd.Series) -> np.ndarray:
+    """Integer group of each value as float, NaN where missing (groupby drops it like the value)."""
+    codes, _ = pd.factorize(values.to_numpy(dtype=object))
+    return np.where(codes >= 0, codes, np.nan)
+
+
+def _per_value(values: pd.Series, fn) -> pd.Series:
+    """``fn`` applied to the distinct values of ``values`` (a Series -> Series), taken back per row."""
+    codes, u = _unique(values)
+    return pd.Series(fn(u).to_numpy()[codes], index=values.index)
+
+
 def decode_flag(values: pd.Series) -> pd.Series:
     """True / False / NA (unrecognised) for a program flag column."""
-    u = values.fillna("").astype(str).str.strip().str.upper()
+    u = _per_value(values.fillna(""), lambda x: x.astype(str).str.strip().str.upper())
     out = pd.Series(pd.NA, index=values.index, dtype="boolean")
     out[u.isin(TRUE_VALUES)] = True
     out[u.isin(FALSE_VALUES)] = False
@@ -93,7 +169,7 @@ def decode_flag(values: pd.Series) -> pd.Series:
 
 def decode_hubungan(values: pd.Series, skema: pd.Series) -> pd.Series:
     """DTKS relationship code (1..8) of written values in each file's scheme."""
-    u = values.fillna("").astype(str).str.strip().str.upper()
+    u = _per_value(values.fillna(""), lambda x: x.astype(str).str.strip().str.upper())
     num = pd.to_numeric(u, errors="coerce")
     dk = num.map(DUKCAPIL_TO_DTKS)
     code = np.where(skema == "dukcapil", dk, num.where(num.between(1, 8)))
@@ -150,7 +226,7 @@ def check_month(
         rules[r] = (nik[r].to_numpy(bool), "nik")
     for r in kk.columns[5:]:
         rules[r] = (kk[r].to_numpy(bool), "no_kk")
-    jk = df["jenis_kelamin"].fillna("").str.strip().str.upper()
+    jk = _per_value(df["jenis_kelamin"].fillna(""), lambda x: x.str.strip().str.upper())
     rec_f = jk.isin(["P", "PEREMPUAN", "WANITA"]).to_numpy()
     rec_m = jk.isin(["L", "LAKI-LAKI", "LAKI LAKI", "PRIA"]).to_numpy()
     v = nik["valid"].to_numpy()
@@ -162,7 +238,8 @@ def check_month(
     nd = pd.DatetimeIndex(nik["date"])
     same = (dob.day == nd.day) & (dob.month == nd.month) & (dob.year % 100 == nd.year % 100)
     rules["nik_beda_tgl_lahir"] = (v & ~np.asarray(same) & dob.notna(), "tanggal_lahir")
-    rules["nama_kosong"] = ((df["nama"].fillna("").str.strip() == "").to_numpy(), "nama")
+    blank = _per_value(df["nama"].fillna(""), lambda x: x.str.strip() == "")
+    rules["nama_kosong"] = (blank.to_numpy(bool), "nama")
     rules["desa_tidak_dikenal"] = (desa_pos.isna().to_numpy(), "desa")
     rules["wilayah_ejaan_lain"] = ((off.isna() & alt.notna()).to_numpy(), "desa")
     rules["baris_ganda"] = (dup.to_numpy(), "(seluruh baris)")
@@ -171,15 +248,17 @@ def check_month(
     hub = decode_hubungan(df["hubungan"], skema)
     heads = (hub == 1).fillna(False).to_numpy() & cnt
     key = facts["no_kk"].where(cnt)
-    n_heads = pd.Series(heads).groupby(key.to_numpy()).transform("sum").to_numpy()
+    kf = _group_codes(key)  # the groups of ``key`` (missing: no group), hashed once
+    n_heads = pd.Series(heads).groupby(kf).transform("sum").to_numpy()
     n_heads = np.where(cnt, n_heads, -1)
     rules["kk_tanpa_kepala"] = (cnt & (n_heads == 0), "hubungan")
     rules["kk_kepala_ganda"] = (cnt & (n_heads > 1), "hubungan")
     nd_ = facts["kode_desa"].fillna("?").where(cnt)
-    beda = nd_.groupby(key).transform("nunique").to_numpy()
+    beda = nd_.groupby(kf).transform("nunique").to_numpy()
     rules["kk_beda_desa"] = (cnt & (np.nan_to_num(beda.astype(float)) > 1), "desa")
     vn = nik["digits"].where(cnt & nik["valid"].to_numpy())
-    nkk = key.where(vn.notna()).groupby(vn).transform("nunique").to_numpy()
+    kv = pd.Series(np.where(vn.notna().to_numpy(), kf, np.nan), index=vn.index)
+    nkk = kv.groupby(_group_codes(vn)).transform("nunique").to_numpy()
     rules["nik_ganda_kk"] = (vn.notna().to_numpy() & (np.nan_to_num(nkk.astype(float)) > 1), "nik")
     parts = []
     for code, (mask, kolom) in rules.items():
@@ -216,9 +295,11 @@ def check_month(
     f = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     f["tingkat"] = f["kode_aturan"].map(SEVERITY)
     f = f.sort_values(["file", "sheet", "row", "kode_aturan", "kolom"]).reset_index(drop=True)
-    facts["nik_luar_kabupaten"] = (
-        nik["valid"].to_numpy() & ~nik["digits"].fillna("").str.startswith(ref.nik4).to_numpy()
-    )
+    # a valid NIK is 16 ASCII digits: its kabupaten is its first four
+    valid = nik["valid"].to_numpy()
+    own = np.zeros(len(valid), bool)
+    own[valid] = [d.startswith(ref.nik4) for d in nik["digits"].to_numpy()[valid]]
+    facts["nik_luar_kabupaten"] = valid & ~own
     return f, facts
 
 

@@ -25,7 +25,7 @@ from .month import Injector, build_rows, encode, finalize, inject_canonical, inj
 from .panel import Panel
 from .reference import load_reference
 from .truth import arus, carry_forward, households, kombinasi, rekap
-from .writer import write_month
+from .writer import write_month_apart
 
 FORMATS = ("xlsx", "csv", "mixed")
 SUMBER = ("dtks", "dtsen", "campuran")
@@ -78,8 +78,10 @@ def _dtks_month(
     fmt: str,
     defect_rate: float,
     anchors: set[int],
+    pending: list[Callable[[], None]],
 ) -> tuple:
-    """Lay out, damage, check and write the DTKS files of a month (villages ``present``)."""
+    """Lay out, damage, check and write the DTKS files of a month (villages ``present``);
+    the writer's wait is appended to ``pending``."""
     files, where = plan_files(lrng, ref, m, present, fmt)
     w = build_rows(snap, files, where, ref)
     inj = Injector(w, files, ref, drng)
@@ -88,8 +90,10 @@ def _dtks_month(
     enc = encode(w, files, ref)
     inject_written(w, enc, inj, budget)
     df = finalize(w, enc, files, inj.dup_rows, drng)
+    # the files are written beside the check, the truth and the next months (joined at the end)
+    written, wait = write_month_apart(raw, df, files, m, ref.desa, ref.nama)
+    pending.append(wait)
     findings, facts = check_rows(df, files, ref, int(m[:4]))
-    written = write_month(raw, df, files, m, ref.desa, ref.nama)
     declared = {
         files[fi].path: {"skema_hubungan": files[fi].skema}
         for fi in sorted(set(df["file_idx"]))
@@ -146,6 +150,7 @@ def generate(
     prev_nonresp: set[int] = set()
     last_dtsen: pd.DataFrame | None = None  # households of the latest month with DTSEN files
     ranking = Ranking(seed)
+    pending: list[Callable[[], None]] = []
     # campuran: a fixed random half of the kecamatan still sends DTKS files
     kec_codes = ref.kecamatan["kode"].to_numpy()
     still_dtks = np.random.default_rng([seed, 6]).random(len(kec_codes)) < 0.5
@@ -192,7 +197,7 @@ def generate(
             if mixed:
                 present &= dtks_desa
             df, files, where, findings, facts, written, declared = _dtks_month(
-                raw, snap, ref, m, lrng, drng, present, fmt, defect_rate, anchors
+                raw, snap, ref, m, lrng, drng, present, fmt, defect_rate, anchors, pending
             )
         if mixed:
             villages = np.flatnonzero(~dtks_desa)
@@ -310,5 +315,9 @@ def generate(
             "rumah_tangga": stats["rumah_tangga"],
         }
         prev_month, prev_adj, prev_nonresp = m, adj, nonresp
-    summary["seconds"] = round(sum(v["seconds"] for v in summary["months"].values()), 2)
+    t0 = time.perf_counter()
+    for wait in pending:  # the months' file writers
+        wait()
+    waited = time.perf_counter() - t0
+    summary["seconds"] = round(sum(v["seconds"] for v in summary["months"].values()) + waited, 2)
     return summary

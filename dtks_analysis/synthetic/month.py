@@ -90,9 +90,19 @@ class Injector:
 
 
 def _mark(w: pd.DataFrame, idx: np.ndarray | list[int], code: str) -> None:
-    w.loc[idx, "defect"] = np.where(
-        w.loc[idx, "defect"] == "", code, w.loc[idx, "defect"] + ";" + code
-    )
+    """Append ``code`` to the ``defect`` of rows ``idx`` (labels of a 0..n-1 index)."""
+    rows = np.asarray(idx, dtype=np.int64)
+    if not (isinstance(w.index, pd.RangeIndex) and w.index.start == 0 and w.index.step == 1):
+        w.loc[rows, "defect"] = np.where(
+            w.loc[rows, "defect"] == "", code, w.loc[rows, "defect"] + ";" + code
+        )
+        return
+    if len(rows) == 0:
+        return
+    col = w["defect"].to_numpy(dtype=object, copy=True)
+    cur = col[rows]
+    col[rows] = np.where(cur == "", code, cur + ";" + code)
+    w["defect"] = col
 
 
 def inject_canonical(
@@ -145,17 +155,18 @@ def inject_canonical(
     cand = rng.permutation(cand)
     added = []
     taken: set[int] = set()
+    # the row's sheet as one integer code, compared once per candidate
+    sheet_of = pd.factorize(
+        pd.MultiIndex.from_arrays([w["file_idx"], w["sheet"]]), use_na_sentinel=False
+    )[0]
+    fid_arr = w["fid"].to_numpy()
+    free = ~inj.used
     for r in cand[: 4 * budget["nik_ganda_kk"] + 10]:
         if len(added) >= budget["nik_ganda_kk"]:
             break
         a = w.loc[r]
-        same = np.flatnonzero(
-            (w["file_idx"].to_numpy() == a["file_idx"])
-            & (w["sheet"].to_numpy() == a["sheet"])
-            & (w["fid"].to_numpy() != a["fid"])
-            & ~inj.used
-        )
-        same = same[~np.isin(w["fid"].to_numpy()[same], list(taken))]
+        same = np.flatnonzero((sheet_of == sheet_of[r]) & (fid_arr != a["fid"]) & free)
+        same = same[~np.isin(fid_arr[same], list(taken))]
         if len(same) == 0 or int(a["fid"]) in taken:
             continue
         b = w.loc[same[int(rng.integers(0, len(same)))]]
@@ -203,51 +214,63 @@ def _take(inj: Injector, n: int, ok: np.ndarray) -> np.ndarray:
     return pick
 
 
+def _upper(values: np.ndarray) -> np.ndarray:
+    """``str.upper`` of an object array, computed once per distinct value."""
+    codes, uniq = pd.factorize(values, use_na_sentinel=False)
+    return pd.Series(uniq, dtype=object).str.upper().to_numpy()[codes]
+
+
 def encode(w: pd.DataFrame, files: list[FileStyle], ref: Reference) -> pd.DataFrame:
     """Turn true values into the strings each file writes (its codings, spellings, case)."""
-    out = pd.DataFrame(index=w.index)
     desa = ref.desa
     d = w["desa"].to_numpy()
-    out["id_dtks"] = w["id_dtks"]
-    out["provinsi"] = ref.provinsi
-    out["kabupaten"] = ref.siks
-    out["kecamatan"] = desa["kecamatan"].to_numpy()[d]
-    out["desa"] = desa["nama"].to_numpy()[d]
+    n = len(w)
+    cols: dict[str, np.ndarray] = {}
+    cols["id_dtks"] = w["id_dtks"].to_numpy()
+    cols["provinsi"] = np.full(n, ref.provinsi, dtype=object)
+    cols["kabupaten"] = np.full(n, ref.siks, dtype=object)
+    cols["kecamatan"] = desa["kecamatan"].to_numpy()[d]
+    cols["desa"] = desa["nama"].to_numpy()[d]
     for c in ("alamat", "dusun", "rt", "rw", "no_kk", "nik", "nama", "tempat_lahir", "nama_ibu"):
-        out[c] = w[c].astype(object)
+        cols[c] = w[c].astype(object).to_numpy()
     dob = pd.DatetimeIndex(w["dob"])
-    out["tanggal_lahir"] = dob.strftime("%Y-%m-%d").astype(object)
-    out["jenis_kelamin"] = ""
-    out["hubungan"] = ""
-    for p in PROGRAMS:
-        out[p] = ""
-    out["no"] = ""
-    out["keterangan"] = ""
+    iso = dob.strftime("%Y-%m-%d").astype(object).to_numpy()
     fi = w["file_idx"].to_numpy()
-    truth_flags = {
-        "bpnt": w["bpnt"].to_numpy(),
-        "pkh": w["pkh"].to_numpy(),
-        "pbi_jkn": w["pbi"].to_numpy(),
-    }
+    # per row: the coding of its file
+    flag_t = np.array([FLAG_CODINGS[st.flag][0] for st in files], dtype=object)[fi]
+    flag_f = np.array([FLAG_CODINGS[st.flag][1] for st in files], dtype=object)[fi]
+    for p, truth in (("bpnt", "bpnt"), ("pbi_jkn", "pbi"), ("pkh", "pkh")):
+        cols[p] = np.where(w[truth].to_numpy(), flag_t, flag_f)
     fem = w["female"].to_numpy(dtype=bool)
-    rel = w["rel"].to_numpy()
-    for i, st in enumerate(files):
-        m = fi == i
-        if not m.any():
-            continue
-        t, f = FLAG_CODINGS[st.flag]
-        for p in PROGRAMS:
-            out.loc[m, p] = np.where(truth_flags[p][m], t, f)
-        jl, jp = JK_CODINGS[st.jk]
-        out.loc[m, "jenis_kelamin"] = np.where(fem[m], jp, jl)
-        table = {"dtks": REL_DTKS, "dukcapil": REL_DUKCAPIL, "label": REL_LABEL}[st.rel]
-        out.loc[m, "hubungan"] = [str(table[r]) for r in rel[m]]
-        if st.date == "dmy":
-            out.loc[m, "tanggal_lahir"] = dob[m].strftime("%d-%m-%Y")
-        if st.upper:
-            for c in ("nama", "nama_ibu", "desa", "kecamatan", "alamat", "tempat_lahir", "dusun"):
-                out.loc[m, c] = out.loc[m, c].str.upper()
-    return out
+    jl = np.array([JK_CODINGS[st.jk][0] for st in files], dtype=object)[fi]
+    jp = np.array([JK_CODINGS[st.jk][1] for st in files], dtype=object)[fi]
+    cols["jenis_kelamin"] = np.where(fem, jp, jl)
+    tables = {"dtks": REL_DTKS, "dukcapil": REL_DUKCAPIL, "label": REL_LABEL}
+    rel_codes, rel_u = pd.factorize(w["rel"].to_numpy(), use_na_sentinel=False)
+    scheme = np.array([("dtks", "dukcapil", "label").index(st.rel) for st in files])[fi]
+    # (scheme, relationship) -> written string
+    table = np.array(
+        [[str(tables[t][r]) for r in rel_u] for t in ("dtks", "dukcapil", "label")], dtype=object
+    )
+    cols["hubungan"] = table[scheme, rel_codes] if n else np.zeros(0, dtype=object)
+    dmy = np.array([st.date == "dmy" for st in files], dtype=bool)[fi]
+    tgl = iso
+    if dmy.any():
+        tgl = iso.copy()
+        tgl[dmy] = dob[dmy].strftime("%d-%m-%Y")
+    cols["tanggal_lahir"] = tgl
+    upper = np.array([st.upper for st in files], dtype=bool)[fi]
+    if upper.any():
+        for c in ("nama", "nama_ibu", "desa", "kecamatan", "alamat", "tempat_lahir", "dusun"):
+            cols[c] = np.where(upper, _upper(cols[c]), cols[c])
+    cols["no"] = np.full(n, "", dtype=object)
+    cols["keterangan"] = np.full(n, "", dtype=object)
+    order = (
+        "id_dtks", "provinsi", "kabupaten", "kecamatan", "desa", "alamat", "dusun", "rt", "rw",
+        "no_kk", "nik", "nama", "tempat_lahir", "nama_ibu", "tanggal_lahir", "jenis_kelamin",
+        "hubungan", "bpnt", "pbi_jkn", "pkh", "no", "keterangan",
+    )  # fmt: skip
+    return pd.DataFrame({c: cols[c] for c in order}, index=w.index)
 
 
 def inject_written(
@@ -448,14 +471,23 @@ def finalize(
         cp["_k"] = cp["_k"] + 0.5
         df = pd.concat([df, cp], ignore_index=True)
     ok = order_key(files)
-    df = df.merge(ok, on=["file_idx", "sheet"], how="left")
-    df = df.sort_values(["order", "_k"], kind="stable").reset_index(drop=True)
+    keys = pd.MultiIndex.from_frame(ok[["file_idx", "sheet"]])
+    at = keys.get_indexer(pd.MultiIndex.from_arrays([df["file_idx"], df["sheet"]]))
+    if keys.is_unique and (at >= 0).all():  # every row's sheet is known: a lookup, no merge
+        df["order"] = ok["order"].to_numpy()[at]
+        by = np.lexsort((df["_k"].to_numpy(), df["order"].to_numpy()))
+        df = df.take(by)
+        df.index = pd.RangeIndex(len(df))
+    else:
+        df = df.merge(ok, on=["file_idx", "sheet"], how="left")
+        df = df.sort_values(["order", "_k"], kind="stable").reset_index(drop=True)
     df["path"] = [files[i].path for i in df["file_idx"]]
-    for i, st in enumerate(files):
-        absent = [c for c in FIELDS if c not in {f for f, _ in st.columns}]
-        m = (df["file_idx"] == i).to_numpy()
-        if m.any() and absent:
-            df.loc[m, absent] = ""
+    # a field a file does not have is empty in its rows: one pass per field, not per file
+    fi = df["file_idx"].to_numpy()
+    for c in FIELDS:
+        lacks = np.array([all(f != c for f, _ in st.columns) for st in files])[fi]
+        if lacks.any():
+            df[c] = np.where(lacks, "", df[c].to_numpy(dtype=object))
     title = np.array([f.title_rows for f in files])[df["file_idx"].to_numpy()]
     df["row"] = df.groupby(["file_idx", "sheet"]).cumcount().to_numpy() + title + 2
     return df.drop(columns=["_k"])

@@ -43,7 +43,7 @@ class SerialBook:
 
     def __init__(self, mean_gap: float) -> None:
         self.p = 1.0 / mean_gap
-        self.used = pd.Series(dtype="int64")
+        self.used: dict[str, int] = {}  # key -> highest serial handed out
 
     def assign(self, keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Serials (int) for ``keys``, above every serial already used under the same key."""
@@ -52,10 +52,14 @@ class SerialBook:
         gaps = rng.geometric(self.p, len(keys)).astype(np.int64)
         df = pd.DataFrame({"k": keys, "g": gaps})
         cum = df.groupby("k", sort=False)["g"].cumsum().to_numpy()
-        base = df["k"].map(self.used).fillna(0).to_numpy(dtype=np.int64)
-        serial = np.minimum(base + cum, 9999)
-        new_max = pd.Series(serial, index=keys).groupby(level=0).max()
-        self.used = pd.concat([self.used[~self.used.index.isin(new_max.index)], new_max])
+        codes, uniq = pd.factorize(np.asarray(keys, dtype=object))
+        ks = [str(k) for k in uniq]
+        used = self.used
+        base = np.fromiter((used.get(k, 0) for k in ks), dtype=np.int64, count=len(ks))
+        serial = np.minimum(base[codes] + cum, 9999)
+        # serials never go below a key's base: the new highest is the batch's maximum
+        top = pd.Series(serial).groupby(codes).max().to_numpy()
+        used.update(zip(ks, top.tolist(), strict=True))
         return serial
 
 
@@ -396,10 +400,18 @@ class Panel:
         """Clean person rows of the month joined with their family: the truth of who is who."""
         f = self.families.drop(columns=["anchor"])
         per = self.persons.merge(f, on="fid", how="inner", validate="many_to_one")
-        per = per.sort_values(["desa", "fid", "pid"], kind="stable").reset_index(drop=True)
-        # within a family: head first, then spouse, then by age
-        order = per["rel"].map({"kepala": 0, "istri": 1, "suami": 1}).fillna(2)
-        per = per.assign(_o=order, _d=per["dob"]).sort_values(
-            ["desa", "fid", "_o", "_d"], kind="stable"
+        # within a family: head first, then spouse, then by age (then by pid: a total order,
+        # the same as sorting by pid and then stably by the rest)
+        order = per["rel"].map({"kepala": 0, "istri": 1, "suami": 1}).fillna(2).to_numpy()
+        by = np.lexsort(
+            (
+                per["pid"].to_numpy(),
+                per["dob"].to_numpy(),
+                order,
+                per["fid"].to_numpy(),
+                per["desa"].to_numpy(),
+            )
         )
-        return per.drop(columns=["_o", "_d"]).reset_index(drop=True)
+        per = per.take(by)
+        per.index = pd.RangeIndex(len(per))
+        return per

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing as mp
 import re
+import sys
 import zipfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +21,7 @@ from xlsxwriter.utility import xl_col_to_name
 from .layout import FileStyle
 
 FIXED_TIME = datetime(2024, 1, 1, 8, 0, 0)
+WRITERS = 2  # threads writing a month's files
 MONTHS_ID = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
     "Oktober", "November", "Desember",
@@ -25,7 +30,7 @@ MONTHS_ID = (
 
 def _rows_xml(df: pd.DataFrame, st: FileStyle, first: int, date_xf: int, blank_xf: int) -> str:
     """``<row>`` elements of the data rows (in chunks) and of the blank tail rows."""
-    step = 10_000
+    step = 50_000
     xml = "".join(
         _rows_xml_chunk(df.iloc[i : i + step], st, first + i, date_xf)
         for i in range(0, len(df), step)
@@ -41,44 +46,84 @@ def _rows_xml(df: pd.DataFrame, st: FileStyle, first: int, date_xf: int, blank_x
 _EXCEL_EPOCH = np.datetime64("1899-12-30")
 
 
+def _wrap(values: list[str], pre: str, post: str, escape: bool = False) -> list[str]:
+    """``pre + value + post`` for every value (XML-escaped if asked), in a few C-level passes:
+    the values are joined with a separator no value holds, edited as one string, split again."""
+    sep = "\x00"
+    joined = sep.join(values)
+    if len(values) and joined.count(sep) == len(values) - 1:
+        if escape:
+            joined = joined.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return (pre + (post + sep + pre).join(joined.split(sep)) + post).split(sep)
+    if escape:
+        values = [v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for v in values]
+    return [pre + v + post for v in values]
+
+
+def _tails(v: np.ndarray, num: np.ndarray) -> np.ndarray:
+    """Per row, the part of a cell after its reference ("" = no cell), built on unique values."""
+    codes, uniq = pd.factorize(v)
+    values = list(uniq)
+    text = np.array(
+        [*_wrap(values, '" t="inlineStr"><is><t>', "</t></is></c>", escape=True), ""],
+        dtype=object,
+    )
+    text[: len(values)][np.array([u == "" for u in values], dtype=bool)] = ""
+    if not num.any():
+        return text[codes]
+    number = np.array([*_wrap(values, '"><v>', "</v></c>"), ""], dtype=object)
+    return np.where(num, number[codes], text[codes])
+
+
 def _rows_xml_chunk(df: pd.DataFrame, st: FileStyle, first: int, date_xf: int) -> str:
-    """``<row>`` elements for a block of rows, built column-wise."""
+    """``<row>`` elements for a block of rows: one join over column-wise pieces.
+
+    Cell strings depend only on the value, so they are made once per distinct value; every row
+    is then ``<row r="N">`` + per present cell ``<c r="`` + column + N + tail + ``</row>``.
+    """
     n = len(df)
     if n == 0:
         return ""
-    rnum = pd.Series(np.arange(first, first + n).astype(str), dtype=object)
-    out = '<row r="' + rnum + '">'
+    k = len(st.columns)
+    rnum = np.arange(first, first + n).astype(str).astype(object)
+    pieces = np.full((n, 3 * k + 4), "", dtype=object)
+    pieces[:, 0] = '<row r="'
+    pieces[:, 1] = rnum
+    pieces[:, 2] = '">'
+    pieces[:, -1] = "</row>"
     for c, (field, _) in enumerate(st.columns):
-        v = pd.Series(df[field].to_numpy(dtype=object), dtype=object).fillna("")
-        if field == "nik":
-            num = df["nik_num"].to_numpy(bool)
-        elif field == "no_kk":
-            num = df["kk_num"].to_numpy(bool)
-        elif (field in ("bpnt", "pkh", "pbi_jkn") and st.flag_numeric) or (
-            field == "hubungan" and st.rel_numeric
-        ):
-            num = v.str.fullmatch(r"[0-9]+").to_numpy(bool)
-        elif field == "no" and st.kind != "siks":
-            num = np.ones(n, bool)
-        else:
-            num = np.zeros(n, bool)
-        ref = xl_col_to_name(c) + rnum
+        v = pd.Series(df[field].to_numpy(dtype=object), dtype=object).fillna("").to_numpy()
         if field == "tanggal_lahir" and st.date == "cell":
             days = (df["dob_value"].to_numpy("datetime64[D]") - _EXCEL_EPOCH).astype(int)
-            serial = pd.Series(days.astype(str), dtype=object)
-            out = out + ('<c r="' + ref + f'" s="{date_xf}"><v>' + serial + "</v></c>")
-            continue
-        esc = v.str.replace("&", "&amp;").str.replace("<", "&lt;").str.replace(">", "&gt;")
-        text = '<c r="' + ref + '" t="inlineStr"><is><t>' + esc + "</t></is></c>"
-        number = '<c r="' + ref + '"><v>' + v + "</v></c>"
-        cell = np.where(num, number, np.where(v.to_numpy() == "", "", text))
-        out = out + cell
-    return "".join((out + "</row>").tolist())
+            codes, uniq = pd.factorize(days)
+            tail = np.array([f'" s="{date_xf}"><v>{d}</v></c>' for d in uniq], dtype=object)
+            tail = tail[codes]
+        else:
+            if field == "nik":
+                num = df["nik_num"].to_numpy(bool)
+            elif field == "no_kk":
+                num = df["kk_num"].to_numpy(bool)
+            elif (field in ("bpnt", "pkh", "pbi_jkn") and st.flag_numeric) or (
+                field == "hubungan" and st.rel_numeric
+            ):
+                num = pd.Series(v, dtype=object).str.fullmatch(r"[0-9]+").to_numpy(bool)
+            elif field == "no" and st.kind != "siks":
+                num = np.ones(n, bool)
+            else:
+                num = np.zeros(n, bool)
+            tail = _tails(v, num)
+        present = tail != ""
+        j = 3 + 3 * c
+        pieces[present, j] = '<c r="' + xl_col_to_name(c)
+        pieces[present, j + 1] = rnum[present]
+        pieces[:, j + 2] = tail
+    return "".join(pieces.ravel().tolist())
 
 
-def _splice(path: Path, parts: dict[int, tuple[str, int, int]]) -> None:
-    """Insert prepared row XML into sheet parts and fix their dimension (same zip order and dates)."""
-    src = zipfile.ZipFile(path)
+def _splice(book: bytes, path: Path, parts: dict[int, tuple[str, int, int]]) -> None:
+    """Write ``book`` to ``path`` with prepared row XML inserted into its sheet parts and their
+    dimension fixed (same zip order, dates and compression: the bytes of a one-pass write)."""
+    src = zipfile.ZipFile(io.BytesIO(book))
     items = [(i, src.read(i.filename)) for i in src.infolist()]
     src.close()
     with zipfile.ZipFile(path, "w") as dst:
@@ -86,17 +131,15 @@ def _splice(path: Path, parts: dict[int, tuple[str, int, int]]) -> None:
             m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
             if m and int(m.group(1)) - 1 in parts:
                 xml, last, ncol = parts[int(m.group(1)) - 1]
-                text = data.decode("utf-8")
-                if "<sheetData/>" in text:
-                    text = text.replace("<sheetData/>", "<sheetData></sheetData>")
-                text = text.replace("</sheetData>", xml + "</sheetData>", 1)
-                text = re.sub(
-                    r'<dimension ref="[^"]*"/>',
-                    f'<dimension ref="A1:{xl_col_to_name(ncol - 1)}{last}"/>',
-                    text,
+                # the dimension precedes sheetData: fix it in the small template, then insert
+                head = re.sub(
+                    rb'<dimension ref="[^"]*"/>',
+                    f'<dimension ref="A1:{xl_col_to_name(ncol - 1)}{last}"/>'.encode(),
+                    data.replace(b"<sheetData/>", b"<sheetData></sheetData>"),
                     count=1,
                 )
-                data = text.encode("utf-8")
+                at = head.index(b"</sheetData>")
+                data = b"".join((head[:at], xml.encode("utf-8"), head[at:]))
             dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
@@ -119,8 +162,9 @@ def write_xlsx(
     """One workbook: per sheet optional merged title rows, header, data, blank tail rows."""
     # xlsxwriter writes titles and headers; the data rows are built column-wise and spliced in
     spliced: dict[int, tuple[str, int, int]] = {}
+    book = io.BytesIO()
     wb = xlsxwriter.Workbook(
-        str(path),
+        book,
         {
             "in_memory": True,
             "strings_to_numbers": False,
@@ -164,7 +208,9 @@ def write_xlsx(
             spliced[si] = (xml, r + n + st.blank_tail, ncol)
     wb.close()
     if spliced:
-        _splice(path, spliced)
+        _splice(book.getvalue(), path, spliced)
+    else:
+        path.write_bytes(book.getvalue())
 
 
 def write_csv(path: Path, st: FileStyle, df: pd.DataFrame) -> None:
@@ -187,17 +233,17 @@ def write_month(
     kab: str = "Kabupaten Dairi",
 ) -> list[str]:
     """Write every file that has rows (``kab``: the kabupaten's name); returns the paths written."""
-    written = []
     names = {
         int(i): (str(n), str(k))
         for i, n, k in zip(ref_desa.index, ref_desa["nama"], ref_desa["kecamatan"], strict=True)
     }
+    jobs = []
     for fi, part in df.groupby("file_idx", sort=True):
         st = files[int(fi)]
         p = raw / st.path
         p.parent.mkdir(parents=True, exist_ok=True)
         if st.fmt == "csv":
-            write_csv(p, st, part)
+            jobs.append((write_csv, (p, st, part)))
         else:
             sheets = {str(s): g for s, g in part.groupby("sheet", sort=False)}
             st.sheets = [s for s in st.sheets if s in sheets]
@@ -208,6 +254,46 @@ def write_month(
             if st.kind == "siks":
                 short = kab.removeprefix("Kabupaten ").removeprefix("Kota ").upper()
                 labels = {s: ("", short) for s in sheets}
-            write_xlsx(p, st, sheets, month, labels, kab)
-        written.append(st.path)
-    return sorted(written)
+            jobs.append((write_xlsx, (p, st, sheets, month, labels, kab)))
+    # each file is written whole by one thread (same bytes in any order); zlib compresses
+    # without the GIL, so one file's compression overlaps the next file's row building
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        for f in [pool.submit(fn, *args) for fn, args in jobs]:
+            f.result()
+    return sorted(files[int(fi)].path for fi in df["file_idx"].unique())
+
+
+def write_month_apart(
+    raw: Path,
+    df: pd.DataFrame,
+    files: list[FileStyle],
+    month: str,
+    ref_desa: pd.DataFrame,
+    kab: str = "Kabupaten Dairi",
+) -> tuple[list[str], Callable[[], None]]:
+    """Start :func:`write_month` beside the caller: the paths it writes and a function that
+    waits for it (raises if it failed).
+
+    Where ``fork`` exists the files are written by a child process that inherits ``df`` (no
+    copy, no pickling), so the caller's next work runs on another core; elsewhere by a thread.
+    The bytes do not depend on who writes them or when.
+    """
+    paths = sorted(files[int(fi)].path for fi in pd.unique(df["file_idx"]))
+    if "fork" not in mp.get_all_start_methods():
+        pool = ThreadPoolExecutor(max_workers=1)
+        job = pool.submit(write_month, raw, df.copy(deep=False), files, month, ref_desa, kab)
+        pool.shutdown(wait=False)
+        return paths, job.result
+    sys.stdout.flush()
+    sys.stderr.flush()
+    proc = mp.get_context("fork").Process(
+        target=write_month, args=(raw, df, files, month, ref_desa, kab), daemon=True
+    )
+    proc.start()
+
+    def wait() -> None:
+        proc.join()
+        if proc.exitcode != 0:
+            raise RuntimeError(f"menulis berkas {month} gagal (writing the files failed): {proc}")
+
+    return paths, wait
