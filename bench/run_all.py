@@ -1,6 +1,6 @@
 """Run every benchmark at fixed seeds and print one table of figures (``make bench``).
 
-Usage: ``python bench/run_all.py [--quick] [--only NAME[,NAME...]] [--out FILE]``
+Usage: ``python bench/run_all.py [--quick] [--only NAME[,...]] [--skip NAME[,...]] [--out FILE]``
 
 Benchmarks (``--only`` names):
 
@@ -16,12 +16,25 @@ Benchmarks (``--only`` names):
 ``wilayah``  ``dtks wilayah --kode 12 --hanya-tabel`` on Sumatera Utara's 33 kabupaten (scale
              0.05, one month) with 1 and 2 Dask workers: rows per second, each worker's peak
              memory, the cross-kabupaten shuffle (``bench/bench_wilayah.py``).
+``sample``   ``dtks sample`` of one scale-1 month in a fresh process (median of 3) and of six
+             months (once), against the same cells written by xlsxwriter ``constant_memory``
+             alone (floor) and by openpyxl (naive) (``bench/bench_sample.py``).
+``fresh``    a clone of HEAD in a temporary folder: ``make setup`` / ``make sample`` /
+             ``make report`` timed one phase each, pip's own time as the floor (long: minutes).
+``tests``    ``make test-fast`` and ``make test`` (in the clone of ``fresh`` when it ran), with
+             pytest's collection + worker start-up as the floor (long) (``bench/bench_fresh.py``).
+
+After the table of every benchmark, a "Targets" table (``bench/targets.py``) gives each figure
+of issue 16 beside its target, its floor and its naive baseline from the same run, with the
+machine load (load average and running processes) at the start and end of its benchmark.
 
 Figures are medians of several runs; the table gives the date, the machine's cores and memory,
 and the load average around each benchmark (the machine may be shared: CPU seconds are given
 beside wall seconds where they matter). Inputs are generated once into ``data/bench/``
 (git-ignored). The table is also written to ``bench/results/latest.md``.
 ``--quick`` uses tiny sizes and one run each (for the smoke test); its figures mean nothing.
+In ``--quick``, ``fresh`` reuses this interpreter (no new environment) on a tiny sample and
+``tests`` times only the collection floor of ``make test-fast``; the rows say so.
 """
 
 from __future__ import annotations
