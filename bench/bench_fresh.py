@@ -69,6 +69,17 @@ def pip_seconds(log: Path) -> float | None:
     return (max(stamps) - min(stamps)).total_seconds()
 
 
+def pip_cache_mb(env: dict[str, str]) -> float | None:
+    """Size of pip's cache folder (``pip cache dir``) in MB; None when pip cannot say."""
+    r = subprocess.run(
+        [sys.executable, "-m", "pip", "cache", "dir"], capture_output=True, text=True, env=env
+    )
+    folder = Path(r.stdout.strip()) if r.returncode == 0 else None
+    if folder is None or not folder.is_dir():
+        return 0.0 if folder is not None else None
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1024**2
+
+
 def _clone(base: Path) -> tuple[Path, str, bool]:
     """Clone this repository's HEAD into ``base/repo``; (path, short commit, dirty?)."""
     head = subprocess.run(
@@ -110,7 +121,13 @@ def bench_fresh(quick: bool) -> list[Row]:
     else:
         env = harness.clean_env(PIP_LOG=str(pip_log))
         args = []
-        how = "own .venv, pip cache of this machine reused (a user's second machine)"
+        cache = pip_cache_mb(env)
+        how = (
+            "own .venv; pip's cache and configured wheel sources of this machine reused "
+            f"(a user's second machine; cache {cache:,.0f} MB at the start)"
+            if cache is not None
+            else "own .venv; pip's configuration of this machine"
+        )
     where = f"commit {commit}{' (uncommitted changes not included)' if dirty else ''}"
     phases: dict[str, dict[str, Any]] = {}
     out: list[Row] = []
