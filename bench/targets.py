@@ -171,7 +171,14 @@ def _tests() -> tuple[str, ...]:
         _met(ok, t["quick"]),
         f"{floors} (collection + worker start-up)" if floors else "n/a",
         "n/a",
-        _note("tests", "exit codes " + f"{t.get('test_rc')}/{t.get('test-fast_rc')}"),
+        _note(
+            "tests",
+            "; ".join(
+                f"make {k} exit code {t[k + '_rc']}"
+                for k in ("test", "test-fast")
+                if k + "_rc" in t
+            ),
+        ),
     )
 
 
