@@ -6,6 +6,7 @@ whose benchmark did not run says so.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import harness
@@ -25,9 +26,23 @@ def _met(ok: bool | None, quick: bool) -> str:
     return "–" if ok is None else ("yes" if ok else "**no**")
 
 
+def _busy(bench: str) -> str:
+    """A warning when the 1-min load average at the start or the end of ``bench`` exceeded the
+    cores: the wall figures are then inflated by other jobs."""
+    loads = []
+    for text in harness.LOADS.get(bench, ()):
+        try:
+            loads.append(float(text.split()[1].split("/")[0]))
+        except (IndexError, ValueError):
+            continue
+    cores = os.cpu_count() or 1
+    if loads and max(loads) > cores:
+        return f"**busy machine** (load {max(loads):.1f} > {cores} cores): compare CPU s"
+    return ""
+
+
 def _note(bench: str, extra: str = "") -> str:
-    load = harness.load_note(bench)
-    return "; ".join(x for x in (extra, load) if x)
+    return "; ".join(x for x in (_busy(bench), extra, harness.load_note(bench)) if x)
 
 
 def _compute(quick: bool) -> list[tuple[str, ...]]:
@@ -134,8 +149,9 @@ def _sample(quick: bool) -> tuple[str, ...]:
         f"{s['wall']:.2f} s",
         "<= 4 s",
         _met(s["wall"] <= 4, quick),
-        f"{s['floor']:.2f} s (same cells, xlsxwriter constant_memory)",
-        f"{s['naive']:.2f} s (same cells, openpyxl)",
+        f"{s['floor']:.2f} s, CPU {s.get('floor_cpu', float('nan')):.2f} s "
+        "(same cells, xlsxwriter constant_memory)",
+        f"{s['naive']:.2f} s, CPU {s.get('naive_cpu', float('nan')):.2f} s (same cells, openpyxl)",
         _note(
             "sample",
             f"CPU {s['cpu']:.2f} s, scale {s['scale']:g}"

@@ -65,9 +65,18 @@ def test_targets_table_sets_each_figure_beside_its_target() -> None:
         },
         naive={"nik_s": 1.5, "nik_n": 1_000_000, "hh_s": 2.0, "hh_n": 150_000},
         e2e={"total": 14.0, "floor": 4.0, "runs": 3, "scale": 1.0},
-        sample={"wall": 4.5, "cpu": 4.4, "scale": 1.0, "floor": 2.0, "naive": 9.0},
+        sample={
+            "wall": 4.5,
+            "cpu": 4.4,
+            "scale": 1.0,
+            "floor": 2.0,
+            "floor_cpu": 2.0,
+            "naive": 9.0,
+            "naive_cpu": 9.0,
+        },
     )
     harness.LOADS["e2e"] = ("load 1/1/1", "load 2/2/2")
+    harness.LOADS["sample"] = ("load 9.5/1/1, 9 running of 99 processes", "load 2/2/2")
     try:
         text = targets.targets_table(quick=False)
     finally:
@@ -85,4 +94,6 @@ def test_targets_table_sets_each_figure_beside_its_target() -> None:
     assert "14.00 s | <= 15 s | yes | 4.00 s" in rows["end-to-end scale-1 month (`bench e2e`)"]
     assert "start load 1/1/1; end load 2/2/2" in rows["end-to-end scale-1 month (`bench e2e`)"]
     assert "4.50 s | <= 4 s | **no** | 2.00 s" in rows["`dtks sample`, one scale-1 month"]
+    assert "**busy machine** (load 9.5" in rows["`dtks sample`, one scale-1 month"]
+    assert "busy" not in rows["end-to-end scale-1 month (`bench e2e`)"]
     assert "| not run |" in rows["first `make report` on a fresh clone"]
