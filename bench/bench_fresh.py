@@ -121,7 +121,7 @@ def bench_fresh(quick: bool) -> list[Row]:
     else:
         env = harness.clean_env(PIP_LOG=str(pip_log))
         args = []
-        cache = pip_cache_mb(env)
+        cache = pip_cache_mb(harness.clean_env())  # not under PIP_LOG: pip time only
         how = (
             "own .venv; pip's cache and configured wheel sources of this machine reused "
             f"(a user's second machine; cache {cache:,.0f} MB at the start)"
