@@ -213,6 +213,7 @@ def bench_tests(quick: bool) -> list[Row]:
         r = harness.run_timed(["make", target, *args], where, env)
         fig[target] = r["wall"]
         fig[f"{target}_rc"] = r["rc"]
+        fig[f"{target}_cpu"] = r["cpu"]
         last = [ln for ln in r["stdout"].splitlines() if ln.strip()][-1:] or [""]
         out.append(
             (

@@ -132,8 +132,13 @@ def _fresh() -> tuple[str, ...]:
         "n/a",
         _note(
             "fresh",
-            f"setup {ph['setup']:.0f} s, sample {ph['sample']:.0f} s, report {ph['report']:.0f} s"
-            + ("; pip cache reused" if not f["quick"] else "; --quick: tiny sample, no setup"),
+            f"CPU {f['cpu']:.0f} s; setup {ph['setup']:.0f} s, sample {ph['sample']:.0f} s, "
+            f"report {ph['report']:.0f} s"
+            + (
+                "; pip cache and wheel sources reused"
+                if not f["quick"]
+                else "; --quick: tiny sample, no setup"
+            ),
         ),
     )
 
@@ -190,7 +195,7 @@ def _tests() -> tuple[str, ...]:
         _note(
             "tests",
             "; ".join(
-                f"make {k} exit code {t[k + '_rc']}"
+                f"make {k}: CPU {t[k + '_cpu']:.0f} s, exit code {t[k + '_rc']}"
                 for k in ("test", "test-fast")
                 if k + "_rc" in t
             ),
