@@ -40,11 +40,12 @@ _CLONE: dict[str, Path] = {}
 
 
 def cleanup() -> None:
-    """Remove the temporary clone of ``fresh`` (after ``tests`` used it)."""
-    base = _CLONE.pop("base", None)
+    """Remove the temporary clone of ``fresh`` (after ``tests`` used it) and the stamp folder."""
     _CLONE.pop("repo", None)
-    if base is not None:
-        shutil.rmtree(base, ignore_errors=True)
+    for key in ("base", "stamp"):
+        folder = _CLONE.pop(key, None)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def pip_seconds(log: Path) -> float | None:
@@ -185,7 +186,9 @@ def bench_tests(quick: bool) -> list[Row]:
         py, place = str(where / ".venv" / "bin" / "python"), "the fresh clone of `fresh`"
     else:
         where, env = ROOT, harness.clean_env(PYTHONPATH=str(ROOT))
-        args = _no_install_args(Path(tempfile.mkdtemp(prefix="dtks-bench-stamp-")))
+        stamp_dir = Path(tempfile.mkdtemp(prefix="dtks-bench-stamp-"))
+        _CLONE["stamp"] = stamp_dir  # removed by cleanup()
+        args = _no_install_args(stamp_dir)
         py, place = sys.executable, "this checkout"
     fig: dict[str, Any] = {"quick": quick}
     out: list[Row] = []

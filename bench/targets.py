@@ -37,12 +37,16 @@ def _busy(bench: str) -> str:
             continue
     cores = os.cpu_count() or 1
     if loads and max(loads) > cores:
-        return f"**busy machine** (load {max(loads):.1f} > {cores} cores): compare CPU s"
+        return (
+            f"**busy machine** (load {max(loads):.1f} > {cores} cores): wall inflated by other jobs"
+        )
     return ""
 
 
-def _note(bench: str, extra: str = "") -> str:
-    return "; ".join(x for x in (_busy(bench), extra, harness.load_note(bench)) if x)
+def _note(bench: str, extra: str = "", timed: bool = True) -> str:
+    """The note of a figure: busy-machine warning (for times), ``extra``, load at start / end."""
+    busy = _busy(bench) if timed else ""
+    return "; ".join(x for x in (busy, extra, harness.load_note(bench)) if x)
 
 
 def _compute(quick: bool) -> list[tuple[str, ...]]:
@@ -88,7 +92,7 @@ def _compute(quick: bool) -> list[tuple[str, ...]]:
             if table
             else "n/a",
             "n/a",
-            _note("compute", f"{size}peak RSS (VmHWM) {r['peak_mb']:,.0f} MB"),
+            _note("compute", f"{size}peak RSS (VmHWM) {r['peak_mb']:,.0f} MB", timed=False),
         ),
     ]
 
