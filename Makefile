@@ -20,6 +20,7 @@ SAMPLE_SCALE  ?= 1
 SAMPLE_SEED   ?= 20231
 KABUPATEN     ?= 12.11
 PYTEST_ARGS  ?=
+BENCH_ARGS   ?=
 
 KODE         ?=
 WILAYAH_ARGS ?=
@@ -104,8 +105,9 @@ lab: $(STAMP) ## JupyterLab on 127.0.0.1 with the dtks kernel, at the project ro
 	  --FileContentsManager.preferred_dir=notebooks --LabApp.default_url=/lab/tree/notebooks \
 	  --MultiKernelManager.default_kernel_name=dtks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-bench: setup ## run the benchmarks and print their figures
-	$(PY) bench/run_all.py
+# the long ones (fresh: a clone's first make report; tests: make test) run too: BENCH_ARGS="--skip fresh,tests"
+bench: setup ## run the benchmarks and the table of targets [BENCH_ARGS="--only sample" or "--skip fresh,tests"]
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 clean: ## remove outputs, interim data and caches (raw extracts are kept)
 	rm -rf outputs/*/ outputs/.*.staging-* data/interim data/corrections data/templates

@@ -79,6 +79,8 @@ def run(path: Path) -> dict[str, Any]:
 
     records = stage("read_parquet", lambda: read_records(path))
     stage("groupby_no_kk", lambda r=records: r.groupby("no_kk", sort=False).size())
+    # the memory floor: the Parquet-read table's own memory (measured outside the stages)
+    table_mb = float(records.memory_usage(deep=True).sum()) / 1024**2
     cleaned = stage("clean", lambda r=records: clean.clean_records(r, settings))
     del records
     checked = stage("validate", lambda: validate.validate(cleaned, settings, reference_date=ref))
@@ -127,6 +129,7 @@ def run(path: Path) -> dict[str, Any]:
         "floor_cpu_s": cpu["read_parquet"] + cpu["groupby_no_kk"],
         "peak_rss_mb": rss_mb(),
         "base_rss_mb": base_mb,
+        "table_mb": table_mb,
     }
 
 

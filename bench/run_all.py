@@ -1,6 +1,6 @@
 """Run every benchmark at fixed seeds and print one table of figures (``make bench``).
 
-Usage: ``python bench/run_all.py [--quick] [--only NAME[,NAME...]] [--out FILE]``
+Usage: ``python bench/run_all.py [--quick] [--only NAME[,...]] [--skip NAME[,...]] [--out FILE]``
 
 Benchmarks (``--only`` names):
 
@@ -16,12 +16,25 @@ Benchmarks (``--only`` names):
 ``wilayah``  ``dtks wilayah --kode 12 --hanya-tabel`` on Sumatera Utara's 33 kabupaten (scale
              0.05, one month) with 1 and 2 Dask workers: rows per second, each worker's peak
              memory, the cross-kabupaten shuffle (``bench/bench_wilayah.py``).
+``sample``   ``dtks sample`` of one scale-1 month in a fresh process (median of 3) and of six
+             months (once), against the same cells written by xlsxwriter ``constant_memory``
+             alone (floor) and by openpyxl (naive) (``bench/bench_sample.py``).
+``fresh``    a clone of HEAD in a temporary folder: ``make setup`` / ``make sample`` /
+             ``make report`` timed one phase each, pip's own time as the floor (long: minutes).
+``tests``    ``make test-fast`` and ``make test`` (in the clone of ``fresh`` when it ran), with
+             pytest's collection + worker start-up as the floor (long) (``bench/bench_fresh.py``).
+
+After the table of every benchmark, a "Targets" table (``bench/targets.py``) gives each figure
+of issue 16 beside its target, its floor and its naive baseline from the same run, with the
+machine load (load average and running processes) at the start and end of its benchmark.
 
 Figures are medians of several runs; the table gives the date, the machine's cores and memory,
 and the load average around each benchmark (the machine may be shared: CPU seconds are given
 beside wall seconds where they matter). Inputs are generated once into ``data/bench/``
 (git-ignored). The table is also written to ``bench/results/latest.md``.
 ``--quick`` uses tiny sizes and one run each (for the smoke test); its figures mean nothing.
+In ``--quick``, ``fresh`` reuses this interpreter (no new environment) on a tiny sample and
+``tests`` times only the collection floor of ``make test-fast``; the rows say so.
 """
 
 from __future__ import annotations
@@ -45,6 +58,11 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
+
+import bench_fresh  # noqa: E402
+import bench_sample  # noqa: E402
+import harness  # noqa: E402
+import targets  # noqa: E402
 
 Row = tuple[str, str, str, str]  # benchmark, measure, value, note
 
@@ -150,6 +168,7 @@ def bench_ingest(quick: bool) -> list[Row]:
     t_cal, c_cal, res = median_runs(lambda: ingest.read_month(month, settings), runs)
     t_opx, c_opx, _ = median_runs(with_openpyxl, runs)
     rows = len(res.records)
+    harness.FIG["ingest"] = {"calamine": t_cal, "openpyxl": t_opx}
     note = f"{len(files)} files ({sum(p.suffix == '.xlsx' for p in files)} xlsx), median of {runs}"
     if others:
         note += f"; {len(others)} other files read by calamine only"
@@ -208,6 +227,14 @@ def bench_compute(quick: bool) -> list[Row]:
         floor, floor_cpu = med(lambda r: r["floor_s"]), med(lambda r: r["floor_cpu_s"])
         peak = med(lambda r: r["peak_child_mb"])
         base = med(lambda r: r["base_rss_mb"])
+        harness.FIG.setdefault("compute", {})[n] = {
+            "wall": comp,
+            "cpu": comp_cpu,
+            "floor": floor,
+            "floor_cpu": floor_cpu,
+            "peak_mb": peak,
+            "table_mb": med(lambda r: r.get("table_mb", float("nan"))),
+        }
         for s in ("read_parquet", "groupby_no_kk", *COMPUTE_STAGES):
             w = med(lambda r, s=s: r["seconds"][s])
             c = med(lambda r, s=s: r["cpu_seconds"][s])
@@ -242,7 +269,13 @@ def bench_compute(quick: bool) -> list[Row]:
                 "peak RSS, MB",
                 f"{peak:,.0f}",
                 f"{peak / (n / 1e6):,.0f} MB per million rows ({(peak - base) / (n / 1e6):,.0f} "
-                f"above the {base:,.0f} MB of interpreter and libraries); target < 2048",
+                f"above the {base:,.0f} MB of interpreter and libraries); target <= 1,000",
+            ),
+            (
+                "compute " + label,
+                "Parquet-read table (deep), MB",
+                f"{harness.FIG['compute'][n]['table_mb']:,.0f}",
+                "the memory floor: the records as read, before any stage",
             ),
             (
                 "compute " + label,
@@ -298,6 +331,7 @@ def bench_naive(quick: bool) -> list[Row]:
     h_vec, _, hh = median_runs(
         lambda: build_households(persons, REF, umur_maks=110, kunci_rumah_tangga="no_kk"), runs
     )
+    harness.FIG["naive"] = {"nik_s": t_naive, "nik_n": n_nik, "hh_s": h_naive, "hh_n": n_hh}
     same = len(hh_naive) == len(hh) and int(hh["jiwa"].sum()) == sum(
         h["jiwa"] for h in hh_naive.values()
     )
@@ -352,13 +386,32 @@ def bench_e2e(quick: bool) -> list[Row]:
             )
             results.append((wall, peak, manifest["durations_s"]))
     total = statistics.median(r[0] for r in results)
+    # the floor: interpreter + package import + reading the month's files, same runs
+    floors = [
+        harness.run_timed(
+            [sys.executable, str(BENCH / "e2e_floor.py"), str(raw), benchdata.MONTH],
+            ROOT,
+            {**harness.clean_env(), "PYTHONPATH": str(ROOT)},
+        )
+        for _ in range(runs)
+    ]
+    ok = [f for f in floors if not f["rc"]]
+    floor = statistics.median(f["wall"] for f in ok) if ok else None
+    floor_cpu = statistics.median(f["cpu"] for f in ok) if ok else float("nan")
+    harness.FIG["e2e"] = {"total": total, "floor": floor, "runs": runs, "scale": scale}
     out: list[Row] = [
         (
             "e2e",
             "total (process wall), s",
             fmt(total),
-            f"scale {scale:g} month, median of {runs}, load {load()}; target < 30 s",
-        )
+            f"scale {scale:g} month, median of {runs}, {harness.load_info()}; target <= 15 s",
+        ),
+        (
+            "e2e",
+            "floor: interpreter + import + read_month, s",
+            fmt(floor) if floor is not None else "FAILED",
+            f"CPU {fmt(floor_cpu)} s; bench/e2e_floor.py, fresh process, median of {runs}",
+        ),
     ]
     steps = [s for s in E2E_STEPS if s in results[0][2]]
     steps += [s for s in results[0][2] if s not in steps]
@@ -394,11 +447,25 @@ BENCHMARKS: dict[str, Callable[[bool], list[Row]]] = {
     "naive": bench_naive,
     "e2e": bench_e2e,
     "wilayah": bench_wilayah,
+    "sample": bench_sample.bench_sample,
+    "fresh": bench_fresh.bench_fresh,
+    "tests": bench_fresh.bench_tests,
 }
 
 
-# benchmarks that launch processes first, while this process is still small (see run_child)
-RUN_ORDER: tuple[str, ...] = ("e2e", "wilayah", "compute", "ingest", "nik", "naive")
+# benchmarks that launch processes first, while this process is still small (see run_child);
+# ``tests`` right after ``fresh``: it runs in the fresh clone when there is one
+RUN_ORDER: tuple[str, ...] = (
+    "e2e",
+    "wilayah",
+    "compute",
+    "sample",
+    "fresh",
+    "tests",
+    "ingest",
+    "nik",
+    "naive",
+)
 
 
 def table(rows: list[Row], header: str) -> str:
@@ -412,31 +479,41 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="tiny sizes, one run (smoke test)")
     ap.add_argument("--only", help=f"comma-separated subset of: {', '.join(BENCHMARKS)}")
+    ap.add_argument("--skip", help="comma-separated benchmarks to leave out (e.g. fresh,tests)")
     ap.add_argument("--out", type=Path, default=BENCH / "results" / "latest.md")
     args = ap.parse_args(argv)
     names = args.only.split(",") if args.only else list(BENCHMARKS)
-    unknown = [n for n in names if n not in BENCHMARKS]
+    skip = args.skip.split(",") if args.skip else []
+    unknown = [n for n in names + skip if n not in BENCHMARKS]
     if unknown:
         ap.error(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}")
+    names = [n for n in names if n not in skip]
 
     started = datetime.now(UTC)
     results: dict[str, list[Row]] = {}
-    for name in sorted(names, key=RUN_ORDER.index):
-        before = load()
-        t0 = time.perf_counter()
-        print(f"[bench] {name} ... (load {before})", file=sys.stderr, flush=True)
-        results[name] = BENCHMARKS[name](args.quick)
-        print(
-            f"[bench] {name}: {time.perf_counter() - t0:.0f} s (load {load()})",
-            file=sys.stderr,
-            flush=True,
-        )
+    try:
+        for name in sorted(names, key=RUN_ORDER.index):
+            before = harness.load_info()
+            t0 = time.perf_counter()
+            print(f"[bench] {name} ... ({before})", file=sys.stderr, flush=True)
+            results[name] = BENCHMARKS[name](args.quick)
+            harness.LOADS[name] = (before, harness.load_info())
+            results[name].append(
+                (name, "machine load at start / end", "", "; ".join(harness.LOADS[name]))
+            )
+            print(
+                f"[bench] {name}: {time.perf_counter() - t0:.0f} s ({harness.load_info()})",
+                file=sys.stderr,
+                flush=True,
+            )
+    finally:
+        bench_fresh.cleanup()
     header = (
         f"## Benchmarks {started:%Y-%m-%d %H:%M} UTC{' (--quick: sizes too small to mean anything)' if args.quick else ''}\n\n"
-        f"Machine: {machine()}. Load average (1/5/15 min) at the end: {load()}."
+        f"Machine: {machine()}. At the end: {harness.load_info()}."
     )
     rows = [row for name in BENCHMARKS if name in results for row in results[name]]
-    text = table(rows, header)
+    text = table(rows, header) + "\n" + targets.targets_table(args.quick)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
