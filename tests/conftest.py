@@ -43,7 +43,7 @@ def small_sample(tmp_path_factory) -> Path:
 def backtest_months(tmp_path_factory) -> tuple[list[str], Settings, dict[str, MonthData]]:
     """The backtest sample's months prepared once: ``(months, settings, {month: MonthData})``
     (tests/backtests/accept.py; interim data beside its ``raw/``). Read only: shared by the
-    backtests and ``tests/truth/test_disclosure_loss.py`` (xdist group ``backtest-sample``)."""
+    backtests, ``tests/truth/test_disclosure_loss.py`` and ``test_kualitas_desa_truth.py``."""
     root = tmp_path_factory.mktemp("backtest-data")
     samples.sample(
         root,

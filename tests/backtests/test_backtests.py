@@ -16,9 +16,6 @@ from tests.backtests.accept import publish
 ACCEPTED = Path(__file__).resolve().parent
 
 
-pytestmark = pytest.mark.xdist_group("backtest-sample")  # the months prepared once per worker
-
-
 @pytest.fixture(scope="module")
 def fresh(backtest_months, tmp_path_factory) -> Path:
     """Every month's published CSVs of the freshly prepared backtest sample (tests/conftest.py;

@@ -14,8 +14,6 @@ from dtks_analysis.cli import main
 from dtks_analysis.formatting import fmt_int
 
 MONTH = "2023-12"
-#: the session's report of the small sample is built once, on one worker (tests/e2e/conftest.py)
-pytestmark = pytest.mark.xdist_group("small-report")
 A4 = (595.28, 841.89)
 
 

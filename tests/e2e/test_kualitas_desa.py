@@ -7,14 +7,11 @@ import re
 
 import openpyxl
 import pandas as pd
-import pytest
 from pypdf import PdfReader
 
 from dtks_analysis.regions import desa_table, kecamatan_table
 
 MONTH = "2023-12"
-#: the session's report of the small sample is built once, on one worker (tests/e2e/conftest.py)
-pytestmark = pytest.mark.xdist_group("small-report")
 MONTHS = ["2023-10", "2023-11", "2023-12"]  # the small sample (tests/conftest.py)
 A4 = (595.28, 841.89)
 

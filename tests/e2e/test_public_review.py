@@ -25,8 +25,6 @@ from dtks_analysis.formatting import fmt_int
 from dtks_analysis.publishing import tables
 
 MONTH = "2023-12"
-#: the session's report of the small sample is built once, on one worker (tests/e2e/conftest.py)
-pytestmark = pytest.mark.xdist_group("small-report")
 SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 FILE_PATH = re.compile(r"[\w./\\-]+\.(?:xlsx|xlsm|xls|csv|parquet|ipynb|yaml)\b", re.I)
 ABSOLUTE = re.compile(r"(?<![\w.])/(?:home|root|work|tmp|var|usr|mnt|srv|opt)/")

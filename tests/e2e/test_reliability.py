@@ -17,8 +17,6 @@ from dtks_analysis.report import LockedError, month_lock
 from tests.conftest import snapshot
 
 MONTH = "2023-12"
-#: the session's report of the small sample is built once, on one worker (tests/e2e/conftest.py)
-pytestmark = pytest.mark.xdist_group("small-report")
 
 
 @pytest.fixture(scope="module")

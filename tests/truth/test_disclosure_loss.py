@@ -17,7 +17,6 @@ from dtks_analysis.counting import disclosure, protection
 from tests.reference import heuristik_lama
 
 MONTHS = ["2023-07", "2023-08", "2023-09", "2023-10", "2023-11", "2023-12"]
-pytestmark = pytest.mark.xdist_group("backtest-sample")  # shares the backtests' prepared months
 
 
 def _loss(vm: protection.VillageMonth, primary_mask, min_cell: int) -> dict[str, int]:

@@ -16,7 +16,6 @@ from dtks_analysis.editing import rules
 
 MONTHS = ["2023-07", "2023-08", "2023-09", "2023-10", "2023-11", "2023-12"]
 LOC = ["file", "sheet", "row"]
-pytestmark = pytest.mark.xdist_group("backtest-sample")  # shares the backtests' prepared months
 
 
 @pytest.fixture(scope="module")
