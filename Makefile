@@ -83,11 +83,13 @@ wilayah: setup ## laporan banyak kabupaten + rekap: make wilayah KODE=12 [MONTH=
 	@test -n "$(KODE)" || { echo "KODE wajib: make wilayah KODE=12 (provinsi), KODE=12.11,12.15 atau KODE=ID"; exit 2; }
 	$(DTKS) wilayah --kode $(KODE) $(MONTH_ARG) $(WILAYAH_ARGS)
 
+# --dist loadfile: a test file runs on one worker, so its module fixtures (a sample, a report) are
+# built once, not by both workers; samples are cached in .pytest_cache/d/dtks-samples
 test: setup ## run the whole test suite (unit, truth, e2e, backtests)
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## unit tests and doctests only (tests/unit; no sample month, under a minute)
-	$(PY) -m pytest -n 2 -m unit $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile -m unit $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff checks and notebook output check
 	$(PY) -m ruff check .

@@ -11,15 +11,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.backtests.accept import build
+from tests.backtests.accept import publish
 
 ACCEPTED = Path(__file__).resolve().parent
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory) -> Path:
+def fresh(backtest_months, tmp_path_factory) -> Path:
+    """Every month's published CSVs of the freshly prepared backtest sample (tests/conftest.py;
+    ``accept.build`` = generate + ``backtest_months`` + this)."""
     out = tmp_path_factory.mktemp("backtest-out")
-    build(tmp_path_factory.mktemp("backtest-data"), out)
+    publish(*backtest_months, out)
     return out
 
 

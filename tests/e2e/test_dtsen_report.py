@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from dtks_analysis.cli import main
-from dtks_analysis.synthetic import generate
+from tests import samples
 
 MONTHS = ["2025-02", "2025-03"]
 MONTH = MONTHS[-1]
@@ -30,7 +30,7 @@ MONTH = MONTHS[-1]
 def report(tmp_path_factory) -> tuple[Path, Path]:
     """``(sample root, outputs/<month>)`` of ``dtks report`` on the switching series."""
     root = tmp_path_factory.mktemp("dtsen_report")
-    generate(root, MONTHS, scale=0.05, seed=53, defect_rate=0.02, beralih=MONTH, progress=False)
+    samples.sample(root, MONTHS, scale=0.05, seed=53, defect_rate=0.02, beralih=MONTH)
     out = root / "outputs"
     code = main(["report", "--raw-dir", str(root / "raw"), "--out-dir", str(out), "-q"])
     assert code == 0

@@ -13,6 +13,7 @@ import pytest
 
 from dtks_analysis.cli import main
 from dtks_analysis.publishing import privacy
+from tests import samples
 from tests.unit.test_privacy_scan import KK
 
 MONTH = "2023-12"
@@ -20,11 +21,8 @@ MONTH = "2023-12"
 
 @pytest.fixture(scope="module")
 def tricky_report(tmp_path_factory):
-    from dtks_analysis import synthetic
-
-    root = tmp_path_factory.mktemp("tricky")
-    synthetic.generate(
-        root, [MONTH], scale=0.02, seed=5, defect_rate=0.0, fmt="csv", progress=False
+    root = samples.sample(
+        tmp_path_factory.mktemp("tricky"), [MONTH], scale=0.02, seed=5, defect_rate=0.0, fmt="csv"
     )
     raw = root / "raw" / MONTH
     csvs = sorted(p for p in raw.rglob("*.csv"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,12 +20,13 @@ MONTH = "2023-12"
 
 
 @pytest.fixture(scope="module")
-def published(small_sample, tmp_path_factory):
+def published(built_report, tmp_path_factory):
+    """``(sample root, outputs folder)``: a copy of the session's published edition of the small
+    sample (tests/e2e/conftest.py), which the crash tests below replace run after run."""
+    root, edition = built_report
     out = tmp_path_factory.mktemp("rel-out")
-    assert (
-        main(["report", "--raw-dir", str(small_sample / "raw"), "--out-dir", str(out), "-q"]) == 0
-    )
-    return small_sample, out
+    shutil.copytree(edition, out / MONTH)
+    return root, out
 
 
 @pytest.mark.parametrize(
@@ -107,14 +109,13 @@ def _html_stable(p: Path) -> str:
     return text
 
 
-def test_rerun_is_deterministic(published, tmp_path):
-    root, out = published
-    out2 = tmp_path / "again"
-    assert main(["report", "--raw-dir", str(root / "raw"), "--out-dir", str(out2), "-q"]) == 0
-    a, b = snapshot(out / MONTH), snapshot(out2 / MONTH)
+def test_rerun_is_deterministic(built_report, rebuilt_report):
+    _root, first = built_report
+    again = rebuilt_report  # a second `dtks report` into another folder (tests/e2e/conftest.py)
+    a, b = snapshot(first), snapshot(again)
     assert sorted(a) == sorted(b)
     for name in a:
         if name.endswith(".csv"):
             assert a[name] == b[name], name
     html = f"laporan_dtks_{MONTH}.html"
-    assert _html_stable(out / MONTH / html) == _html_stable(out2 / MONTH / html)
+    assert _html_stable(first / html) == _html_stable(again / html)

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from dtks_analysis.cli import main
+from tests import samples
 
 KODES = ["12.11", "12.15", "12.17"]
 MONTH = "2023-12"
@@ -20,13 +21,10 @@ MONTH = "2023-12"
 @pytest.fixture(scope="module")
 def wilayah_sample(tmp_path_factory) -> Path:
     """Three kabupaten of Sumatera Utara, two months, movers planted (``<root>/raw/<kode>/``)."""
-    from dtks_analysis import synthetic
-
     root = tmp_path_factory.mktemp("wilayah-sample")
-    synthetic.generate_wilayah(
-        root, KODES, ["2023-11", MONTH], scale=0.05, seed=15, defect_rate=0.03, progress=False
+    return samples.wilayah_sample(
+        root, KODES, ["2023-11", MONTH], scale=0.05, seed=15, defect_rate=0.03
     )
-    return root
 
 
 @pytest.fixture(scope="module")
@@ -184,12 +182,9 @@ def test_rollup_report_html_pdf(wilayah_sample, wilayah_run, tmp_path):
 def test_dtsen_region_against_truth(tmp_path):
     """A DTSEN month of two kabupaten: desil over the region and each kabupaten's targeting
     errors equal the generator's truth; the movers found equal the truth too."""
-    from dtks_analysis import synthetic
-
     kodes, month = ["12.15", "12.17"], "2025-02"
-    data = tmp_path / "data"
-    synthetic.generate_wilayah(
-        data, kodes, ["2025-01", month], scale=0.03, seed=7, sumber="dtsen", progress=False
+    data = samples.wilayah_sample(
+        tmp_path / "data", kodes, ["2025-01", month], scale=0.03, seed=7, sumber="dtsen"
     )
     out = tmp_path / "out"
     args = ["wilayah", "--kode", "12", "--month", month, "--data-dir", str(data)]

@@ -8,16 +8,12 @@ mask, not by the code under test.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from dtks_analysis import pipeline
-from dtks_analysis.config import load_settings
 from dtks_analysis.counting import disclosure, protection
-from tests.conftest import generate_sample
 from tests.reference import heuristik_lama
 
 MONTHS = ["2023-07", "2023-08", "2023-09", "2023-10", "2023-11", "2023-12"]
@@ -42,10 +38,9 @@ def _loss(vm: protection.VillageMonth, primary_mask, min_cell: int) -> dict[str,
 
 
 @pytest.fixture(scope="module")
-def losses(tmp_path_factory) -> pd.DataFrame:
-    root: Path = generate_sample(tmp_path_factory.mktemp("loss"), MONTHS, 0.05, 20231, 0.02)
-    settings = load_settings(MONTHS[-1], raw_dir=root / "raw")
-    data = pipeline.prepare_months(MONTHS[-1], settings)
+def losses(backtest_months) -> pd.DataFrame:
+    months, settings, data = backtest_months  # prepared once per session (tests/conftest.py)
+    assert months == MONTHS
     adjusted = pipeline.adjusted_households(data)
     rows = []
     for name, module in (("baru", disclosure), ("lama", heuristik_lama)):

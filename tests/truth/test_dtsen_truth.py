@@ -26,8 +26,7 @@ import pytest
 from dtks_analysis import pipeline
 from dtks_analysis.config import load_settings
 from dtks_analysis.editing import rules
-from dtks_analysis.synthetic import generate
-from tests import desil_attack
+from tests import desil_attack, samples
 from tests.truth.test_truth import KEY, KEY_KOLOM, _found, _truth
 
 MONTHS = ["2025-03", "2025-04", "2025-05"]  # a quarter start (re-ranking) inside
@@ -40,7 +39,7 @@ NEW_RULES = {"keluarga_tanpa_anggota", "anggota_tanpa_keluarga", "desil_tidak_va
 @pytest.fixture(scope="module")
 def dtsen(tmp_path_factory):
     root = tmp_path_factory.mktemp("dtsen_truth")
-    generate(root, MONTHS, scale=0.05, seed=31, defect_rate=0.02, sumber="dtsen", progress=False)
+    samples.sample(root, MONTHS, scale=0.05, seed=31, defect_rate=0.02, sumber="dtsen")
     settings = load_settings(MONTHS[-1], raw_dir=root / "raw")
     return root, settings, pipeline.prepare_months(MONTHS[-1], settings)
 
@@ -218,7 +217,7 @@ def test_other_desil_acuan(dtsen, tmp_path):
 def test_series_switching_from_dtks(tmp_path):
     months = ["2025-01", "2025-02", "2025-03"]
     root = tmp_path / "beralih"
-    generate(root, months, scale=0.05, seed=41, defect_rate=0.02, beralih="2025-02", progress=False)
+    samples.sample(root, months, scale=0.05, seed=41, defect_rate=0.02, beralih="2025-02")
     settings = load_settings(months[-1], raw_dir=root / "raw")
     data = pipeline.prepare_months(months[-1], settings)
     for m in months:
@@ -236,7 +235,7 @@ def test_month_with_both_sources(tmp_path, caplog):
     """A transition month: some kecamatan in DTKS files, the others in DTSEN files."""
     months = ["2025-03", "2025-04"]
     root = tmp_path / "campuran"
-    generate(root, months, scale=0.05, seed=43, defect_rate=0.02, sumber="campuran", progress=False)
+    samples.sample(root, months, scale=0.05, seed=43, defect_rate=0.02, sumber="campuran")
     settings = load_settings(months[-1], raw_dir=root / "raw")
     data = pipeline.prepare_months(months[-1], settings)
     for m in months:
@@ -254,7 +253,7 @@ def test_arus_desil_across_a_gap(tmp_path):
     """A month missing between two DTSEN deliveries: arus_desil compares with the latest one."""
     months = ["2025-01", "2025-03"]
     root = tmp_path / "celah"
-    generate(root, months, scale=0.05, seed=47, defect_rate=0.02, sumber="dtsen", progress=False)
+    samples.sample(root, months, scale=0.05, seed=47, defect_rate=0.02, sumber="dtsen")
     assert (root / "truth" / "2025-03" / "arus_desil.csv").exists()
     settings = load_settings(months[-1], raw_dir=root / "raw")
     data = pipeline.prepare_months(months[-1], settings)

@@ -11,20 +11,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dtks_analysis import pipeline, quality_history
-from dtks_analysis.config import load_settings
+from dtks_analysis import quality_history
 from dtks_analysis.editing import rules
-from tests.conftest import generate_sample
 
 MONTHS = ["2023-07", "2023-08", "2023-09", "2023-10", "2023-11", "2023-12"]
 LOC = ["file", "sheet", "row"]
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory):
-    root = generate_sample(tmp_path_factory.mktemp("kualitas_desa"), MONTHS, 0.1, 20231, 0.02)
-    settings = load_settings(MONTHS[-1], raw_dir=root / "raw", data_dir=root)
-    pipeline.prepare_months(MONTHS[-1], settings)
+def history(backtest_months):
+    """The history of the backtest sample's six months (prepared once per session, with their
+    interim data and worklists beside ``raw/``: tests/conftest.py)."""
+    months, settings, _data = backtest_months
+    assert months == MONTHS
+    root = settings.data_dir
     return root, settings, quality_history.build_history(MONTHS[-1], settings)
 
 

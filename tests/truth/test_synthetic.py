@@ -17,6 +17,7 @@ from python_calamine import CalamineWorkbook
 from dtks_analysis.synthetic import generate, parse_months
 from dtks_analysis.synthetic.layout import HEADER_VARIANTS, SIKS_HEADERS
 from dtks_analysis.synthetic.reference import desa_key, load_reference
+from tests import samples
 
 MONTHS = ["2023-07", "2023-08", "2023-09"]
 REF = load_reference()
@@ -28,14 +29,14 @@ HEADER_TO_FIELD = {h: f for f, h in SIKS_HEADERS} | {
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("syn")
-    generate(out, MONTHS, scale=0.03, seed=11, defect_rate=0.03, fmt="mixed", progress=False)
+    samples.sample(out, MONTHS, scale=0.03, seed=11, defect_rate=0.03, fmt="mixed")
     return out
 
 
 @pytest.fixture(scope="module")
 def clean_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("clean")
-    generate(out, MONTHS, scale=0.02, seed=5, defect_rate=0.0, fmt="mixed", progress=False)
+    samples.sample(out, MONTHS, scale=0.02, seed=5, defect_rate=0.0, fmt="mixed")
     return out
 
 

@@ -18,6 +18,7 @@ from python_calamine import CalamineWorkbook
 
 from dtks_analysis.synthetic import generate
 from dtks_analysis.synthetic.reference import load_reference
+from tests import samples
 
 MONTHS = ["2025-02", "2025-03", "2025-04", "2025-05"]  # a quarter start (04) inside
 REF = load_reference()
@@ -40,14 +41,14 @@ VALID = {str(d) for d in range(1, 11)}
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dtsen")
-    generate(out, MONTHS, scale=0.05, seed=13, defect_rate=0.03, sumber="dtsen", progress=False)
+    samples.sample(out, MONTHS, scale=0.05, seed=13, defect_rate=0.03, sumber="dtsen")
     return out
 
 
 @pytest.fixture(scope="module")
 def xlsx_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dtsen_xlsx")
-    generate(out, ["2025-01"], scale=0.02, seed=5, fmt="xlsx", sumber="dtsen", progress=False)
+    samples.sample(out, ["2025-01"], scale=0.02, seed=5, fmt="xlsx", sumber="dtsen")
     return out
 
 
