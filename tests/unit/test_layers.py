@@ -25,6 +25,7 @@ SHARED = {
 FLOOR = {"shared": 0, "intake": 1, "editing": 2, "counting": 3, "publishing": 4, "top": 5}
 TOP = {
     "pipeline",
+    "prepare_pool",
     "report",
     "cli",
     "notebook",
