@@ -43,6 +43,13 @@ def pool_size(stale: int) -> int:
     return max(1, min(cores or 1, memory, stale))
 
 
+def lock_path(settings: Settings) -> Path:
+    """The lock file of :func:`pipeline.data_lock` (one per kabupaten in the many-kabupaten
+    layout), which the caller holds while the workers write."""
+    sub = settings.kabupaten_folder
+    return settings.data_dir / (f".dtks-data-{sub}.lock" if sub else pipeline.DATA_LOCK)
+
+
 def _die_with_parent(lock: str) -> None:
     """Worker start: killed when the caller dies (it holds ``lock``, the data folder's lock)."""
     with contextlib.suppress(OSError, AttributeError):
@@ -83,12 +90,11 @@ def prepare_all(
         return {m: pipeline.prepare_month(m, settings, progress=progress) for m in months}
     from concurrent.futures import ProcessPoolExecutor
 
-    lock = settings.data_dir / pipeline.DATA_LOCK
-    if settings.kabupaten_folder:
-        lock = settings.data_dir / f".dtks-data-{settings.kabupaten_folder}.lock"
     ctx = multiprocessing.get_context("spawn")  # no fork of a process with Arrow threads
     out: dict[str, pipeline.MonthData] = {}
-    pool = ProcessPoolExecutor(workers, ctx, initializer=_die_with_parent, initargs=(str(lock),))
+    pool = ProcessPoolExecutor(
+        workers, ctx, initializer=_die_with_parent, initargs=(str(lock_path(settings)),)
+    )
     try:
         futures = {m: pool.submit(_prepare, m, settings, progress) for m in stale}
         for m in months:  # month order: the console lines and the first error as serially
