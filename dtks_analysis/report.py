@@ -265,20 +265,34 @@ def crash_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (workers, kernels,
+    browsers): what a step costs on a busy machine, where wall time says little."""
+    import resource
+
+    own, done = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + done.ru_utime + done.ru_stime
+
+
 class Steps:
-    """Times named steps and prints progress."""
+    """Times named steps (wall and CPU seconds) and prints progress."""
 
     def __init__(self, progress: bool) -> None:
         self.durations: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.progress = progress
 
     @contextlib.contextmanager
     def step(self, name: str, label: str) -> Iterator[None]:
         if self.progress:
             print(f"[dtks] {label} ...", file=sys.stderr, flush=True)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), cpu_seconds()
         yield
         self.durations[name] = round(time.perf_counter() - t0, 3)
+        self.cpu[name] = round(cpu_seconds() - c0, 3)
         crash_point(name)
         if self.progress:
             print(f"[dtks] {label}: {self.durations[name]:.1f} s", file=sys.stderr, flush=True)
@@ -455,6 +469,7 @@ def run_report(
                 "started": started.isoformat(timespec="seconds"),
                 "finished": datetime.now(UTC).isoformat(timespec="seconds"),
                 "durations_s": steps.durations,
+                "cpu_s": steps.cpu,
                 "files": sorted(
                     p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()
                 ),
