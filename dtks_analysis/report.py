@@ -298,26 +298,24 @@ class Steps:
             print(f"[dtks] {label}: {self.durations[name]:.1f} s", file=sys.stderr, flush=True)
 
 
-def _write_village_quality(month: str, settings: Settings, staging: Path, tables) -> None:
-    """Issue 14: ``tabel/kualitas_desa.csv``, ``kualitas_desa_<month>.xlsx`` and the camat
-    pages ``camat/<Kecamatan>.html|.pdf`` from the history of every prepared month."""
+def _village_history(month: str, settings: Settings, tables) -> tuple[Any, str]:
+    """Issue 14: the village quality history of every prepared month and its source line
+    ("DTKS dan DTSEN" across a change): what the side process writes as
+    ``tabel/kualitas_desa.csv``, ``kualitas_desa_<month>.xlsx`` and ``camat/*.html|.pdf``."""
     from dtks_analysis import quality_history
-    from dtks_analysis.publishing import kualitas_desa_files as files
     from dtks_analysis.publishing.desil_section import sumber_periode
 
     history = quality_history.build_history(month, settings)
-    src = sumber_periode(tables, sorted(history["bulan"].unique()))  # "DTKS dan DTSEN" across
-    files.write_csv(history, staging / "tabel")
-    files.write_workbook(history, staging / f"kualitas_desa_{month}.xlsx", month, settings, src)
-    files.write_camat_pages(history, month, settings, staging / "camat", sumber_data=src)
+    return history, sumber_periode(tables, sorted(history["bulan"].unique()))
 
 
-def refuse_leaks(folder: Path, persons, kode: str, what: str) -> None:
+def refuse_leaks(folder: Path, persons, kode: str, what: str, scanned=None) -> None:
     """Raise :class:`ReportError` (``what``: "laporan", "tabel", "rekap wilayah") when the
-    personal-data scan finds anything in ``folder``, before it is published."""
+    personal-data scan finds anything in ``folder``, before it is published (``scanned``:
+    files scanned earlier, :func:`privacy.scan_files`)."""
     from dtks_analysis.publishing import privacy
 
-    leaks = privacy.check_outputs(folder, persons, kode)
+    leaks = privacy.check_outputs(folder, persons, kode, scanned)
     if leaks:
         raise ReportError(
             f"Keluaran memuat {len(leaks)} dugaan data pribadi; {what} TIDAK diterbitkan "
@@ -336,7 +334,7 @@ def run_report(
     Raises ReportError / IngestError / ParamsError with a message for the analyst; the
     previous outputs of the month are then left as they were.
     """
-    from dtks_analysis import pipeline
+    from dtks_analysis import pipeline, report_side
     from dtks_analysis.publishing import export, privacy, render, review
 
     out_dir = settings.out_dir
@@ -346,6 +344,7 @@ def run_report(
         recover(out_dir, month)
         staging = out_dir / f".{month}.staging-{os.getpid()}"
         staging.mkdir(parents=True)
+        side = None
         try:
             with steps.step("siapkan_data", "Membaca dan memvalidasi ekstrak semua bulan"):
                 data = pipeline.prepare_months(month, settings, progress=progress)
@@ -382,8 +381,10 @@ def run_report(
                 if not tables.villages.empty:
                     book["desa_temuan"] = desa_temuan(tables.villages)
                 export.write_workbook(book, staging / f"tabel_dtks_{month}.xlsx", month, meta)
-            with steps.step("kualitas_desa", "Menulis riwayat kualitas data desa"):
-                _write_village_quality(month, settings, staging, tables)
+            with steps.step("kualitas_desa", "Menghitung riwayat kualitas data desa"):
+                history, src = _village_history(month, settings, tables)
+            # its files and the scan of the finished files, while the notebooks run
+            side = report_side.Side(month, settings, staging, history, src)
             param_files = [*settings.sources, *([params_file] if params_file else [])]
             review_dir = staging / "review"
             review_dir.mkdir()
@@ -459,6 +460,12 @@ def run_report(
                 render.html_to_pdf(
                     html, staging / f"laporan_dtks_{month}.pdf", footer=settings.instansi
                 )
+            done = side.result()
+            for name, seconds in done.durations.items():
+                steps.durations[name], steps.cpu[name] = seconds, done.cpu[name]
+                crash_point(name)
+                if progress:
+                    print(f"[dtks] {name} (proses samping): {seconds:.1f} s", file=sys.stderr)
             manifest = {
                 "month": month,
                 "parameters": settings.to_papermill(),
@@ -485,9 +492,11 @@ def run_report(
             )
             with steps.step("cek_data_pribadi", "Memeriksa data pribadi di keluaran"):
                 persons = privacy.load_input_persons(settings.interim_root)
-                refuse_leaks(staging, persons, settings.kabupaten_kode, "laporan")
+                refuse_leaks(staging, persons, settings.kabupaten_kode, "laporan", done.scanned)
             final = publish(staging, out_dir, month)
         except BaseException:
+            if side is not None:
+                side.stop()  # before the staging folder goes: it writes there
             shutil.rmtree(staging, ignore_errors=True)
             raise
     if progress:

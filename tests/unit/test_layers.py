@@ -27,6 +27,7 @@ TOP = {
     "pipeline",
     "prepare_pool",
     "report",
+    "report_side",
     "cli",
     "notebook",
     "quality_history",
