@@ -344,7 +344,7 @@ def run_report(
         recover(out_dir, month)
         staging = out_dir / f".{month}.staging-{os.getpid()}"
         staging.mkdir(parents=True)
-        side = None
+        side = side_nb = None
         try:
             with steps.step("siapkan_data", "Membaca dan memvalidasi ekstrak semua bulan"):
                 data = pipeline.prepare_months(month, settings, progress=progress)
@@ -384,7 +384,7 @@ def run_report(
             with steps.step("kualitas_desa", "Menghitung riwayat kualitas data desa"):
                 history, src = _village_history(month, settings, tables)
             # its files and the scan of the finished files, while the notebooks run
-            side = report_side.Side(month, settings, staging, history, src)
+            side = report_side.Side(report_side.side_work, month, settings, staging, history, src)
             param_files = [*settings.sources, *([params_file] if params_file else [])]
             review_dir = staging / "review"
             review_dir.mkdir()
@@ -419,53 +419,60 @@ def run_report(
                 "data_dir": str(settings.data_dir),
                 "raw_dir": str(settings.raw_root),
             }
-            executed = {}
-            for nb in NOTEBOOKS:
-                with steps.step(f"notebook_{nb[:2]}", f"Menjalankan notebook {nb}"):
-                    dst = review_dir / nb
-                    failed = settings.interim_root / month / f"gagal_{nb}"
-                    run_notebook(
-                        NOTEBOOK_DIR / nb,
-                        dst,
-                        params,
-                        progress,
-                        keep_failed=failed,
-                        keep_lock=lambda: pipeline.data_lock(settings),
-                    )
-                    finish_review_notebook(dst, header, aliases)
-                    executed[nb] = dst
-            with steps.step("html", "Membuat HTML"):
-                from dtks_analysis.formatting import bulan_id
-                from dtks_analysis.publishing.desil_section import sumber_bulan
+            from dtks_analysis.formatting import bulan_id
+            from dtks_analysis.publishing.desil_section import sumber_bulan
 
-                sumber = sumber_bulan(tables)  # DTKS, DTSEN or both (issue 13)
-                title = f"Laporan Bulanan {sumber} {settings.kabupaten_nama} — {bulan_id(month)}"
+            sumber = sumber_bulan(tables)  # DTKS, DTSEN or both (issue 13)
+            title = f"Laporan Bulanan {sumber} {settings.kabupaten_nama} — {bulan_id(month)}"
+            nb01, nb02 = NOTEBOOKS
+            with steps.step(f"notebook_{nb02[:2]}", f"Menjalankan notebook {nb02}"):
+                executed = review_dir / nb02
+                run_notebook(
+                    NOTEBOOK_DIR / nb02,
+                    executed,
+                    params,
+                    progress,
+                    keep_failed=settings.interim_root / month / f"gagal_{nb02}",
+                    keep_lock=lambda: pipeline.data_lock(settings),
+                )
+                finish_review_notebook(executed, header, aliases)
+            # notebook 01 (intake and quality: the reviewer edition only) while the PDF prints
+            side_nb = report_side.Side(
+                report_side.notebook_work,
+                NOTEBOOK_DIR / nb01,
+                review_dir / nb01,
+                params,
+                settings,
+                header,
+                aliases,
+                f"{title} — edisi penelaah: {Path(nb01).stem}",
+                settings.instansi,
+            )
+            with steps.step("html", "Membuat HTML"):
                 html = staging / f"laporan_dtks_{month}.html"
                 render.notebook_to_html(
-                    executed[NOTEBOOKS[1]],
-                    html,
-                    with_code=False,
-                    title=title,
+                    executed, html, with_code=False, title=title, footer=settings.instansi
+                )
+                render.notebook_to_html(
+                    executed,
+                    review_dir / (Path(nb02).stem + ".html"),
+                    with_code=True,
+                    title=f"{title} — edisi penelaah: {Path(nb02).stem}",
                     footer=settings.instansi,
                 )
-                for nb, path in executed.items():
-                    render.notebook_to_html(
-                        path,
-                        review_dir / (Path(nb).stem + ".html"),
-                        with_code=True,
-                        title=f"{title} — edisi penelaah: {Path(nb).stem}",
-                        footer=settings.instansi,
-                    )
             with steps.step("pdf", "Membuat PDF"):
                 render.html_to_pdf(
                     html, staging / f"laporan_dtks_{month}.pdf", footer=settings.instansi
                 )
-            done = side.result()
-            for name, seconds in done.durations.items():
-                steps.durations[name], steps.cpu[name] = seconds, done.cpu[name]
-                crash_point(name)
-                if progress:
-                    print(f"[dtks] {name} (proses samping): {seconds:.1f} s", file=sys.stderr)
+            scanned = {}
+            for job in (side_nb, side):  # notebook_01 first: the crash point of its step
+                done = job.result()
+                scanned.update(done.scanned)
+                for name, seconds in done.durations.items():
+                    steps.durations[name], steps.cpu[name] = seconds, done.cpu[name]
+                    crash_point(name)
+                    if progress:
+                        print(f"[dtks] {name} (proses samping): {seconds:.1f} s", file=sys.stderr)
             manifest = {
                 "month": month,
                 "parameters": settings.to_papermill(),
@@ -492,11 +499,12 @@ def run_report(
             )
             with steps.step("cek_data_pribadi", "Memeriksa data pribadi di keluaran"):
                 persons = privacy.load_input_persons(settings.interim_root)
-                refuse_leaks(staging, persons, settings.kabupaten_kode, "laporan", done.scanned)
+                refuse_leaks(staging, persons, settings.kabupaten_kode, "laporan", scanned)
             final = publish(staging, out_dir, month)
         except BaseException:
-            if side is not None:
-                side.stop()  # before the staging folder goes: it writes there
+            for job in (side, side_nb):  # before the staging folder goes: they write there
+                if job is not None:
+                    job.stop()
             shutil.rmtree(staging, ignore_errors=True)
             raise
     if progress:

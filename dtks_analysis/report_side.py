@@ -82,15 +82,52 @@ def side_work(
     return result
 
 
-def _main(conn: Any, args: tuple) -> None:
-    """The side process: run :func:`side_work` and send ("ok", result) or ("error", exc)."""
+def notebook_work(
+    src: Path,
+    dst: Path,
+    params: dict,
+    settings: Settings,
+    header: str,
+    aliases: dict[str, str],
+    title: str,
+    footer: str,
+) -> SideResult:
+    """Run notebook ``src`` into ``dst`` (the reviewer edition: :func:`report.run_notebook`,
+    :func:`report.finish_review_notebook`), render its HTML beside it and scan both for
+    personal data: notebook 01, while the report prints its PDF."""
+    from dtks_analysis import pipeline, report
+    from dtks_analysis.publishing import privacy, render
+
+    result = SideResult()
+    with _timed(result, f"notebook_{src.name[:2]}"):
+        report.run_notebook(
+            src,
+            dst,
+            params,
+            False,
+            keep_failed=settings.interim_root / params["month"] / f"gagal_{src.name}",
+            keep_lock=lambda: pipeline.data_lock(settings),
+        )
+        report.finish_review_notebook(dst, header, aliases)
+    html = dst.with_suffix(".html")
+    with _timed(result, f"html_{src.name[:2]}"):
+        render.notebook_to_html(dst, html, with_code=True, title=title, footer=footer)
+    with _timed(result, f"cek_data_pribadi_{src.name[:2]}"):
+        persons = privacy.load_input_persons(settings.interim_root)
+        staging = dst.parent.parent
+        result.scanned = privacy.scan_files(staging, [dst, html], persons, settings.kabupaten_kode)
+    return result
+
+
+def _main(conn: Any, target: Any, args: tuple) -> None:
+    """The side process: run ``target(*args)`` and send ("ok", result) or ("error", exc)."""
     with contextlib.suppress(OSError, AttributeError):
         import ctypes
 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     os.environ.pop("DTKS_CRASH_AFTER", None)  # crash points are the report process's
     try:
-        conn.send(("ok", side_work(*args)))
+        conn.send(("ok", target(*args)))
     except BaseException as exc:  # noqa: BLE001 - sent to the report, which raises it
         import pickle
 
@@ -104,14 +141,15 @@ def _main(conn: Any, args: tuple) -> None:
 
 
 class Side:
-    """A running side process; :meth:`result` waits for it, :meth:`stop` kills it."""
+    """``target(*args)`` in a side process (``target`` a module-level function returning a
+    :class:`SideResult`); :meth:`result` waits for it, :meth:`stop` kills it."""
 
-    def __init__(self, *args: Any) -> None:
+    def __init__(self, target: Any, *args: Any) -> None:
         import multiprocessing
 
         ctx = multiprocessing.get_context("spawn")
         self._recv, send = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_main, args=(send, args), daemon=True)
+        self._proc = ctx.Process(target=_main, args=(send, target, args), daemon=True)
         self._proc.start()
         send.close()
 
