@@ -464,12 +464,13 @@ def run_report(
                 render.html_to_pdf(
                     html, staging / f"laporan_dtks_{month}.pdf", footer=settings.instansi
                 )
-            scanned = {}
+            scanned, side_steps = {}, []
             for job in (side_nb, side):  # notebook_01 first: the crash point of its step
                 done = job.result()
                 scanned.update(done.scanned)
                 for name, seconds in done.durations.items():
                     steps.durations[name], steps.cpu[name] = seconds, done.cpu[name]
+                    side_steps.append(name)
                     crash_point(name)
                     if progress:
                         print(f"[dtks] {name} (proses samping): {seconds:.1f} s", file=sys.stderr)
@@ -484,6 +485,7 @@ def run_report(
                 "finished": datetime.now(UTC).isoformat(timespec="seconds"),
                 "durations_s": steps.durations,
                 "cpu_s": steps.cpu,
+                "side_steps": sorted(side_steps),  # ran beside the others: not on the wall clock
                 "files": sorted(
                     p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()
                 ),
