@@ -32,6 +32,8 @@ WORKER_MEMORY = 1_500_000_000
 def pool_size(stale: int) -> int:
     """Workers for ``stale`` months to rebuild: ``DTKS_PREPARE_WORKERS`` when set, else one
     per core the process may use and per 1.5 GB of memory, never more than the months."""
+    if multiprocessing.current_process().daemon:  # a Dask worker: no children, cores busy
+        return 1
     env = os.environ.get(WORKERS_ENV, "").strip()
     if env.isdigit():
         return max(1, min(int(env), stale))

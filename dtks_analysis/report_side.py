@@ -147,6 +147,11 @@ class Side:
     def __init__(self, target: Any, *args: Any) -> None:
         import multiprocessing
 
+        self._done: SideResult | None = None
+        if multiprocessing.current_process().daemon:
+            # a Dask worker (wilayah): no children allowed, and the cores are busy anyway
+            self._done = target(*args)
+            return
         ctx = multiprocessing.get_context("spawn")
         self._recv, send = ctx.Pipe(duplex=False)
         self._proc = ctx.Process(target=_main, args=(send, target, args), daemon=True)
@@ -155,6 +160,8 @@ class Side:
 
     def result(self) -> SideResult:
         """The side work's result; its exception is raised here."""
+        if self._done is not None:
+            return self._done
         try:
             status, value = self._recv.recv()
         except EOFError:
@@ -169,6 +176,8 @@ class Side:
 
     def stop(self) -> None:
         """Kill the side process if it still runs (the report failed) and reap it."""
+        if self._done is not None:
+            return
         if self._proc.is_alive():
             self._proc.kill()
         self._proc.join()
