@@ -161,9 +161,6 @@ def _cache_key(settings: Settings, month: str, inputs: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(relevant, sort_keys=True, default=str).encode()).hexdigest()
 
 
-# -- month consistency ----------------------------------------------------------------
-
-
 # -- prepare ------------------------------------------------------------------------
 def interim_dir(settings: Settings, month: str) -> Path:
     return settings.interim_root / month
@@ -212,28 +209,31 @@ def _remove_temporaries(folder: Path, month: str) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) -> MonthData:
+def is_current(month: str, settings: Settings) -> bool:
+    """True when the month's interim data and worklists (rewritten when missing) were prepared
+    from its current input files, the code and the parameters (the cache key matches)."""
+    out = interim_dir(settings, month)
+    cache = out / "cache.json"
+    cached = cache.is_file() and all((out / f).is_file() for f in INTERIM_FILES)
+    if not (cached and (settings.corrections_root / month).is_dir()):
+        return False
+    key = _cache_key(settings, month, input_files(settings, month))
+    try:
+        return json.loads(cache.read_text())["key"] == key
+    except (ValueError, KeyError):
+        return False
 
+
+def _prepare_month(month: str, settings: Settings, progress: bool, force: bool) -> MonthData:
+    if not force and is_current(month, settings):
+        log.info("%s: data bersih dipakai ulang (cache)", month)
+        if progress:  # one line per month, read or not
+            msg = f"Ekstrak {month}: tidak berubah, data bersih dipakai ulang"
+            print(msg, file=sys.stderr, flush=True)
+        return load_month(month, settings)
     inputs = input_files(settings, month)
     key = _cache_key(settings, month, inputs)
     out = interim_dir(settings, month)
-    cache = out / "cache.json"
-    derived = settings.corrections_root / month  # worklists: rewritten when missing
-    cached = cache.is_file() and all((out / f).is_file() for f in INTERIM_FILES)
-    if not force and cached and derived.is_dir():
-        try:
-            if json.loads(cache.read_text())["key"] == key:
-                log.info("%s: data bersih dipakai ulang (cache)", month)
-                if progress:  # one line per month, read or not
-                    print(
-                        f"Ekstrak {month}: tidak berubah, data bersih dipakai ulang",
-                        file=sys.stderr,
-                        flush=True,
-                    )
-                return load_month(month, settings)
-        except (ValueError, KeyError):
-            pass
-
     ref = month_end(month)
     log.info("%s: membaca ekstrak", month)
     result = ingest.read_month(month_dir(settings, month), settings, progress=progress)
@@ -365,10 +365,13 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 
 def prepare_months(until: str, settings: Settings, progress: bool = False) -> dict[str, MonthData]:
-    """Bring every month present up to ``until`` (inclusive) up to date, in order."""
+    """Bring every month present up to ``until`` (inclusive) up to date: months to rebuild side
+    by side in worker processes (:mod:`dtks_analysis.prepare_pool`), results in month order."""
+    from dtks_analysis import prepare_pool
+
     with data_lock(settings):
         months = [m for m in available_months(settings) if m <= until]
-        return {m: prepare_month(m, settings, progress=progress) for m in months}
+        return prepare_pool.prepare_all(months, settings, progress)
 
 
 # -- tables -----------------------------------------------------------------------------

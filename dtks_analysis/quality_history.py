@@ -6,12 +6,19 @@ Orchestration only (top layer): the numbers come from ``counting.village_quality
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+from pathlib import Path
+
 import pandas as pd
 
 from dtks_analysis import pipeline
 from dtks_analysis.config import Settings
 from dtks_analysis.counting import village_quality
 from dtks_analysis.editing.person_keys import KEY_COLUMNS, distrust, person_keys
+
+log = logging.getLogger(__name__)
 
 _FINDING_COLUMNS = ["record", "kolom", "kode_desa", "tingkat", "kode_aturan", *KEY_COLUMNS]
 
@@ -28,13 +35,72 @@ def _read(path, columns: list[str]) -> pd.DataFrame:
     return df
 
 
+#: ``data/interim/<month>/kunci_orang.parquet``: the month's person keys (confidential, like
+#: the findings that hold them), stored with the month's interim cache key: a month already
+#: done is not hashed again by the next report or by notebook 02 (issue 16)
+KEYS_FILE = "kunci_orang.parquet"
+_KEY_META = b"dtks_interim_key"
+
+
+def _interim_key(d: Path) -> str | None:
+    try:
+        return json.loads((d / "cache.json").read_text())["key"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _stored_keys(d: Path, key: str | None) -> pd.DataFrame | None:
+    """The stored person keys of the interim folder ``d`` if stored under ``key``, else None."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if key is None:
+        return None
+    try:
+        table = pq.read_table(d / KEYS_FILE)
+    except (OSError, pa.ArrowException):
+        return None
+    if (table.schema.metadata or {}).get(_KEY_META) != key.encode():
+        return None
+    return table.to_pandas()
+
+
+def _store_keys(present: pd.DataFrame, d: Path, key: str, settings: Settings) -> None:
+    """Store ``present`` beside the month's interim data (under the data lock, atomically),
+    unless the month was rebuilt meanwhile (its key changed)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(present, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), _KEY_META: key})
+    with pipeline.data_lock(settings):
+        if _interim_key(d) != key:
+            return
+        tmp = d / f".{KEYS_FILE}.tmp-{os.getpid()}"
+        try:
+            pq.write_table(table, tmp)
+            os.replace(tmp, d / KEYS_FILE)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
 def month_quality(month: str, settings: Settings) -> village_quality.MonthQuality:
-    """What the history needs of a prepared month, read from its interim folder."""
+    """What the history needs of a prepared month, read from its interim folder (the person
+    keys from :data:`KEYS_FILE` when stored under the month's current interim key)."""
     d = pipeline.interim_dir(settings, month)
     findings = _read(d / "findings.parquet", _FINDING_COLUMNS)
-    persons = _read(d / "persons.parquet", ["nik", "no_kk", "nama", "tanggal_lahir"])
-    keys = distrust(person_keys(persons), findings)  # persons are indexed by record
-    present = pd.concat([keys, findings[list(KEY_COLUMNS)]], ignore_index=True).astype("Int64")
+    key = _interim_key(d)
+    present = _stored_keys(d, key)
+    if present is None:
+        persons = _read(d / "persons.parquet", ["nik", "no_kk", "nama", "tanggal_lahir"])
+        keys = distrust(person_keys(persons), findings)  # persons are indexed by record
+        present = pd.concat([keys, findings[list(KEY_COLUMNS)]], ignore_index=True)
+        present = present.astype("Int64")
+        if key is not None:
+            try:
+                _store_keys(present, d, key, settings)
+            except OSError as exc:  # a read-only data folder: computed each time, as before
+                log.warning("%s: kunci orang tidak disimpan (%s)", month, exc)
     villages = pd.read_parquet(d / "villages.parquet")
     return village_quality.MonthQuality(month, villages, findings, present)
 

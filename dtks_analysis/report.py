@@ -265,45 +265,57 @@ def crash_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (workers, kernels,
+    browsers): what a step costs on a busy machine, where wall time says little."""
+    import resource
+
+    own, done = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + done.ru_utime + done.ru_stime
+
+
 class Steps:
-    """Times named steps and prints progress."""
+    """Times named steps (wall and CPU seconds) and prints progress."""
 
     def __init__(self, progress: bool) -> None:
         self.durations: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.progress = progress
 
     @contextlib.contextmanager
     def step(self, name: str, label: str) -> Iterator[None]:
         if self.progress:
             print(f"[dtks] {label} ...", file=sys.stderr, flush=True)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), cpu_seconds()
         yield
         self.durations[name] = round(time.perf_counter() - t0, 3)
+        self.cpu[name] = round(cpu_seconds() - c0, 3)
         crash_point(name)
         if self.progress:
             print(f"[dtks] {label}: {self.durations[name]:.1f} s", file=sys.stderr, flush=True)
 
 
-def _write_village_quality(month: str, settings: Settings, staging: Path, tables) -> None:
-    """Issue 14: ``tabel/kualitas_desa.csv``, ``kualitas_desa_<month>.xlsx`` and the camat
-    pages ``camat/<Kecamatan>.html|.pdf`` from the history of every prepared month."""
+def _village_history(month: str, settings: Settings, tables) -> tuple[Any, str]:
+    """Issue 14: the village quality history of every prepared month and its source line
+    ("DTKS dan DTSEN" across a change): what the side process writes as
+    ``tabel/kualitas_desa.csv``, ``kualitas_desa_<month>.xlsx`` and ``camat/*.html|.pdf``."""
     from dtks_analysis import quality_history
-    from dtks_analysis.publishing import kualitas_desa_files as files
     from dtks_analysis.publishing.desil_section import sumber_periode
 
     history = quality_history.build_history(month, settings)
-    src = sumber_periode(tables, sorted(history["bulan"].unique()))  # "DTKS dan DTSEN" across
-    files.write_csv(history, staging / "tabel")
-    files.write_workbook(history, staging / f"kualitas_desa_{month}.xlsx", month, settings, src)
-    files.write_camat_pages(history, month, settings, staging / "camat", sumber_data=src)
+    return history, sumber_periode(tables, sorted(history["bulan"].unique()))
 
 
-def refuse_leaks(folder: Path, persons, kode: str, what: str) -> None:
+def refuse_leaks(folder: Path, persons, kode: str, what: str, scanned=None) -> None:
     """Raise :class:`ReportError` (``what``: "laporan", "tabel", "rekap wilayah") when the
-    personal-data scan finds anything in ``folder``, before it is published."""
+    personal-data scan finds anything in ``folder``, before it is published (``scanned``:
+    files scanned earlier, :func:`privacy.scan_files`)."""
     from dtks_analysis.publishing import privacy
 
-    leaks = privacy.check_outputs(folder, persons, kode)
+    leaks = privacy.check_outputs(folder, persons, kode, scanned)
     if leaks:
         raise ReportError(
             f"Keluaran memuat {len(leaks)} dugaan data pribadi; {what} TIDAK diterbitkan "
@@ -322,7 +334,7 @@ def run_report(
     Raises ReportError / IngestError / ParamsError with a message for the analyst; the
     previous outputs of the month are then left as they were.
     """
-    from dtks_analysis import pipeline
+    from dtks_analysis import pipeline, report_side
     from dtks_analysis.publishing import export, privacy, render, review
 
     out_dir = settings.out_dir
@@ -332,6 +344,7 @@ def run_report(
         recover(out_dir, month)
         staging = out_dir / f".{month}.staging-{os.getpid()}"
         staging.mkdir(parents=True)
+        side = side_nb = None
         try:
             with steps.step("siapkan_data", "Membaca dan memvalidasi ekstrak semua bulan"):
                 data = pipeline.prepare_months(month, settings, progress=progress)
@@ -368,8 +381,10 @@ def run_report(
                 if not tables.villages.empty:
                     book["desa_temuan"] = desa_temuan(tables.villages)
                 export.write_workbook(book, staging / f"tabel_dtks_{month}.xlsx", month, meta)
-            with steps.step("kualitas_desa", "Menulis riwayat kualitas data desa"):
-                _write_village_quality(month, settings, staging, tables)
+            with steps.step("kualitas_desa", "Menghitung riwayat kualitas data desa"):
+                history, src = _village_history(month, settings, tables)
+            # its files and the scan of the finished files, while the notebooks run
+            side = report_side.Side(report_side.side_work, month, settings, staging, history, src)
             param_files = [*settings.sources, *([params_file] if params_file else [])]
             review_dir = staging / "review"
             review_dir.mkdir()
@@ -404,47 +419,61 @@ def run_report(
                 "data_dir": str(settings.data_dir),
                 "raw_dir": str(settings.raw_root),
             }
-            executed = {}
-            for nb in NOTEBOOKS:
-                with steps.step(f"notebook_{nb[:2]}", f"Menjalankan notebook {nb}"):
-                    dst = review_dir / nb
-                    failed = settings.interim_root / month / f"gagal_{nb}"
-                    run_notebook(
-                        NOTEBOOK_DIR / nb,
-                        dst,
-                        params,
-                        progress,
-                        keep_failed=failed,
-                        keep_lock=lambda: pipeline.data_lock(settings),
-                    )
-                    finish_review_notebook(dst, header, aliases)
-                    executed[nb] = dst
-            with steps.step("html", "Membuat HTML"):
-                from dtks_analysis.formatting import bulan_id
-                from dtks_analysis.publishing.desil_section import sumber_bulan
+            from dtks_analysis.formatting import bulan_id
+            from dtks_analysis.publishing.desil_section import sumber_bulan
 
-                sumber = sumber_bulan(tables)  # DTKS, DTSEN or both (issue 13)
-                title = f"Laporan Bulanan {sumber} {settings.kabupaten_nama} — {bulan_id(month)}"
+            sumber = sumber_bulan(tables)  # DTKS, DTSEN or both (issue 13)
+            title = f"Laporan Bulanan {sumber} {settings.kabupaten_nama} — {bulan_id(month)}"
+            nb01, nb02 = NOTEBOOKS
+            with steps.step(f"notebook_{nb02[:2]}", f"Menjalankan notebook {nb02}"):
+                executed = review_dir / nb02
+                run_notebook(
+                    NOTEBOOK_DIR / nb02,
+                    executed,
+                    params,
+                    progress,
+                    keep_failed=settings.interim_root / month / f"gagal_{nb02}",
+                    keep_lock=lambda: pipeline.data_lock(settings),
+                )
+                finish_review_notebook(executed, header, aliases)
+            # notebook 01 (intake and quality: the reviewer edition only) while the PDF prints
+            side_nb = report_side.Side(
+                report_side.notebook_work,
+                NOTEBOOK_DIR / nb01,
+                review_dir / nb01,
+                params,
+                settings,
+                header,
+                aliases,
+                f"{title} — edisi penelaah: {Path(nb01).stem}",
+                settings.instansi,
+            )
+            with steps.step("html", "Membuat HTML"):
                 html = staging / f"laporan_dtks_{month}.html"
                 render.notebook_to_html(
-                    executed[NOTEBOOKS[1]],
-                    html,
-                    with_code=False,
-                    title=title,
+                    executed, html, with_code=False, title=title, footer=settings.instansi
+                )
+                render.notebook_to_html(
+                    executed,
+                    review_dir / (Path(nb02).stem + ".html"),
+                    with_code=True,
+                    title=f"{title} — edisi penelaah: {Path(nb02).stem}",
                     footer=settings.instansi,
                 )
-                for nb, path in executed.items():
-                    render.notebook_to_html(
-                        path,
-                        review_dir / (Path(nb).stem + ".html"),
-                        with_code=True,
-                        title=f"{title} — edisi penelaah: {Path(nb).stem}",
-                        footer=settings.instansi,
-                    )
             with steps.step("pdf", "Membuat PDF"):
                 render.html_to_pdf(
                     html, staging / f"laporan_dtks_{month}.pdf", footer=settings.instansi
                 )
+            scanned, side_steps = {}, []
+            for job in (side_nb, side):  # notebook_01 first: the crash point of its step
+                done = job.result()
+                scanned.update(done.scanned)
+                for name, seconds in done.durations.items():
+                    steps.durations[name], steps.cpu[name] = seconds, done.cpu[name]
+                    side_steps.append(name)
+                    crash_point(name)
+                    if progress:
+                        print(f"[dtks] {name} (proses samping): {seconds:.1f} s", file=sys.stderr)
             manifest = {
                 "month": month,
                 "parameters": settings.to_papermill(),
@@ -455,6 +484,8 @@ def run_report(
                 "started": started.isoformat(timespec="seconds"),
                 "finished": datetime.now(UTC).isoformat(timespec="seconds"),
                 "durations_s": steps.durations,
+                "cpu_s": steps.cpu,
+                "side_steps": sorted(side_steps),  # ran beside the others: not on the wall clock
                 "files": sorted(
                     p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()
                 ),
@@ -470,9 +501,12 @@ def run_report(
             )
             with steps.step("cek_data_pribadi", "Memeriksa data pribadi di keluaran"):
                 persons = privacy.load_input_persons(settings.interim_root)
-                refuse_leaks(staging, persons, settings.kabupaten_kode, "laporan")
+                refuse_leaks(staging, persons, settings.kabupaten_kode, "laporan", scanned)
             final = publish(staging, out_dir, month)
         except BaseException:
+            for job in (side, side_nb):  # before the staging folder goes: they write there
+                if job is not None:
+                    job.stop()
             shutil.rmtree(staging, ignore_errors=True)
             raise
     if progress:

@@ -454,6 +454,10 @@ def find_leaks(
     return leaks
 
 
+#: file -> (its :func:`file_stamp`, its leaks) of an earlier scan
+Scanned = dict[Path, tuple[tuple[int, int], list[Leak]]]
+
+
 def iter_files(root: Path) -> Iterable[Path]:
     """Every regular file under ``root`` in a stable order."""
     return sorted(p for p in root.rglob("*") if p.is_file())
@@ -475,14 +479,38 @@ def scan_file(path: Path, root: Path, terms: Terms | None = None) -> list[Leak]:
     return list(unique.values())
 
 
-def check_outputs(root: Path, persons: pd.DataFrame | None, kode: str) -> list[Leak]:
+def file_stamp(path: Path) -> tuple[int, int]:
+    """(size, mtime in ns) of ``path``: an early scan of it holds while this is unchanged."""
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def scan_files(root: Path, paths: list[Path], persons: pd.DataFrame | None, kode: str) -> Scanned:
+    """Scan ``paths`` (files under ``root``) now, for :func:`check_outputs` to reuse: a report
+    scans its finished files while its notebooks run. The leaks keep their input sources."""
+    terms = personal_terms(persons, kode) if persons is not None else None
+    return {p: (file_stamp(p), scan_file(p, Path(root), terms)) for p in paths}
+
+
+def check_outputs(
+    root: Path, persons: pd.DataFrame | None, kode: str, scanned: Scanned | None = None
+) -> list[Leak]:
     """Scan every file under ``root`` (contents and names); return the leaks (empty = clean).
 
-    ``kode`` is the report's kabupaten: its place names are not personal names."""
+    ``kode`` is the report's kabupaten: its place names are not personal names. ``scanned``
+    (:func:`scan_files`) gives the leaks of files scanned earlier, used when the file is
+    unchanged since (same size and time); the result is that of a scan of every file now."""
     root = Path(root)
-    terms = personal_terms(persons, kode) if persons is not None else None
+    scanned = scanned or {}
+    terms = None
     leaks: list[Leak] = []
     for path in iter_files(root):
+        early = scanned.get(path)
+        if early is not None and early[0] == file_stamp(path):
+            leaks.extend(early[1])
+            continue
+        if terms is None and persons is not None:
+            terms = personal_terms(persons, kode)
         leaks.extend(scan_file(path, root, terms))
     if any(x.kind == "id16" for x in leaks):
         sources = _id_sources(persons)

@@ -138,6 +138,8 @@ def test_stale_tables_are_never_shown(data, monkeypatch):
     assert len(builds) == 2
     assert t.summary["inputs"] == pipeline.input_files(settings, MONTH)
     # the code changes
+    # the patched fingerprint exists in this process only: prepare here, not in a worker pool
+    monkeypatch.setenv("DTKS_PREPARE_WORKERS", "1")
     monkeypatch.setattr(pipeline, "code_fingerprint", lambda: "another version")
     pipeline.load_tables(MONTH, settings)
     assert len(builds) == 3

@@ -25,7 +25,9 @@ SHARED = {
 FLOOR = {"shared": 0, "intake": 1, "editing": 2, "counting": 3, "publishing": 4, "top": 5}
 TOP = {
     "pipeline",
+    "prepare_pool",
     "report",
+    "report_side",
     "cli",
     "notebook",
     "quality_history",
