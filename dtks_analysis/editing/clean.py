@@ -309,8 +309,10 @@ def normalise_name(values: pd.Series) -> pd.Series:
     s = as_series(values)
     pos, uniq = factor(s)  # names repeat: normalise each distinct name once
     arr = to_arrow(uniq)
-    arr = pc.utf8_upper(pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, r"[\s\pZ]+", " ")))
-    names = objects_or_none(arr, uniq).to_numpy(dtype=object)
+    arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, r"[\s\pZ]+", " "))
+    # Python's full case mapping on the distinct names ("ﬀ" -> "FF", "ß" -> "SS"); Arrow's
+    # utf8_upper maps one code point to one and would leave such names not upper case
+    names = objects_or_none(arr, uniq).str.upper().to_numpy(dtype=object)
     return pd.Series(names.take(pos), index=s.index, dtype=object, name=s.name)
 
 

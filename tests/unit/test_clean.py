@@ -469,3 +469,9 @@ def test_parse_dates_month_names(text: str, iso: str | None):
         assert out.isna().all()
     else:
         assert out.iloc[:2].tolist() == [pd.Timestamp(iso)] * 2 and pd.isna(out.iloc[2])
+
+
+def test_normalise_name_uses_full_case_mapping() -> None:
+    """A ligature or sharp s becomes its full upper case (Arrow's one-to-one mapping kept 'ﬀ')."""
+    got = normalise_name(pd.Series(["ﬀ", "straße", "  bona\u00a0 sihombing "])).tolist()
+    assert got == ["FF", "STRASSE", "BONA SIHOMBING"]
