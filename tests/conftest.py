@@ -56,12 +56,18 @@ def backtest_months(tmp_path_factory) -> tuple[list[str], Settings, dict[str, Mo
 
 
 #: test folder -> marker: `pytest -m unit` (what `make test-fast` runs) needs no sample month
-FOLDER_MARKERS = {"unit": "unit", "truth": "truth", "e2e": "e2e", "backtests": "backtest"}
+FOLDER_MARKERS = {
+    "unit": "unit",
+    "integration": "integration",
+    "truth": "truth",
+    "e2e": "e2e",
+    "backtests": "backtest",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test by its folder (tests/unit, tests/truth, tests/e2e, tests/backtests);
-    the package's doctests count as unit tests."""
+    """Mark every test by its folder (tests/unit, tests/integration, tests/truth, tests/e2e,
+    tests/backtests); the package's doctests count as unit tests."""
     tests_dir = Path(__file__).resolve().parent
     for item in items:
         path = Path(str(item.path)).resolve()
