@@ -42,6 +42,18 @@ def load_note(name: str) -> str:
     return f"start {start}; end {end}"
 
 
+#: forks ``argv[2:]`` from a small interpreter and writes its peak RSS (kB) to ``argv[1]``
+_LAUNCHER = (
+    "import os, sys\n"
+    "pid = os.fork()\n"
+    "if pid == 0:\n"
+    "    os.execvp(sys.argv[2], sys.argv[2:])\n"
+    "_, status, usage = os.wait4(pid, 0)\n"
+    "open(sys.argv[1], 'w').write(str(usage.ru_maxrss))\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
+
+
 def run_timed(
     cmd: list[str],
     cwd: Path | None = None,
@@ -50,23 +62,34 @@ def run_timed(
 ) -> dict[str, Any]:
     """Run ``cmd``; return exit code, wall and CPU seconds (user + system of the child and the
     descendants it waited for), its peak RSS in MB and its stdout and stderr. An exit code
-    outside ``expected`` prints the end of its stderr."""
+    outside ``expected`` prints the end of its stderr.
+
+    ``cmd`` is started by a small launcher interpreter: a child's ``ru_maxrss`` starts at the
+    size of the process it was forked from (it survives ``execve``), so forked from this
+    harness (gigabytes after the compute benchmark) it would report the harness's size."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        rss = Path(tempfile.mkstemp(prefix="dtks-bench-rss-")[1])
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, cwd=cwd, env=env)
+        launch = [sys.executable, "-S", "-c", _LAUNCHER, str(rss), *cmd]
+        proc = subprocess.Popen(launch, stdout=out, stderr=err, text=True, cwd=cwd, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - t0
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
+        try:
+            peak_kb = int(rss.read_text() or 0)
+        except ValueError:
+            peak_kb = 0
+        rss.unlink(missing_ok=True)
     if proc.returncode not in expected:
         sys.stderr.write(f"[bench] {' '.join(cmd)} -> exit {proc.returncode}\n{stderr[-3000:]}\n")
     return {
         "rc": proc.returncode,
         "wall": wall,
         "cpu": usage.ru_utime + usage.ru_stime,
-        "peak_mb": usage.ru_maxrss / 1024,
+        "peak_mb": peak_kb / 1024,
         "stdout": stdout,
         "stderr": stderr,
     }

@@ -45,7 +45,6 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -79,25 +78,13 @@ def median_runs(fn: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
     return statistics.median(walls), statistics.median(cpus), out
 
 
-def run_child(cmd: list[str], **kw: Any) -> tuple[int, float, float, str]:
-    """Run ``cmd``; return (exit code, wall s, peak RSS MB of its largest process, stdout).
-
-    The peak comes from ``wait4`` on this child alone. On Linux ``ru_maxrss`` survives
-    ``execve``, so it is at least this (parent) process's size when the child started: run
-    children before the in-process benchmarks grow this process (see ``RUN_ORDER``).
-    """
-    with tempfile.TemporaryFile("w+") as out:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, text=True, **kw)
-        err_chunks = proc.stderr.read() if proc.stderr else ""
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        wall = time.perf_counter() - t0
-        out.seek(0)
-        text = out.read()
-    if proc.returncode:
-        sys.stderr.write(err_chunks[-4000:])
-    return proc.returncode, wall, usage.ru_maxrss / 1024, text
+def run_child(
+    cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[int, float, float, str]:
+    """Run ``cmd``; return (exit code, wall s, peak RSS MB of the process, stdout); peak from
+    :func:`harness.run_timed`'s small launcher, so this process's own size is not in it."""
+    r = harness.run_timed(cmd, cwd, env)
+    return r["rc"], r["wall"], r["peak_mb"], r["stdout"]
 
 
 def load() -> str:
@@ -453,7 +440,7 @@ BENCHMARKS: dict[str, Callable[[bool], list[Row]]] = {
 }
 
 
-# benchmarks that launch processes first, while this process is still small (see run_child);
+# benchmarks that launch processes first (peak RSS no longer depends on it: see run_child);
 # ``tests`` right after ``fresh``: it runs in the fresh clone when there is one
 RUN_ORDER: tuple[str, ...] = (
     "e2e",
