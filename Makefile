@@ -85,10 +85,10 @@ wilayah: setup ## laporan banyak kabupaten + rekap: make wilayah KODE=12 [MONTH=
 
 # --dist loadfile: a test file runs on one worker, so its module fixtures (a sample, a report) are
 # built once, not by both workers; samples are cached in .pytest_cache/d/dtks-samples
-test: setup ## run the whole test suite (unit, truth, e2e, backtests)
+test: setup ## run the whole test suite (unit, integration, truth, e2e, backtests)
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
-test-fast: $(STAMP) ## unit tests and doctests only (tests/unit; no sample month, under a minute)
+test-fast: $(STAMP) ## unit tests and doctests only (tests/unit; no sample month; ~1 min on a quiet machine)
 	$(PY) -m pytest -n 2 --dist loadfile -m unit $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff checks and notebook output check
