@@ -27,10 +27,12 @@ def _met(ok: bool | None, quick: bool) -> str:
 
 
 def _busy(bench: str) -> str:
-    """A warning when the 1-min load average at the start or the end of ``bench`` exceeded the
-    cores: the wall figures are then inflated by other jobs."""
+    """A warning when the 1-min load average at the start of ``bench`` exceeded the cores: the
+    wall figures are then inflated by other jobs. (The load at the end includes the
+    benchmark's own processes, e.g. ``make test``'s workers, browsers and kernels: not a sign
+    of other jobs.)"""
     loads = []
-    for text in harness.LOADS.get(bench, ()):
+    for text in harness.LOADS.get(bench, ())[:1]:
         try:
             loads.append(float(text.split()[1].split("/")[0]))
         except (IndexError, ValueError):

@@ -75,7 +75,7 @@ def test_targets_table_sets_each_figure_beside_its_target() -> None:
             "naive_cpu": 9.0,
         },
     )
-    harness.LOADS["e2e"] = ("load 1/1/1", "load 2/2/2")
+    harness.LOADS["e2e"] = ("load 1/1/1", "load 3.5/2/2")  # its own processes at the end
     harness.LOADS["sample"] = ("load 9.5/1/1, 9 running of 99 processes", "load 2/2/2")
     try:
         text = targets.targets_table(quick=False)
@@ -92,7 +92,7 @@ def test_targets_table_sets_each_figure_beside_its_target() -> None:
     assert "14.8 s (row-by-row" in rows["compute stages at 1M person rows / floor"]
     assert "0.90 GB | <= 1 GB | yes | 0.40 GB" in rows["peak memory per million rows (compute)"]
     assert "14.00 s | <= 15 s | yes | 4.00 s" in rows["end-to-end scale-1 month (`bench e2e`)"]
-    assert "start load 1/1/1; end load 2/2/2" in rows["end-to-end scale-1 month (`bench e2e`)"]
+    assert "start load 1/1/1; end load 3.5/2/2" in rows["end-to-end scale-1 month (`bench e2e`)"]
     assert "4.50 s | <= 4 s | **no** | 2.00 s" in rows["`dtks sample`, one scale-1 month"]
     assert "**busy machine** (load 9.5" in rows["`dtks sample`, one scale-1 month"]
     assert "busy" not in rows["end-to-end scale-1 month (`bench e2e`)"]
