@@ -503,7 +503,7 @@ def current_keys(until: str, settings: Settings) -> dict[str, str]:
     }
 
 
-def _interim_key(settings: Settings, month: str) -> str | None:
+def interim_key(settings: Settings, month: str) -> str | None:
     try:
         return json.loads((interim_dir(settings, month) / "cache.json").read_text())["key"]
     except (OSError, ValueError, KeyError):
@@ -518,7 +518,7 @@ def save_tables(tables: ReportTables, settings: Settings, keys: dict[str, str]) 
     key = tables_key(month, keys)
     folder = tables_dir(settings, month)
     with data_lock(settings):
-        if key is None or _interim_key(settings, month) != keys[month]:
+        if key is None or interim_key(settings, month) != keys[month]:
             return None
         for stale in folder.parent.glob(f".{TABLES_DIR}.tmp*"):
             shutil.rmtree(stale, ignore_errors=True)
@@ -554,7 +554,7 @@ def stored_tables(month: str, settings: Settings, keys: dict[str, str]) -> Repor
         meta = json.loads((folder / "tables.json").read_text())
     except (OSError, ValueError):
         return None
-    if key is None or meta.get("key") != key or _interim_key(settings, month) != keys[month]:
+    if key is None or meta.get("key") != key or interim_key(settings, month) != keys[month]:
         return None
     d = interim_dir(settings, month)
     try:

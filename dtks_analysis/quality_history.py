@@ -6,7 +6,6 @@ Orchestration only (top layer): the numbers come from ``counting.village_quality
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from pathlib import Path
@@ -42,13 +41,6 @@ KEYS_FILE = "kunci_orang.parquet"
 _KEY_META = b"dtks_interim_key"
 
 
-def _interim_key(d: Path) -> str | None:
-    try:
-        return json.loads((d / "cache.json").read_text())["key"]
-    except (OSError, ValueError, KeyError):
-        return None
-
-
 def _stored_keys(d: Path, key: str | None) -> pd.DataFrame | None:
     """The stored person keys of the interim folder ``d`` if stored under ``key``, else None."""
     import pyarrow as pa
@@ -65,7 +57,7 @@ def _stored_keys(d: Path, key: str | None) -> pd.DataFrame | None:
     return table.to_pandas()
 
 
-def _store_keys(present: pd.DataFrame, d: Path, key: str, settings: Settings) -> None:
+def _store_keys(present: pd.DataFrame, month: str, key: str, settings: Settings) -> None:
     """Store ``present`` beside the month's interim data (under the data lock, atomically),
     unless the month was rebuilt meanwhile (its key changed)."""
     import pyarrow as pa
@@ -74,8 +66,9 @@ def _store_keys(present: pd.DataFrame, d: Path, key: str, settings: Settings) ->
     table = pa.Table.from_pandas(present, preserve_index=False)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), _KEY_META: key})
     with pipeline.data_lock(settings):
-        if _interim_key(d) != key:
+        if pipeline.interim_key(settings, month) != key:
             return
+        d = pipeline.interim_dir(settings, month)
         tmp = d / f".{KEYS_FILE}.tmp-{os.getpid()}"
         try:
             pq.write_table(table, tmp)
@@ -89,7 +82,7 @@ def month_quality(month: str, settings: Settings) -> village_quality.MonthQualit
     keys from :data:`KEYS_FILE` when stored under the month's current interim key)."""
     d = pipeline.interim_dir(settings, month)
     findings = _read(d / "findings.parquet", _FINDING_COLUMNS)
-    key = _interim_key(d)
+    key = pipeline.interim_key(settings, month)
     present = _stored_keys(d, key)
     if present is None:
         persons = _read(d / "persons.parquet", ["nik", "no_kk", "nama", "tanggal_lahir"])
@@ -98,7 +91,7 @@ def month_quality(month: str, settings: Settings) -> village_quality.MonthQualit
         present = present.astype("Int64")
         if key is not None:
             try:
-                _store_keys(present, d, key, settings)
+                _store_keys(present, month, key, settings)
             except OSError as exc:  # a read-only data folder: computed each time, as before
                 log.warning("%s: kunci orang tidak disimpan (%s)", month, exc)
     villages = pd.read_parquet(d / "villages.parquet")
