@@ -15,12 +15,10 @@ import contextlib
 import io
 import multiprocessing
 import os
-import pickle
-import signal
 import sys
 from pathlib import Path
 
-from dtks_analysis import locks, pipeline
+from dtks_analysis import children, locks, pipeline
 from dtks_analysis.config import Settings
 
 #: worker processes: a number, or 1 to prepare months one after another in this process
@@ -52,16 +50,9 @@ def lock_path(settings: Settings) -> Path:
     return settings.data_dir / (f".dtks-data-{sub}.lock" if sub else pipeline.DATA_LOCK)
 
 
-def _die_with_parent(lock: str) -> None:
+def _worker_start(parent: int, lock: str) -> None:
     """Worker start: killed when the caller dies (it holds ``lock``, the data folder's lock)."""
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-        if os.getppid() == 1:  # the caller died before prctl: stop now
-            os._exit(1)
+    children.die_with_parent(parent)
     locks.adopt(Path(lock))
 
 
@@ -74,11 +65,10 @@ def _prepare(month: str, settings: Settings, progress: bool) -> tuple[str, pipel
         return err.getvalue(), data
     except Exception as exc:
         sys.stderr.write(err.getvalue())
-        try:  # the caller re-raises it: an exception that cannot travel becomes a message
-            pickle.loads(pickle.dumps(exc))
-        except Exception:  # noqa: BLE001
-            raise RuntimeError(f"{month}: {type(exc).__name__}: {exc}") from None
-        raise
+        sent = children.portable(exc, f"{month}: ")  # the caller re-raises it
+        if sent is exc:
+            raise
+        raise sent from None
 
 
 def prepare_all(
@@ -95,7 +85,10 @@ def prepare_all(
     ctx = multiprocessing.get_context("spawn")  # no fork of a process with Arrow threads
     out: dict[str, pipeline.MonthData] = {}
     pool = ProcessPoolExecutor(
-        workers, ctx, initializer=_die_with_parent, initargs=(str(lock_path(settings)),)
+        workers,
+        ctx,
+        initializer=_worker_start,
+        initargs=(os.getpid(), str(lock_path(settings))),
     )
     try:
         futures = {m: pool.submit(_prepare, m, settings, progress) for m in stale}

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from dtks_analysis import __version__, locks
+from dtks_analysis import __version__, children, locks
 from dtks_analysis.config import PROJ_ROOT, Settings
 from dtks_analysis.errors import DtksError
 from dtks_analysis.fsutil import replace_dir
@@ -265,18 +265,6 @@ def crash_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def cpu_seconds() -> float:
-    """CPU time of this process and of its children that have ended (workers, kernels,
-    browsers): what a step costs on a busy machine, where wall time says little."""
-    import resource
-
-    own, done = (
-        resource.getrusage(resource.RUSAGE_SELF),
-        resource.getrusage(resource.RUSAGE_CHILDREN),
-    )
-    return own.ru_utime + own.ru_stime + done.ru_utime + done.ru_stime
-
-
 class Steps:
     """Times named steps (wall and CPU seconds) and prints progress."""
 
@@ -289,10 +277,10 @@ class Steps:
     def step(self, name: str, label: str) -> Iterator[None]:
         if self.progress:
             print(f"[dtks] {label} ...", file=sys.stderr, flush=True)
-        t0, c0 = time.perf_counter(), cpu_seconds()
+        t0, c0 = time.perf_counter(), children.cpu_seconds()
         yield
         self.durations[name] = round(time.perf_counter() - t0, 3)
-        self.cpu[name] = round(cpu_seconds() - c0, 3)
+        self.cpu[name] = round(children.cpu_seconds() - c0, 3)
         crash_point(name)
         if self.progress:
             print(f"[dtks] {label}: {self.durations[name]:.1f} s", file=sys.stderr, flush=True)

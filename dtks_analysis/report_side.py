@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from dtks_analysis import children
 from dtks_analysis.config import Settings
 
 
@@ -32,20 +32,12 @@ class SideResult:
     scanned: dict = field(default_factory=dict)  # privacy.Scanned
 
 
-def _cpu() -> float:
-    import resource
-
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    done = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + done.ru_utime + done.ru_stime
-
-
 @contextlib.contextmanager
 def _timed(result: SideResult, name: str) -> Any:
-    t0, c0 = time.perf_counter(), _cpu()
+    t0, c0 = time.perf_counter(), children.cpu_seconds()
     yield
     result.durations[name] = round(time.perf_counter() - t0, 3)
-    result.cpu[name] = round(_cpu() - c0, 3)
+    result.cpu[name] = round(children.cpu_seconds() - c0, 3)
 
 
 def finished_files(staging: Path, month: str) -> list[Path]:
@@ -119,23 +111,14 @@ def notebook_work(
     return result
 
 
-def _main(conn: Any, target: Any, args: tuple) -> None:
+def _main(conn: Any, parent: int, target: Any, args: tuple) -> None:
     """The side process: run ``target(*args)`` and send ("ok", result) or ("error", exc)."""
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    children.die_with_parent(parent)
     os.environ.pop("DTKS_CRASH_AFTER", None)  # crash points are the report process's
     try:
         conn.send(("ok", target(*args)))
     except BaseException as exc:  # noqa: BLE001 - sent to the report, which raises it
-        import pickle
-
-        try:
-            pickle.dumps(exc)
-        except Exception:  # noqa: BLE001
-            exc = RuntimeError(f"{type(exc).__name__}: {exc}")
-        conn.send(("error", exc))
+        conn.send(("error", children.portable(exc)))
     finally:
         conn.close()
 
@@ -154,7 +137,7 @@ class Side:
             return
         ctx = multiprocessing.get_context("spawn")
         self._recv, send = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_main, args=(send, target, args), daemon=True)
+        self._proc = ctx.Process(target=_main, args=(send, os.getpid(), target, args), daemon=True)
         self._proc.start()
         send.close()
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import io
 import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from nbconvert.exporters import Exporter, HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import Bool, Int, Unicode, default
 
+from dtks_analysis import children
 from dtks_analysis.errors import DtksError
 from dtks_analysis.publishing import tata_letak
 from dtks_analysis.publishing.review import REVIEW_ONLY_TAG
@@ -252,38 +253,6 @@ def _browser_command(browser: str, html_path: Path, pdf_path: Path, profile: Pat
     ]
 
 
-def _load_prctl() -> Any:
-    """libc ``prctl`` (Linux), resolved before any fork; None elsewhere."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        import ctypes
-
-        return ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-
-
-_PRCTL = _load_prctl()
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent(parent: int) -> Any:
-    """``preexec_fn`` for the browser: the kernel SIGKILLs it when this process dies (Linux).
-
-    A run killed with SIGKILL runs no ``finally``; without this the headless browser is left
-    running. (Its own helper processes exit when the browser's pipes close.)
-    """
-
-    def setup() -> None:
-        if _PRCTL is not None:
-            _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != parent:  # the run died before prctl took effect
-            os._exit(1)
-
-    return setup
-
-
 def _kill_group(proc: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
@@ -297,7 +266,7 @@ def _run_browser(cmd: list[str], timeout: float) -> tuple[int, str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
-        preexec_fn=_die_with_parent(os.getpid()),  # noqa: PLW1509 (prctl only, no locks)
+        preexec_fn=functools.partial(children.die_with_parent, os.getpid()),  # noqa: PLW1509 (prctl only)
     )
     try:
         out, err = proc.communicate(timeout=timeout)

@@ -16,6 +16,7 @@ SHARED = {
     "errors",
     "fsutil",
     "locks",
+    "children",
     "formatting",
     "regions",
     "idtext",
