@@ -195,6 +195,15 @@ def prepare(values: pd.Series | object) -> Prepared:
     return Prepared(raw, stripped, excel)
 
 
+def _unpack(values: pd.Series | object) -> tuple[Prepared, pd.Index, object]:
+    """``values`` as :class:`Prepared` with the index and name of the result (a Prepared
+    column has lost them: a ``RangeIndex`` and no name)."""
+    if isinstance(values, Prepared):
+        return values, pd.RangeIndex(len(values.raw)), None
+    s = as_series(values)
+    return prepare(s), s.index, s.name
+
+
 def _digit_pairs(arr: pa.Array) -> np.ndarray:
     """(m, 8) int16 values of the digit pairs of m strings that are all 16 ASCII digits."""
     m = len(arr)
@@ -221,12 +230,8 @@ def _parse(
     women_plus_40: bool,
     region_parts: bool = True,
 ) -> pd.DataFrame:
-    if isinstance(values, Prepared):
-        stripped, excel, index = values.stripped, values.excel, pd.RangeIndex(len(values.raw))
-    else:
-        s = as_series(values)
-        stripped, excel, _ = _prepare(s)
-        index = s.index
+    prepared, index, _ = _unpack(values)
+    stripped, excel = prepared.stripped, prepared.excel
     n = len(stripped)
     t = _code_tables()
 
@@ -381,13 +386,8 @@ def had_separators(values: pd.Series | Prepared) -> pd.Series:
     >>> had_separators(pd.Series(["1211 0145", "12110145", None, "1.2E+15", " - "])).tolist()
     [True, False, False, False, False]
     """
-    if isinstance(values, Prepared):
-        stripped, excel, raw = values.stripped, values.excel, values.raw
-        index, name = pd.RangeIndex(len(raw)), None
-    else:
-        s = as_series(values)
-        stripped, excel, raw = _prepare(s)
-        index, name = s.index, s.name
+    p, index, name = _unpack(values)
+    stripped, excel, raw = p.stripped, p.excel, p.raw
     changed = pc.fill_null(pc.not_equal(raw, stripped), False).to_numpy(zero_copy_only=False)
     nonempty = pc.fill_null(pc.utf8_length(stripped), 0).to_numpy(zero_copy_only=False) > 0
     return pd.Series(changed & nonempty & ~excel, index=index, dtype=bool, name=name)
