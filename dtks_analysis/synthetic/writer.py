@@ -224,6 +224,11 @@ def write_csv(path: Path, st: FileStyle, df: pd.DataFrame) -> None:
     path.write_bytes(buf.getvalue().encode(st.encoding))
 
 
+def month_paths(df: pd.DataFrame, files: list[FileStyle]) -> list[str]:
+    """The paths :func:`write_month` writes for the rows of ``df``, sorted."""
+    return sorted(files[int(fi)].path for fi in pd.unique(df["file_idx"]))
+
+
 def write_month(
     raw: Path,
     df: pd.DataFrame,
@@ -260,7 +265,7 @@ def write_month(
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
         for f in [pool.submit(fn, *args) for fn, args in jobs]:
             f.result()
-    return sorted(files[int(fi)].path for fi in df["file_idx"].unique())
+    return month_paths(df, files)
 
 
 def write_month_apart(
@@ -278,7 +283,7 @@ def write_month_apart(
     copy, no pickling), so the caller's next work runs on another core; elsewhere by a thread.
     The bytes do not depend on who writes them or when.
     """
-    paths = sorted(files[int(fi)].path for fi in pd.unique(df["file_idx"]))
+    paths = month_paths(df, files)
     if "fork" not in mp.get_all_start_methods():
         pool = ThreadPoolExecutor(max_workers=1)
         job = pool.submit(write_month, raw, df.copy(deep=False), files, month, ref_desa, kab)
