@@ -7,6 +7,7 @@ region matcher and counting (households) used to define each for themselves.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,18 @@ def factor(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
 
 
 # --------------------------------------------------------------------------- arrow strings
+def by_uniques(s: pd.Series, func: Callable[[pd.Series], object], missing: object) -> np.ndarray:
+    """``func`` applied to the distinct values of ``s`` only (region names, codes, flags and
+    names repeat a lot): an object Series of them -> as many results (Series or array), then
+    broadcast to the rows as an object array; ``missing`` for None/NaN."""
+    codes, uniques = pd.factorize(s.to_numpy(dtype=object))
+    mapped = np.asarray(func(pd.Series(uniques, dtype=object)), dtype=object)
+    out = np.full(len(s), missing, dtype=object)
+    known = codes >= 0
+    out[known] = mapped[codes[known]]
+    return out
+
+
 def _scalar_to_str(v: object) -> str | None:
     """Fallback conversion of one non-string cell (rare: ingest delivers strings)."""
     if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):

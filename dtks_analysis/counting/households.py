@@ -43,13 +43,12 @@ Output rows are sorted by ``kunci``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from dtks_analysis.arrays import date_parts, file_order
+from dtks_analysis.arrays import by_uniques, date_parts, file_order
 from dtks_analysis.families import household_key, region_positions
 from dtks_analysis.vocab import PROGRAMS
 
@@ -134,19 +133,9 @@ def _first_filled(g: np.ndarray, n_hh: int, filled: np.ndarray) -> np.ndarray:
     return pos
 
 
-def _per_value(
-    values: pd.Series, fn: Callable[[pd.Series], pd.Series], missing: object
-) -> np.ndarray:
-    """``fn`` (string Series of the distinct values -> same-length results) broadcast to rows;
-    ``missing`` for missing rows. The DTSEN columns hold a handful of distinct values."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    mapped = np.asarray(fn(pd.Series(uniques, dtype=object).astype("string")), dtype=object)
-    return np.append(mapped, missing)[codes]  # code -1 (missing) -> the appended value
-
-
-def _desil_value(text: pd.Series) -> np.ndarray:
+def _desil_value(values: pd.Series) -> np.ndarray:
     """Desil text -> float 1..10, NaN when not a desil."""
-    text = text.str.strip()
+    text = values.astype("string").str.strip()
     num = pd.to_numeric(text.where(text.str.fullmatch(r"(10|[1-9])", na=False)))
     return num.to_numpy(dtype="float64", na_value=np.nan)
 
@@ -156,26 +145,25 @@ def _dtsen_columns(p: dict[str, pd.Series], g: np.ndarray, n_hh: int, col: str) 
     n = len(g)
     desil = pd.array([pd.NA] * n_hh, dtype="Int8")
     if col in p:
-        num = _per_value(p[col], _desil_value, np.nan).astype(np.float64)
+        # the DTSEN columns hold a handful of distinct values: each is read once
+        num = by_uniques(p[col], _desil_value, np.nan).astype(np.float64)
         pos = _first_filled(g, n_hh, ~np.isnan(num))
         vals = num[np.maximum(pos, 0)]
         desil = pd.array(np.where(pos >= 0, vals, np.nan), dtype="Float64").astype("Int8")
     nonaktif = np.zeros(n_hh, dtype=bool)
     if "status_keluarga" in p:
-        status = _per_value(
-            p["status_keluarga"], lambda u: u.str.strip().str.lower().fillna(""), ""
+        status = by_uniques(
+            p["status_keluarga"], lambda u: u.astype("string").str.strip().str.lower(), ""
         )
         pos = _first_filled(g, n_hh, status != "")
         first = status[np.maximum(pos, 0)]
         nonaktif = (pos >= 0) & (first == "nonaktif")
     dtsen = np.zeros(n, dtype=bool)
     if "sumber" in p:
-        lower = _per_value(
-            p["sumber"],
-            lambda u: u.str.strip().str.lower().eq("dtsen").fillna(False).astype(bool),
-            False,
+        is_dtsen = by_uniques(
+            p["sumber"], lambda u: u.astype("string").str.strip().str.lower() == "dtsen", False
         )
-        dtsen = lower.astype(bool)
+        dtsen = is_dtsen.astype(bool)
     any_dtsen = np.bincount(g, weights=dtsen, minlength=n_hh) > 0
     sumber = np.where(any_dtsen, "dtsen", "dtks").astype(object)
     return {"desil": desil, "nonaktif": nonaktif, "sumber": sumber}

@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dtks_analysis.arrays import by_uniques  # noqa: F401  (re-exported for the checks)
 from dtks_analysis.editing.rules import RULE_ORDER, RULES, uraian
 from dtks_analysis.formatting import mask_id
 from dtks_analysis.vocab import PROGRAMS  # noqa: F401  (re-exported for the checks)
@@ -43,17 +44,6 @@ def col(df: pd.DataFrame, name: str) -> pd.Series:
     if name in df.columns:
         return df[name]
     return pd.Series([None] * len(df), index=df.index, dtype=object)
-
-
-def by_uniques(s: pd.Series, func: Callable[[pd.Series], pd.Series], missing: object) -> np.ndarray:
-    """``func`` applied to the distinct values of ``s`` only (region names, codes and flags
-    repeat a lot); ``missing`` for None/NaN."""
-    codes, uniques = pd.factorize(s.to_numpy(dtype=object))
-    mapped = np.asarray(func(pd.Series(uniques, dtype=object)).to_numpy(), dtype=object)
-    out = np.full(len(s), missing, dtype=object)
-    known = codes >= 0
-    out[known] = mapped[codes[known]]
-    return out
 
 
 def text(s: pd.Series) -> pd.Series:
