@@ -297,13 +297,14 @@ def _village_history(month: str, settings: Settings, tables) -> tuple[Any, str]:
     return history, sumber_periode(tables, sorted(history["bulan"].unique()))
 
 
-def refuse_leaks(folder: Path, persons, kode: str, what: str, scanned=None) -> None:
+def refuse_leaks(folder: Path, persons, kode: str, what: str, scanned=None, terms=None) -> None:
     """Raise :class:`ReportError` (``what``: "laporan", "tabel", "rekap wilayah") when the
     personal-data scan finds anything in ``folder``, before it is published (``scanned``:
-    files scanned earlier, :func:`privacy.scan_files`)."""
+    files scanned earlier, :func:`privacy.scan_files`; ``persons`` and ``terms`` as in
+    :func:`privacy.check_outputs`)."""
     from dtks_analysis.publishing import privacy
 
-    leaks = privacy.check_outputs(folder, persons, kode, scanned)
+    leaks = privacy.check_outputs(folder, persons, kode, scanned, terms)
     if leaks:
         raise ReportError(
             f"Keluaran memuat {len(leaks)} dugaan data pribadi; {what} TIDAK diterbitkan "
@@ -323,7 +324,7 @@ def run_report(
     previous outputs of the month are then left as they were.
     """
     from dtks_analysis import pipeline, report_side
-    from dtks_analysis.publishing import export, privacy, render, review
+    from dtks_analysis.publishing import export, privacy_inputs, render, review
 
     out_dir = settings.out_dir
     started = datetime.now(UTC)
@@ -488,8 +489,15 @@ def run_report(
                 encoding="utf-8",
             )
             with steps.step("cek_data_pribadi", "Memeriksa data pribadi di keluaran"):
-                persons = privacy.load_input_persons(settings.interim_root)
-                refuse_leaks(staging, persons, settings.kabupaten_kode, "laporan", scanned)
+                inputs = privacy_inputs.InputPersons(settings.interim_root, settings.kabupaten_kode)
+                refuse_leaks(
+                    staging,
+                    inputs.persons,
+                    settings.kabupaten_kode,
+                    "laporan",
+                    scanned,
+                    inputs.terms(),
+                )
             final = publish(staging, out_dir, month)
         except BaseException:
             for job in (side, side_nb):  # before the staging folder goes: they write there

@@ -51,6 +51,14 @@ def finished_files(staging: Path, month: str) -> list[Path]:
     return sorted(files)
 
 
+def _scan(staging: Path, paths: list[Path], settings: Settings) -> dict:
+    """:func:`privacy.scan_files` of ``paths`` with the inputs' cached terms."""
+    from dtks_analysis.publishing import privacy, privacy_inputs
+
+    inputs = privacy_inputs.InputPersons(settings.interim_root, settings.kabupaten_kode)
+    return privacy.scan_files(staging, paths, None, settings.kabupaten_kode, inputs.terms())
+
+
 def side_work(
     month: str, settings: Settings, staging: Path, history: pd.DataFrame, sumber: str
 ) -> SideResult:
@@ -58,7 +66,6 @@ def side_work(
     files of ``staging`` for personal data (what :func:`report.run_report` did one after the
     other)."""
     from dtks_analysis.publishing import kualitas_desa_files as files
-    from dtks_analysis.publishing import privacy
 
     result = SideResult()
     with _timed(result, "kualitas_desa_berkas"):
@@ -68,9 +75,7 @@ def side_work(
         )
         files.write_camat_pages(history, month, settings, staging / "camat", sumber_data=sumber)
     with _timed(result, "cek_data_pribadi_awal"):
-        persons = privacy.load_input_persons(settings.interim_root)
-        paths = finished_files(staging, month)
-        result.scanned = privacy.scan_files(staging, paths, persons, settings.kabupaten_kode)
+        result.scanned = _scan(staging, finished_files(staging, month), settings)
     return result
 
 
@@ -88,7 +93,7 @@ def notebook_work(
     :func:`report.finish_review_notebook`), render its HTML beside it and scan both for
     personal data: notebook 01, while the report prints its PDF."""
     from dtks_analysis import pipeline, report
-    from dtks_analysis.publishing import privacy, render
+    from dtks_analysis.publishing import render
 
     result = SideResult()
     with _timed(result, f"notebook_{src.name[:2]}"):
@@ -105,9 +110,7 @@ def notebook_work(
     with _timed(result, f"html_{src.name[:2]}"):
         render.notebook_to_html(dst, html, with_code=True, title=title, footer=footer)
     with _timed(result, f"cek_data_pribadi_{src.name[:2]}"):
-        persons = privacy.load_input_persons(settings.interim_root)
-        staging = dst.parent.parent
-        result.scanned = privacy.scan_files(staging, [dst, html], persons, settings.kabupaten_kode)
+        result.scanned = _scan(dst.parent.parent, [dst, html], settings)
     return result
 
 

@@ -23,7 +23,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -485,24 +485,40 @@ def file_stamp(path: Path) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
-def scan_files(root: Path, paths: list[Path], persons: pd.DataFrame | None, kode: str) -> Scanned:
+def scan_files(
+    root: Path,
+    paths: list[Path],
+    persons: pd.DataFrame | None,
+    kode: str,
+    terms: Terms | None = None,
+) -> Scanned:
     """Scan ``paths`` (files under ``root``) now, for :func:`check_outputs` to reuse: a report
-    scans its finished files while its notebooks run. The leaks keep their input sources."""
-    terms = personal_terms(persons, kode) if persons is not None else None
+    scans its finished files while its notebooks run. The leaks keep their input sources.
+    ``terms``: :func:`personal_terms` of ``persons``, when the caller has them."""
+    if terms is None and persons is not None:
+        terms = personal_terms(persons, kode)
     return {p: (file_stamp(p), scan_file(p, Path(root), terms)) for p in paths}
 
 
 def check_outputs(
-    root: Path, persons: pd.DataFrame | None, kode: str, scanned: Scanned | None = None
+    root: Path,
+    persons: pd.DataFrame | None | Callable[[], pd.DataFrame | None],
+    kode: str,
+    scanned: Scanned | None = None,
+    terms: Terms | None = None,
 ) -> list[Leak]:
     """Scan every file under ``root`` (contents and names); return the leaks (empty = clean).
 
     ``kode`` is the report's kabupaten: its place names are not personal names. ``scanned``
     (:func:`scan_files`) gives the leaks of files scanned earlier, used when the file is
-    unchanged since (same size and time); the result is that of a scan of every file now."""
+    unchanged since (same size and time); the result is that of a scan of every file now.
+    ``persons`` may be a function that loads them (called only to name where an ID came from),
+    with their ``terms`` given (:class:`privacy_inputs.InputPersons`)."""
     root = Path(root)
     scanned = scanned or {}
-    terms = None
+    load = persons if callable(persons) else None
+    if load is not None:
+        persons = load() if terms is None else None  # without terms, the names come from them
     leaks: list[Leak] = []
     for path in iter_files(root):
         early = scanned.get(path)
@@ -513,7 +529,7 @@ def check_outputs(
             terms = personal_terms(persons, kode)
         leaks.extend(scan_file(path, root, terms))
     if any(x.kind == "id16" for x in leaks):
-        sources = _id_sources(persons)
+        sources = _id_sources(load() if load is not None else persons)
         leaks = [replace(x, sumber=sources.get(x.key, x.sumber)) for x in leaks]
     return leaks
 
