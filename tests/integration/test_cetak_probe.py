@@ -80,3 +80,27 @@ def test_only_the_final_print_draws(tmp_path: Path) -> None:
     settled = html.read_text(encoding="utf-8")
     assert settled.count("<path") == _html().count("<path")  # the published HTML draws
     assert "T (lanjutan)" in settled  # the table was continued on a new page
+
+
+def test_the_scan_reads_the_same_pdf_text_without_the_paths(tmp_path: Path) -> None:
+    """The personal-data scan drops the path-drawing lines of a PDF page before extracting its
+    text: the text of every page is the same as pypdf's extraction of the whole page."""
+    from pypdf import PdfReader
+
+    from dtks_analysis.publishing import privacy
+
+    html = tmp_path / "r.html"
+    html.write_text(_html().replace("akhir", "ROSMAULI BR SINAGA 1211014107850003"), "utf-8")
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    pdf = tmp_path / "r.pdf"
+    render._run_browser(render._browser_command(render.find_browser(), html, pdf, profile), 120)
+    plain = [p.extract_text() for p in PdfReader(str(pdf)).pages]
+    lean = [t for where, t in privacy.extract_chunks(pdf) if where.startswith("halaman")]
+    assert lean == plain
+    pages = PdfReader(str(pdf)).pages
+    assert sum(len(privacy._PDF_PATH.sub(b"", p.get_contents().get_data())) for p in pages) < sum(
+        len(p.get_contents().get_data()) for p in pages
+    )  # path lines were there, and were dropped
+    leaks = privacy.check_outputs(tmp_path, None, "12.11")
+    assert [x.kind for x in leaks if x.path == pdf] == ["id16"]
