@@ -441,19 +441,29 @@ def _id_sources(persons: pd.DataFrame | None) -> dict[str, str]:
 Terms = dict[str, dict[tuple[str, ...], str]] | dict[str, set[tuple[str, ...]]]
 
 
+def phrase_index(terms: Terms | None) -> dict[str, tuple[list[int], frozenset[str]]]:
+    """Per kind of term: the word counts of its phrases and their first words (computed once
+    for the many pieces of text of a scan)."""
+    return {
+        k: (sorted({len(p) for p in v}), frozenset(p[0] for p in v if p))
+        for k, v in (terms or {}).items()
+    }
+
+
 def find_leaks(
     text: str,
     path: Path,
     terms: Terms | None = None,
     lokasi: str = "",
-    lengths_by_kind: dict[str, list[int]] | None = None,
+    index: dict[str, tuple[list[int], frozenset[str]]] | None = None,
 ) -> list[Leak]:
-    """Leaks in one piece of a file's text (normalised here). ``lengths_by_kind``: the word
-    counts of each kind's phrases, when the caller computed them once for many calls."""
+    """Leaks in one piece of a file's text (normalised here). ``index``: :func:`phrase_index`
+    of ``terms``, when the caller computed it once for many calls."""
     text = normalise(text)
     leaks = [Leak(path, "id16", mask_id(d), lokasi, key=d) for _, _, d in find_ids(text)]
     if terms:
         words = _normalise_words(text)
+        index = index or phrase_index(terms)
         for kind, phrases in terms.items():
             if kind == "id_keluarga" and phrases:
                 for g in sorted(t for t in _id_tokens(text) if t in phrases):
@@ -462,10 +472,13 @@ def find_leaks(
                 continue
             if not phrases or len(words) < 2:
                 continue
-            lengths = (lengths_by_kind or {}).get(kind) or sorted({len(p) for p in phrases})
+            lengths, firsts = index[kind]
             found: set[tuple[str, ...]] = set()
-            for n in lengths:
-                for i in range(len(words) - n + 1):
+            # a phrase can only start at a word that starts one
+            for i in (i for i, w in enumerate(words) if w in firsts):
+                for n in lengths:
+                    if i + n > len(words):
+                        break
                     gram = tuple(words[i : i + n])
                     if gram in phrases:
                         found.add(gram)
@@ -487,11 +500,11 @@ def iter_files(root: Path) -> Iterable[Path]:
 def scan_file(path: Path, root: Path, terms: Terms | None = None) -> list[Leak]:
     """Leaks in one output file and in its path (relative to ``root``), once per value."""
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
-    lengths = {k: sorted({len(p) for p in v}) for k, v in (terms or {}).items()}
-    leaks = find_leaks(rel, path, terms, "nama berkas", lengths)
+    index = phrase_index(terms)
+    leaks = find_leaks(rel, path, terms, "nama berkas", index)
     try:
         for where, text in extract_chunks(path):
-            leaks += find_leaks(text, path, terms, where, lengths)
+            leaks += find_leaks(text, path, terms, where, index)
     except Exception as exc:  # unreadable output is itself a problem worth reporting
         leaks.append(Leak(path, "tidak_terbaca", f"({type(exc).__name__}: {exc})"))
     unique: dict[tuple[str, str], Leak] = {}
