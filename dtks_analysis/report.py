@@ -21,16 +21,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from dtks_analysis import __version__, children, locks
+from dtks_analysis import __version__, children, kernel, locks
 from dtks_analysis.config import PROJ_ROOT, Settings
 from dtks_analysis.errors import DtksError
 from dtks_analysis.fsutil import replace_dir
+from dtks_analysis.kernel import KERNEL, ipc_kernel_manager
 
 log = logging.getLogger(__name__)
 
 NOTEBOOK_DIR = PROJ_ROOT / "notebooks"
 NOTEBOOKS = ("01_penerimaan_dan_kualitas.ipynb", "02_laporan_bulanan.ipynb")
-KERNEL = "dtks"
 
 
 class ReportError(DtksError, RuntimeError):
@@ -92,8 +92,10 @@ def run_notebook(
     progress: bool,
     keep_failed: Path | None = None,
     keep_lock: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext,
+    km: Any = None,
 ) -> None:
-    """Execute ``src`` into ``dst`` with papermill on the ``dtks`` kernel.
+    """Execute ``src`` into ``dst`` with papermill on the ``dtks`` kernel (``km``: a kernel
+    already started, :meth:`kernel.WarmKernel.take`; its owner ends it).
 
     On failure the executed notebook is copied to ``keep_failed`` (under ``data/``: it may
     show data; written under ``keep_lock()``, the data folder's lock) and the error names the
@@ -113,7 +115,8 @@ def run_notebook(
             progress_bar=progress and sys.stderr.isatty(),  # no carriage-return stream in logs
             cwd=str(NOTEBOOK_DIR),
             report_mode=False,
-            kernel_manager_class=_ipc_kernel_manager(sockets),
+            kernel_manager_class=ipc_kernel_manager(sockets),
+            **({"km": km} if km is not None else {}),
         )
     except pm.PapermillExecutionError as exc:
         where = dst
@@ -138,25 +141,14 @@ def run_notebook(
     _stable_cell_ids(dst)
 
 
-def _ipc_kernel_manager(folder: str) -> type:
-    """A kernel manager talking to the kernel over local Unix sockets in ``folder``.
-
-    The notebooks' data never travels over TCP (ipykernel warns about unencrypted TCP), and
-    nothing listens on a network port while a report runs.
-    """
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import default
-
-    class IPCKernelManager(AsyncKernelManager):
-        @default("transport")
-        def _default_transport(self) -> str:
-            return "ipc"
-
-        @default("ip")
-        def _default_ip(self) -> str:
-            return os.path.join(folder, "kernel")
-
-    return IPCKernelManager
+def _warm_kernel() -> kernel.WarmKernel | None:
+    """Notebook 02's kernel, started now (:class:`kernel.WarmKernel`); None when it cannot
+    start (no ``dtks`` kernel installed...): papermill then starts one and says what is wrong."""
+    try:
+        return kernel.WarmKernel(NOTEBOOK_DIR)
+    except Exception:  # noqa: BLE001 - reported, with its advice, by run_notebook
+        log.debug("kernel awal tidak dapat dimulai", exc_info=True)
+        return None
 
 
 def _stable_cell_ids(path: Path) -> None:
@@ -333,8 +325,10 @@ def run_report(
         recover(out_dir, month)
         staging = out_dir / f".{month}.staging-{os.getpid()}"
         staging.mkdir(parents=True)
-        side = side_nb = None
+        side = side_nb = warm = None
         try:
+            # notebook 02's kernel starts and imports while the months are prepared
+            warm = _warm_kernel()
             with steps.step("siapkan_data", "Membaca dan memvalidasi ekstrak semua bulan"):
                 data = pipeline.prepare_months(month, settings, progress=progress)
             with steps.step("tabel", "Menghitung tabel"):
@@ -423,7 +417,10 @@ def run_report(
                     progress,
                     keep_failed=settings.interim_root / month / f"gagal_{nb02}",
                     keep_lock=lambda: pipeline.data_lock(settings),
+                    km=warm.take() if warm is not None else None,
                 )
+                if warm is not None:
+                    warm.stop()
                 finish_review_notebook(executed, header, aliases)
             # notebook 01 (intake and quality: the reviewer edition only) while the PDF prints
             side_nb = report_side.Side(
@@ -500,7 +497,7 @@ def run_report(
                 )
             final = publish(staging, out_dir, month)
         except BaseException:
-            for job in (side, side_nb):  # before the staging folder goes: they write there
+            for job in (side, side_nb, warm):  # before the staging folder goes: they write there
                 if job is not None:
                     job.stop()
             shutil.rmtree(staging, ignore_errors=True)

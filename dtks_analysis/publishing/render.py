@@ -35,7 +35,7 @@ from traitlets import Bool, Int, Unicode, default
 
 from dtks_analysis import children
 from dtks_analysis.errors import DtksError
-from dtks_analysis.publishing import tata_letak
+from dtks_analysis.publishing import pdf_outline, tata_letak
 from dtks_analysis.publishing.review import REVIEW_ONLY_TAG
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -314,7 +314,7 @@ def html_to_pdf(
     An HTML with a Daftar Isi or tables that continue over pages (:func:`notebook_to_html`) is
     printed until its page numbers and "(lanjutan)" splits settle (:func:`tata_letak.cetak`);
     the settled HTML is written back to ``html_path``, so HTML and PDF agree. The PDF's
-    bookmarks get the headings' text as written (:func:`tata_letak.perbaiki_outline`).
+    bookmarks get the headings' text as written (:func:`pdf_outline.perbaiki_outline`).
 
     Raises
     ------
@@ -352,8 +352,8 @@ def html_to_pdf(
                 )
 
         tata_letak.cetak(html_path, tmp_pdf, print_once)
-        tata_letak.perbaiki_outline(
-            tmp_pdf, tata_letak.judul_html(html_path.read_text(encoding="utf-8"))
+        pdf_outline.perbaiki_outline(
+            tmp_pdf, pdf_outline.judul_html(html_path.read_text(encoding="utf-8"))
         )
         if page_numbers and not has_page_numbers(tmp_pdf):
             add_page_numbers(tmp_pdf, running_title=running_title, footer=footer)

@@ -13,7 +13,7 @@ import pytest
 from matplotlib.text import Text
 
 from dtks_analysis.formatting import awal_kalimat, periode_id, source_line_periode, terbilang
-from dtks_analysis.publishing import blocks, charts, narrative, tata_letak
+from dtks_analysis.publishing import blocks, charts, narrative, pdf_outline, tata_letak
 from dtks_analysis.publishing.tata_letak import MIN_BARIS, Potongan, perbarui_potongan
 
 SRC = "Sumber: DTKS Dinas Sosial Kabupaten Dairi, Desember 2023, diolah"
@@ -422,13 +422,13 @@ def test_outline_gets_the_heading_text(tmp_path: Path) -> None:
     path = tmp_path / "o.pdf"
     with path.open("wb") as fh:
         writer.write(fh)
-    headings = tata_letak.judul_html(
+    headings = pdf_outline.judul_html(
         "<h1>Laporan Bulanan Data Terpadu\nKesejahteraan Sosial (DTKS)</h1>"
         '<h2 id="r">Ringkasan<a class="anchor-link" href="#r">¶</a></h2>'
     )
     assert headings == ["Laporan Bulanan Data Terpadu Kesejahteraan Sosial (DTKS)", "Ringkasan"]
-    assert tata_letak.perbaiki_outline(path, headings) == 1
+    assert pdf_outline.perbaiki_outline(path, headings) == 1
     outline = PdfReader(str(path)).outline
     assert outline[0].title == "Laporan Bulanan Data Terpadu Kesejahteraan Sosial (DTKS)"
     assert [o.title for o in outline[1]] == ["Ringkasan", "Tidak ada di HTML"]
-    assert tata_letak.perbaiki_outline(path, headings) == 0  # nothing left to fix
+    assert pdf_outline.perbaiki_outline(path, headings) == 0  # nothing left to fix
