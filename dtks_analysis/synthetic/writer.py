@@ -22,6 +22,7 @@ from .layout import FileStyle
 
 FIXED_TIME = datetime(2024, 1, 1, 8, 0, 0)
 WRITERS = 2  # threads writing a month's files
+CHILDREN = 2  # processes writing a month's files (each with its share of the files)
 MONTHS_ID = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
     "Oktober", "November", "Desember",
@@ -268,6 +269,33 @@ def write_month(
     return month_paths(df, files)
 
 
+def _shares(df: pd.DataFrame, files: list[FileStyle], parts: int) -> list[np.ndarray]:
+    """The month's file indices in ``parts`` groups of about equal writing work (largest file
+    first to the lightest group; a CSV row costs a fraction of a workbook row)."""
+    rows = df["file_idx"].value_counts()
+    cost = {int(fi): n * (1.0 if files[int(fi)].fmt == "xlsx" else 0.2) for fi, n in rows.items()}
+    load = [0.0] * parts
+    groups: list[list[int]] = [[] for _ in range(parts)]
+    for fi in sorted(cost, key=lambda f: (-cost[f], f)):
+        k = load.index(min(load))
+        groups[k].append(fi)
+        load[k] += cost[fi]
+    return [np.array(sorted(g), dtype=np.int64) for g in groups if g]
+
+
+def _write_share(
+    raw: Path,
+    df: pd.DataFrame,
+    share: np.ndarray,
+    files: list[FileStyle],
+    month: str,
+    ref_desa: pd.DataFrame,
+    kab: str,
+) -> None:
+    """:func:`write_month` for the files ``share`` only (the body of a writer child)."""
+    write_month(raw, df[np.isin(df["file_idx"].to_numpy(), share)], files, month, ref_desa, kab)
+
+
 def write_month_apart(
     raw: Path,
     df: pd.DataFrame,
@@ -275,13 +303,15 @@ def write_month_apart(
     month: str,
     ref_desa: pd.DataFrame,
     kab: str = "Kabupaten Dairi",
+    parts: int = CHILDREN,
 ) -> tuple[list[str], Callable[[], None]]:
     """Start :func:`write_month` beside the caller: the paths it writes and a function that
     waits for it (raises if it failed).
 
-    Where ``fork`` exists the files are written by a child process that inherits ``df`` (no
-    copy, no pickling), so the caller's next work runs on another core; elsewhere by a thread.
-    The bytes do not depend on who writes them or when.
+    Where ``fork`` exists the files are written by ``parts`` child processes (each a share of
+    the files of about equal work) that inherit ``df`` (no copy, no pickling), so the writing
+    and the caller's next work spread over the cores; elsewhere by a thread. The bytes do not
+    depend on who writes them or when.
     """
     paths = month_paths(df, files)
     if "fork" not in mp.get_all_start_methods():
@@ -291,14 +321,23 @@ def write_month_apart(
         return paths, job.result
     sys.stdout.flush()
     sys.stderr.flush()
-    proc = mp.get_context("fork").Process(
-        target=write_month, args=(raw, df, files, month, ref_desa, kab), daemon=True
-    )
-    proc.start()
+    ctx = mp.get_context("fork")
+    procs = [
+        ctx.Process(
+            target=_write_share,
+            args=(raw, df, share, files, month, ref_desa, kab),
+            daemon=True,
+        )
+        for share in _shares(df, files, parts)
+    ]
+    for proc in procs:
+        proc.start()
 
     def wait() -> None:
-        proc.join()
-        if proc.exitcode != 0:
-            raise RuntimeError(f"menulis berkas {month} gagal (writing the files failed): {proc}")
+        for proc in procs:
+            proc.join()
+        failed = [p for p in procs if p.exitcode != 0]
+        if failed:
+            raise RuntimeError(f"menulis berkas {month} gagal (writing the files failed): {failed}")
 
     return paths, wait
