@@ -9,6 +9,7 @@ from . import names as N
 from .layout import FLAG_CODINGS, JK_CODINGS, FileStyle, order_key
 from .panel import REL_DTKS, REL_DUKCAPIL, REL_LABEL
 from .reference import Reference, desa_key, ejaan_lain_candidates, kec_key
+from .rowpos import by_family, running, serials, sheet_ids
 
 # written (string) columns, in canonical names
 FIELDS = (
@@ -327,28 +328,6 @@ def encode(w: pd.DataFrame, files: list[FileStyle], ref: Reference) -> pd.DataFr
     return pd.DataFrame({c: cols[c] for c in order}, index=w.index)
 
 
-def _by_family(fid: np.ndarray, rows: np.ndarray) -> list[np.ndarray]:
-    """``rows`` split by family, families in ``fid`` order, rows in order within each."""
-    if len(rows) == 0:
-        return []
-    srt = rows[np.argsort(fid[rows], kind="stable")]
-    _, starts = np.unique(fid[srt], return_index=True)
-    return np.split(srt, starts[1:])
-
-
-def _serials(ids: np.ndarray) -> np.ndarray:
-    """``int(v[12:])`` of each ID (its serial): from the bytes when all are 16 ASCII digits."""
-    try:
-        raw = np.array(ids.tolist(), dtype="S")
-    except UnicodeEncodeError:
-        raw = None
-    if raw is not None and raw.dtype.itemsize == 16 and (np.char.str_len(raw) == 16).all():
-        d = raw.view(np.uint8).reshape(len(ids), 16)[:, 12:].astype(np.int64) - 48
-        if ((d >= 0) & (d <= 9)).all():
-            return d @ np.array([1000, 100, 10, 1])
-    return np.array([int(s[12:]) for s in ids], dtype=np.int64)
-
-
 def inject_written(
     w: pd.DataFrame, out: pd.DataFrame, inj: Injector, budget: dict[str, int]
 ) -> None:
@@ -392,7 +371,7 @@ def inject_written(
     ]
     bad_kab = [f"12{x:02d}" for x in range(26, 99) if f"12{x:02d}" not in ref.kabupaten]
     for code in ("kk_excel", "kk_provinsi", "kk_kabupaten", "kk_tanggal", "kk_nomor_urut"):
-        for rows in _by_family(fid, np.flatnonzero(fam_defect == code)):
+        for rows in by_family(fid, np.flatnonzero(fam_defect == code)):
             old = kk[rows[0]]
             for _ in range(20):
                 if code == "kk_excel":
@@ -438,7 +417,7 @@ def inject_written(
     everywhere = np.ones(len(w), bool)
     # -- NIK
     nik = out["nik"].to_numpy(dtype=object, copy=True)
-    serial = _serials(nik)
+    serial = serials(nik)
     for code in (
         "nik_excel", "nik_excel_sci", "nik_panjang", "nik_bukan_angka", "nik_tanda_baca",
         "nik_tanggal", "nik_nomor_urut", "nik_beda_jk", "nik_provinsi", "nik_kabupaten",
@@ -528,23 +507,6 @@ def inject_written(
     inj.dup_rows = take(budget["baris_ganda"], nonhead)
 
 
-def _running(key: np.ndarray) -> np.ndarray:
-    """0-based running number of each row among the rows with its ``key``, in row order."""
-    o = np.argsort(key, kind="stable")
-    ks = key[o]
-    start = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
-    run = np.arange(len(key)) - np.repeat(start, np.diff(np.r_[start, len(key)]))
-    out = np.empty(len(key), dtype=np.int64)
-    out[o] = run
-    return out
-
-
-def _sheet_ids(fi: np.ndarray, sheet: np.ndarray) -> np.ndarray:
-    """One integer per (file, sheet)."""
-    code = pd.factorize(sheet, use_na_sentinel=False)[0]
-    return fi * (int(code.max(initial=0)) + 1) + code
-
-
 def finalize(
     w: pd.DataFrame,
     out: pd.DataFrame,
@@ -572,8 +534,8 @@ def finalize(
     cols["dob_value"] = w["dob"].to_numpy()
     n, fi, sheet = len(w), cols["file_idx"], cols["sheet"]
     # per-sheet running number (NO column) and KETERANGAN notes, before copies are added
-    sid = _sheet_ids(fi, sheet)
-    cols["no"] = (_running(sid) + 1).astype(str).astype(object)
+    sid = sheet_ids(fi, sheet)
+    cols["no"] = (running(sid) + 1).astype(str).astype(object)
     ket = rng.random(n) < 0.01
     cols["keterangan"] = cols["keterangan"].copy()
     cols["keterangan"][ket] = np.where(rng.random(ket.sum()) < 0.5, "cek ulang", "data lama")
@@ -603,5 +565,5 @@ def finalize(
         if lacks.any():
             df[c] = np.where(lacks, "", df[c].to_numpy(dtype=object))
     title = np.array([f.title_rows for f in files])[fi]
-    df["row"] = _running(sid[rows]) + title + 2
+    df["row"] = running(sid[rows]) + title + 2
     return df
