@@ -61,19 +61,28 @@ def _wrap(values: list[str], pre: str, post: str, escape: bool = False) -> list[
     return [pre + v + post for v in values]
 
 
-def _tails(v: np.ndarray, num: np.ndarray) -> np.ndarray:
-    """Per row, the part of a cell after its reference ("" = no cell), built on unique values."""
+def _tails(v: np.ndarray, num: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the part of its cell after the reference and whether the row has the cell
+    (an empty text has none; missing reads as empty), built on the distinct values.
+
+    ``num``: per row whether the cell is a number; None: the values of digits only are.
+    """
     codes, uniq = pd.factorize(v)
     values = list(uniq)
-    text = np.array(
-        [*_wrap(values, '" t="inlineStr"><is><t>', "</t></is></c>", escape=True), ""],
-        dtype=object,
-    )
-    text[: len(values)][np.array([u == "" for u in values], dtype=bool)] = ""
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(values), codes)
+        values.append("")
+    has = np.array([u != "" for u in values], dtype=bool)
+    text = np.array(_wrap(values, '" t="inlineStr"><is><t>', "</t></is></c>", escape=True))
+    text = text.astype(object) if len(values) else np.zeros(0, dtype=object)
+    text[~has] = ""
+    if num is None:
+        digits = pd.Series(values, dtype=object).str.fullmatch(r"[0-9]+")
+        num = digits.to_numpy(bool)[codes]
     if not num.any():
-        return text[codes]
-    number = np.array([*_wrap(values, '"><v>', "</v></c>"), ""], dtype=object)
-    return np.where(num, number[codes], text[codes])
+        return text[codes], has[codes]
+    number = np.array(_wrap(values, '"><v>', "</v></c>"), dtype=object)
+    return np.where(num, number[codes], text[codes]), num | has[codes]
 
 
 def _rows_xml_chunk(df: pd.DataFrame, st: FileStyle, first: int, date_xf: int) -> str:
@@ -93,13 +102,13 @@ def _rows_xml_chunk(df: pd.DataFrame, st: FileStyle, first: int, date_xf: int) -
     pieces[:, 2] = '">'
     pieces[:, -1] = "</row>"
     for c, (field, _) in enumerate(st.columns):
-        v = pd.Series(df[field].to_numpy(dtype=object), dtype=object).fillna("").to_numpy()
         if field == "tanggal_lahir" and st.date == "cell":
             days = (df["dob_value"].to_numpy("datetime64[D]") - _EXCEL_EPOCH).astype(int)
             codes, uniq = pd.factorize(days)
             tail = np.array([f'" s="{date_xf}"><v>{d}</v></c>' for d in uniq], dtype=object)
-            tail = tail[codes]
+            tail, present = tail[codes], np.ones(n, bool)
         else:
+            num: np.ndarray | None = np.zeros(n, bool)
             if field == "nik":
                 num = df["nik_num"].to_numpy(bool)
             elif field == "no_kk":
@@ -107,16 +116,17 @@ def _rows_xml_chunk(df: pd.DataFrame, st: FileStyle, first: int, date_xf: int) -
             elif (field in ("bpnt", "pkh", "pbi_jkn") and st.flag_numeric) or (
                 field == "hubungan" and st.rel_numeric
             ):
-                num = pd.Series(v, dtype=object).str.fullmatch(r"[0-9]+").to_numpy(bool)
+                num = None
             elif field == "no" and st.kind != "siks":
                 num = np.ones(n, bool)
-            else:
-                num = np.zeros(n, bool)
-            tail = _tails(v, num)
-        present = tail != ""
+            tail, present = _tails(df[field].to_numpy(dtype=object), num)
         j = 3 + 3 * c
-        pieces[present, j] = '<c r="' + xl_col_to_name(c)
-        pieces[present, j + 1] = rnum[present]
+        if present.all():
+            pieces[:, j] = '<c r="' + xl_col_to_name(c)
+            pieces[:, j + 1] = rnum
+        else:
+            pieces[present, j] = '<c r="' + xl_col_to_name(c)
+            pieces[present, j + 1] = rnum[present]
         pieces[:, j + 2] = tail
     return "".join(pieces.ravel().tolist())
 
