@@ -214,8 +214,9 @@ def write_xlsx(
         r = r0 + 1
         n = 0 if df is None else len(df)
         if n or st.blank_tail:
-            empty = pd.DataFrame(columns=[*(f for f, _ in st.columns), "nik_num", "kk_num"])
-            xml = _rows_xml(df if df is not None else empty, st, r + 1, date_xf, blank_xf)
+            if df is None:
+                df = pd.DataFrame(columns=[*(f for f, _ in st.columns), "nik_num", "kk_num"])
+            xml = _rows_xml(df, st, r + 1, date_xf, blank_xf)
             spliced[si] = (xml, r + n + st.blank_tail, ncol)
     wb.close()
     if spliced:
