@@ -280,13 +280,13 @@ def encode(w: pd.DataFrame, files: list[FileStyle], ref: Reference) -> pd.DataFr
     d = w["desa"].to_numpy()
     n = len(w)
     cols: dict[str, np.ndarray] = {}
-    cols["id_dtks"] = w["id_dtks"].to_numpy()
+    cols["id_dtks"] = w["id_dtks"].to_numpy(copy=True)
     cols["provinsi"] = np.full(n, ref.provinsi, dtype=object)
     cols["kabupaten"] = np.full(n, ref.siks, dtype=object)
     cols["kecamatan"] = desa["kecamatan"].to_numpy()[d]
     cols["desa"] = desa["nama"].to_numpy()[d]
     for c in ("alamat", "dusun", "rt", "rw", "no_kk", "nik", "nama", "tempat_lahir", "nama_ibu"):
-        cols[c] = w[c].astype(object).to_numpy()
+        cols[c] = w[c].to_numpy(dtype=object, copy=True)
     dob = pd.DatetimeIndex(w["dob"])
     iso = _dates(dob, "%Y-%m-%d")
     fi = w["file_idx"].to_numpy()
@@ -325,7 +325,8 @@ def encode(w: pd.DataFrame, files: list[FileStyle], ref: Reference) -> pd.DataFr
         "no_kk", "nik", "nama", "tempat_lahir", "nama_ibu", "tanggal_lahir", "jenis_kelamin",
         "hubungan", "bpnt", "pbi_jkn", "pkh", "no", "keterangan",
     )  # fmt: skip
-    return pd.DataFrame({c: cols[c] for c in order}, index=w.index)
+    # every column is a new array: no copy into one block (the rows are edited column-wise)
+    return pd.DataFrame({c: cols[c] for c in order}, index=w.index, copy=False)
 
 
 def inject_written(
