@@ -73,8 +73,7 @@ def _tails(v: np.ndarray, num: np.ndarray | None) -> tuple[np.ndarray, np.ndarra
         codes = np.where(codes < 0, len(values), codes)
         values.append("")
     has = np.array([u != "" for u in values], dtype=bool)
-    text = np.array(_wrap(values, '" t="inlineStr"><is><t>', "</t></is></c>", escape=True))
-    text = text.astype(object) if len(values) else np.zeros(0, dtype=object)
+    text = np.array(_wrap(values, '" t="inlineStr"><is><t>', "</t></is></c>", True), dtype=object)
     text[~has] = ""
     if num is None:
         digits = pd.Series(values, dtype=object).str.fullmatch(r"[0-9]+")
