@@ -159,23 +159,41 @@ def _per_value(values: pd.Series, fn) -> pd.Series:
 
 
 def decode_flag(values: pd.Series) -> pd.Series:
-    """True / False / NA (unrecognised) for a program flag column."""
-    u = _per_value(values.fillna(""), lambda x: x.astype(str).str.strip().str.upper())
-    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    """True / False / NA (unrecognised) for a program flag column (decided per distinct value)."""
+    codes, u = _unique(values.fillna(""))
+    u = u.astype(str).str.strip().str.upper()
+    out = pd.Series(pd.NA, index=u.index, dtype="boolean")
     out[u.isin(TRUE_VALUES)] = True
     out[u.isin(FALSE_VALUES)] = False
-    return out
+    return pd.Series(out.array.take(codes), index=values.index)
 
 
 def decode_hubungan(values: pd.Series, skema: pd.Series) -> pd.Series:
-    """DTKS relationship code (1..8) of written values in each file's scheme."""
-    u = _per_value(values.fillna(""), lambda x: x.astype(str).str.strip().str.upper())
+    """DTKS relationship code (1..8) of written values in each file's scheme (decided per
+    distinct value and scheme)."""
+    vcodes, _ = _unique(values.fillna(""))
+    scodes, _ = _unique(skema)
+    pair = vcodes.astype(np.int64) * (int(scodes.max(initial=0)) + 1) + scodes
+    _, at, back = np.unique(pair, return_index=True, return_inverse=True)  # pair -> a row of it
+    u = _per_value(values.iloc[at].fillna(""), lambda x: x.astype(str).str.strip().str.upper())
+    sk = np.asarray(skema)[at]
     num = pd.to_numeric(u, errors="coerce")
     dk = num.map(DUKCAPIL_TO_DTKS)
-    code = np.where(skema == "dukcapil", dk, num.where(num.between(1, 8)))
-    code = pd.Series(code, index=values.index, dtype="Float64")
+    code = np.where(sk == "dukcapil", dk, num.where(num.between(1, 8)))
+    code = pd.Series(code, index=u.index, dtype="Float64")
     lab = u.map(LABELS)
-    return code.fillna(lab).astype("Int8")
+    return pd.Series(code.fillna(lab).astype("Int8").array.take(back), index=values.index)
+
+
+def _duplicated(df: pd.DataFrame, subset: list[str]) -> pd.Series:
+    """``df.duplicated(subset, keep="first")``, the full comparison only among the rows that
+    share their NIK, No KK, file and sheet (a duplicate shares them all)."""
+    few = [c for c in ("nik", "no_kk", "path", "sheet") if c in subset]
+    cand = df.duplicated(subset=few, keep=False).to_numpy()
+    out = np.zeros(len(df), dtype=bool)
+    if cand.any():
+        out[cand] = df.loc[cand, subset].duplicated(keep="first").to_numpy()
+    return pd.Series(out, index=df.index)
 
 
 def check_month(
@@ -214,7 +232,7 @@ def check_month(
     facts["usable"] = kk["usable"]
     facts["no_kk"] = kk["digits"]
     content = [c for c in df.columns if c in _CONTENT]
-    dup = df.duplicated(subset=content + ["nik_num", "kk_num", "path", "sheet"], keep="first")
+    dup = _duplicated(df, content + ["nik_num", "kk_num", "path", "sheet"])
     facts["dup"] = dup
     facts["counted"] = kk["usable"] & ~dup
     flags = {}

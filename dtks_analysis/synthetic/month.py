@@ -9,6 +9,7 @@ from . import names as N
 from .layout import FLAG_CODINGS, JK_CODINGS, FileStyle, order_key
 from .panel import REL_DTKS, REL_DUKCAPIL, REL_LABEL
 from .reference import Reference, desa_key, ejaan_lain_candidates, kec_key
+from .rowpos import by_family, running, serials, sheet_ids
 
 # written (string) columns, in canonical names
 FIELDS = (
@@ -52,15 +53,20 @@ def build_rows(
     ref: Reference,
 ) -> pd.DataFrame:
     """Canonical (true) rows of responding villages with their file and sheet."""
-    w = snap[snap["desa"].isin(list(where))].copy()
-    w["file_idx"] = w["desa"].map({d: fs[0] for d, fs in where.items()}).astype(int)
-    w["sheet"] = w["desa"].map({d: fs[1] for d, fs in where.items()})
-    w["anchor_fam"] = False
-    w["defect"] = ""
-    w["copy_of"] = -1
-    w["nik_num"] = False
-    w["kk_num"] = False
-    return w.reset_index(drop=True)
+    desa = snap["desa"].to_numpy()
+    keep = np.flatnonzero(np.isin(desa, np.fromiter(where, dtype=np.int64, count=len(where))))
+    cols = {c: snap[c].to_numpy()[keep] for c in snap.columns}  # copies: w is edited
+    top = int(max(where, default=-1)) + 1
+    file_of, sheet_of = np.full(top, -1, dtype=np.int64), np.full(top, None, dtype=object)
+    for d, (fi, sh) in where.items():
+        file_of[d], sheet_of[d] = fi, sh
+    n = len(keep)
+    cols["file_idx"], cols["sheet"] = file_of[desa[keep]], sheet_of[desa[keep]]
+    cols["anchor_fam"] = np.zeros(n, bool)
+    cols["defect"] = np.full(n, "", dtype=object)
+    cols["copy_of"] = np.full(n, -1, dtype=np.int64)
+    cols["nik_num"], cols["kk_num"] = np.zeros(n, bool), np.zeros(n, bool)
+    return pd.DataFrame(cols, copy=False)
 
 
 class Injector:
@@ -89,6 +95,13 @@ class Injector:
         return out
 
 
+def _append(col: np.ndarray, idx: np.ndarray | list[int], code: str) -> None:
+    """Append ``code`` to the defect codes ``col`` (an object array) of rows ``idx``."""
+    rows = np.asarray(idx, dtype=np.int64)
+    cur = col[rows]
+    col[rows] = np.where(cur == "", code, cur + ";" + code)
+
+
 def _mark(w: pd.DataFrame, idx: np.ndarray | list[int], code: str) -> None:
     """Append ``code`` to the ``defect`` of rows ``idx`` (labels of a 0..n-1 index)."""
     rows = np.asarray(idx, dtype=np.int64)
@@ -105,90 +118,123 @@ def _mark(w: pd.DataFrame, idx: np.ndarray | list[int], code: str) -> None:
     w["defect"] = col
 
 
-def inject_canonical(
-    w: pd.DataFrame, inj: Injector, budget: dict[str, int], anchors: set[int]
-) -> pd.DataFrame:
-    """Defects on true values: heads, recorded birth date, NIK in two families."""
-    rng = inj.rng
-    fam_size = w.groupby("fid")["pid"].transform("size").to_numpy()
-    free_fam = ~w["fid"].isin(anchors).to_numpy()
-    fids_all = pd.unique(w.loc[free_fam, "fid"])
-    perm = rng.permutation(fids_all)
-    size_of = dict(zip(w["fid"], fam_size, strict=True))
-    files = inj.files
+def _families(w: pd.DataFrame, files: list[FileStyle]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Per row its family's position (first appearance order) and, per family, its ``fid``,
+    size, first row and whether its file is a workbook (a family lives in one file)."""
+    codes, uniq = pd.factorize(w["fid"].to_numpy())
+    first = np.full(len(uniq), len(w), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(w)))
+    xlsx = np.zeros(len(uniq), bool)
     is_xlsx = np.array([f.fmt == "xlsx" for f in files])[w["file_idx"].to_numpy()]
-    xlsx_fid = set(w.loc[is_xlsx, "fid"])
-    kk_of = dict(zip(w["fid"], w["no_kk"], strict=True))
+    xlsx[codes[is_xlsx]] = True
+    fam = {"fid": uniq, "size": np.bincount(codes, minlength=len(uniq)), "first": first}
+    return codes, fam | {"xlsx": xlsx}
+
+
+def _choose_families(
+    w: pd.DataFrame, inj: Injector, budget: dict[str, int], anchors: set[int]
+) -> dict[str, list[int]]:
+    """Families (``fid``) that get each family-level defect, drawn from one permutation."""
+    codes, fam = _families(w, inj.files)
+    free = ~np.isin(fam["fid"], np.fromiter(anchors, dtype=np.int64, count=len(anchors)))
+    perm = inj.rng.permutation(fam["fid"][free])
+    at = pd.Index(fam["fid"]).get_indexer(perm)
+    kk = w["no_kk"].to_numpy()
     pos = 0
     chosen: dict[str, list[int]] = {k: [] for k in FAMILY_DEFECTS}
     for code in FAMILY_DEFECTS:
         need = budget[code]
         tries = 0
         while len(chosen[code]) < need and pos < len(perm) and tries < 5 * need + 50:
-            f = int(perm[pos])
+            f, i = int(perm[pos]), at[pos]
             pos += 1
             tries += 1
-            if code == "kk_kepala_ganda" and size_of[f] < 2:
+            if code == "kk_kepala_ganda" and fam["size"][i] < 2:
                 continue
-            if code == "kk_excel" and (f not in xlsx_fid or int(kk_of[f][12:]) < 10):
+            if code == "kk_excel" and (not fam["xlsx"][i] or int(kk[fam["first"][i]][12:]) < 10):
                 continue
             chosen[code].append(f)
-    w = w.copy()
-    for code, fl in chosen.items():
-        rows = np.flatnonzero(w["fid"].isin(fl).to_numpy())
-        if code == "kk_tanpa_kepala":
-            head = rows[w.loc[rows, "rel"].to_numpy() == "kepala"]
-            w.loc[head, "rel"] = "lainnya"
-        elif code == "kk_kepala_ganda":
-            sub = w.loc[rows]
-            second = sub[sub["rel"] != "kepala"].drop_duplicates("fid").index
-            w.loc[second, "rel"] = "kepala"
-        w.loc[rows, "fam_defect"] = code
-        inj.fam_used.update(fl)
-    if "fam_defect" not in w:
-        w["fam_defect"] = ""
-    w["fam_defect"] = w["fam_defect"].fillna("")
-    inj.used = (w["fam_defect"] != "").to_numpy() | w["fid"].isin(anchors).to_numpy()
+    return chosen
 
-    # NIK in two families: person P of family A is also listed (as famili lain) in family B
+
+def _nik_twice(
+    w: pd.DataFrame, inj: Injector, need: int
+) -> tuple[list[pd.Series], list[int], set[int]]:
+    """NIK in two families: person P of family A is also listed (as famili lain) in family B
+    of the same sheet. The rows to add, the rows of P and the families involved."""
+    rng = inj.rng
     cand = np.flatnonzero(~inj.used & (w["rel"] != "kepala").to_numpy())
     cand = rng.permutation(cand)
-    added = []
+    added: list[pd.Series] = []
+    rows_a: list[int] = []
     taken: set[int] = set()
-    # the row's sheet as one integer code, compared once per candidate
-    sheet_of = pd.factorize(
-        pd.MultiIndex.from_arrays([w["file_idx"], w["sheet"]]), use_na_sentinel=False
-    )[0]
+    # the rows of each sheet (in row order), searched per candidate instead of every row
+    sheet_code = pd.factorize(w["sheet"].to_numpy(), use_na_sentinel=False)[0]
+    sheet_of = w["file_idx"].to_numpy() * (int(sheet_code.max(initial=0)) + 1) + sheet_code
+    by_sheet = np.argsort(sheet_of, kind="stable")
+    bounds = np.searchsorted(sheet_of[by_sheet], sheet_of, side="left")
+    ends = np.searchsorted(sheet_of[by_sheet], sheet_of, side="right")
     fid_arr = w["fid"].to_numpy()
     free = ~inj.used
-    for r in cand[: 4 * budget["nik_ganda_kk"] + 10]:
-        if len(added) >= budget["nik_ganda_kk"]:
+    for r in cand[: 4 * need + 10]:
+        if len(added) >= need:
             break
-        a = w.loc[r]
-        same = np.flatnonzero((sheet_of == sheet_of[r]) & (fid_arr != a["fid"]) & free)
+        fa = int(fid_arr[r])
+        rows = by_sheet[bounds[r] : ends[r]]
+        same = rows[(fid_arr[rows] != fa) & free[rows]]
         same = same[~np.isin(fid_arr[same], list(taken))]
-        if len(same) == 0 or int(a["fid"]) in taken:
+        if len(same) == 0 or fa in taken:
             continue
+        a = w.loc[r]
         b = w.loc[same[int(rng.integers(0, len(same)))]]
         new = b.copy()
         for col in ("pid", "nik", "nama", "female", "dob", "tempat_lahir", "nama_ibu", "pbi"):
             new[col] = a[col]
         new["rel"] = "famili_lain"
         new["defect"] = "nik_ganda_kk"
-        new["_after"] = int(b.name)
-        w.at[r, "defect"] = "nik_ganda_kk"
         added.append(new)
-        taken.update({int(a["fid"]), int(b["fid"])})
+        rows_a.append(int(r))
+        taken.update({fa, int(b["fid"])})
+    return added, rows_a, taken
+
+
+def inject_canonical(
+    w: pd.DataFrame, inj: Injector, budget: dict[str, int], anchors: set[int]
+) -> pd.DataFrame:
+    """Defects on true values: heads, recorded birth date, NIK in two families."""
+    rng = inj.rng
+    chosen = _choose_families(w, inj, budget, anchors)
+    w = w.copy(deep=False)  # whole columns are replaced below, the caller's frame stays
+    fid = w["fid"].to_numpy()
+    rel = w["rel"].to_numpy(dtype=object, copy=True)
+    fam_defect = np.full(len(w), "", dtype=object)
+    for code, fl in chosen.items():
+        rows = np.flatnonzero(np.isin(fid, np.asarray(fl, dtype=np.int64)))
+        if code == "kk_tanpa_kepala":
+            rel[rows[rel[rows] == "kepala"]] = "lainnya"
+        elif code == "kk_kepala_ganda":
+            other = rows[rel[rows] != "kepala"]
+            rel[other[~pd.Series(fid[other]).duplicated().to_numpy()]] = "kepala"
+        fam_defect[rows] = code
+        inj.fam_used.update(fl)
+    w["rel"] = rel
+    w["fam_defect"] = fam_defect
+    inj.used = (fam_defect != "") | np.isin(fid, list(anchors))
+
+    added, rows_a, taken = _nik_twice(w, inj, budget["nik_ganda_kk"])
     inj.fam_used.update(taken)
-    w["_after"] = np.arange(len(w), dtype=float)
+    if rows_a:
+        defect = w["defect"].to_numpy(dtype=object, copy=True)
+        defect[rows_a] = "nik_ganda_kk"
+        w["defect"] = defect
     if added:
         extra = pd.DataFrame(added)
         # place the added row right after the last member of family B
-        last = w.groupby("fid")["_after"].max()
-        extra["_after"] = extra["fid"].map(last) + 0.5
+        last = pd.Series(np.arange(len(w), dtype=float)).groupby(fid).max()
+        after = np.concatenate([np.arange(len(w), dtype=float), extra["fid"].map(last) + 0.5])
         w = pd.concat([w, extra], ignore_index=True)
-        w = w.sort_values("_after", kind="stable").reset_index(drop=True)
-    w = w.drop(columns="_after")
+        w = w.take(np.argsort(after, kind="stable"))
+        w.index = pd.RangeIndex(len(w))
     inj.w = w
     inj.used = (
         (w["fam_defect"] != "").to_numpy()
@@ -199,7 +245,9 @@ def inject_canonical(
     # recorded birth date differing from the NIK
     rows = _take(inj, budget["nik_beda_tgl_lahir"], np.ones(len(w), bool))
     k = rng.integers(1, 4, len(rows))
-    w.loc[rows, "dob"] = w.loc[rows, "dob"].to_numpy() - (k * 366) * np.timedelta64(1, "D")
+    dob = w["dob"].to_numpy(copy=True)
+    dob[rows] = dob[rows] - (k * 366) * np.timedelta64(1, "D")
+    w["dob"] = dob
     _mark(w, rows, "nik_beda_tgl_lahir")
     return w
 
@@ -220,21 +268,27 @@ def _upper(values: np.ndarray) -> np.ndarray:
     return pd.Series(uniq, dtype=object).str.upper().to_numpy()[codes]
 
 
+def _dates(dob: pd.DatetimeIndex, fmt: str) -> np.ndarray:
+    """``dob.strftime(fmt)`` as an object array, formatted once per distinct date."""
+    codes, uniq = pd.factorize(dob, use_na_sentinel=False)
+    return pd.DatetimeIndex(uniq).strftime(fmt).astype(object).to_numpy()[codes]
+
+
 def encode(w: pd.DataFrame, files: list[FileStyle], ref: Reference) -> pd.DataFrame:
     """Turn true values into the strings each file writes (its codings, spellings, case)."""
     desa = ref.desa
     d = w["desa"].to_numpy()
     n = len(w)
     cols: dict[str, np.ndarray] = {}
-    cols["id_dtks"] = w["id_dtks"].to_numpy()
+    cols["id_dtks"] = w["id_dtks"].to_numpy(copy=True)
     cols["provinsi"] = np.full(n, ref.provinsi, dtype=object)
     cols["kabupaten"] = np.full(n, ref.siks, dtype=object)
     cols["kecamatan"] = desa["kecamatan"].to_numpy()[d]
     cols["desa"] = desa["nama"].to_numpy()[d]
     for c in ("alamat", "dusun", "rt", "rw", "no_kk", "nik", "nama", "tempat_lahir", "nama_ibu"):
-        cols[c] = w[c].astype(object).to_numpy()
+        cols[c] = w[c].to_numpy(dtype=object, copy=True)
     dob = pd.DatetimeIndex(w["dob"])
-    iso = dob.strftime("%Y-%m-%d").astype(object).to_numpy()
+    iso = _dates(dob, "%Y-%m-%d")
     fi = w["file_idx"].to_numpy()
     # per row: the coding of its file
     flag_t = np.array([FLAG_CODINGS[st.flag][0] for st in files], dtype=object)[fi]
@@ -257,12 +311,13 @@ def encode(w: pd.DataFrame, files: list[FileStyle], ref: Reference) -> pd.DataFr
     tgl = iso
     if dmy.any():
         tgl = iso.copy()
-        tgl[dmy] = dob[dmy].strftime("%d-%m-%Y")
+        tgl[dmy] = _dates(dob[dmy], "%d-%m-%Y")
     cols["tanggal_lahir"] = tgl
     upper = np.array([st.upper for st in files], dtype=bool)[fi]
     if upper.any():
         for c in ("nama", "nama_ibu", "desa", "kecamatan", "alamat", "tempat_lahir", "dusun"):
-            cols[c] = np.where(upper, _upper(cols[c]), cols[c])
+            cols[c] = cols[c].copy()
+            cols[c][upper] = _upper(cols[c][upper])
     cols["no"] = np.full(n, "", dtype=object)
     cols["keterangan"] = np.full(n, "", dtype=object)
     order = (
@@ -270,7 +325,8 @@ def encode(w: pd.DataFrame, files: list[FileStyle], ref: Reference) -> pd.DataFr
         "no_kk", "nik", "nama", "tempat_lahir", "nama_ibu", "tanggal_lahir", "jenis_kelamin",
         "hubungan", "bpnt", "pbi_jkn", "pkh", "no", "keterangan",
     )  # fmt: skip
-    return pd.DataFrame({c: cols[c] for c in order}, index=w.index)
+    # every column is a new array: no copy into one block (the rows are edited column-wise)
+    return pd.DataFrame({c: cols[c] for c in order}, index=w.index, copy=False)
 
 
 def inject_written(
@@ -283,6 +339,13 @@ def inject_written(
     fam_size = w.groupby("fid")["pid"].transform("size").to_numpy()
     all_nik = set(out["nik"])
     all_kk = set(out["no_kk"])
+    # the edited columns, as arrays written back once at the end
+    defect = w["defect"].to_numpy(dtype=object, copy=True)
+    kk_num = w["kk_num"].to_numpy(dtype=bool, copy=True)
+    nik_num = w["nik_num"].to_numpy(dtype=bool, copy=True)
+    kk = out["no_kk"].to_numpy(dtype=object, copy=True)
+    desa = out["desa"].to_numpy(dtype=object, copy=True)
+    fid, fam_defect = w["fid"].to_numpy(), w["fam_defect"].to_numpy()
 
     # -- family-level No KK changes (the whole family keeps one, changed, usable number)
     bad_prov = [
@@ -309,10 +372,8 @@ def inject_written(
     ]
     bad_kab = [f"12{x:02d}" for x in range(26, 99) if f"12{x:02d}" not in ref.kabupaten]
     for code in ("kk_excel", "kk_provinsi", "kk_kabupaten", "kk_tanggal", "kk_nomor_urut"):
-        for _fid, rows in (
-            w.index[w["fam_defect"] == code].groupby(w.loc[w["fam_defect"] == code, "fid"]).items()
-        ):
-            old = out.at[rows[0], "no_kk"]
+        for rows in by_family(fid, np.flatnonzero(fam_defect == code)):
+            old = kk[rows[0]]
             for _ in range(20):
                 if code == "kk_excel":
                     new = old[:15] + "0"
@@ -333,30 +394,31 @@ def inject_written(
             else:
                 continue
             all_kk.add(new)
-            out.loc[rows, "no_kk"] = new
+            kk[rows] = new
             if code == "kk_excel":
-                w.loc[rows, "kk_num"] = True
-            _mark(w, rows, code)
+                kk_num[rows] = True
+            _append(defect, rows, code)
     for code in ("kk_tanpa_kepala", "kk_kepala_ganda"):
-        _mark(w, np.flatnonzero((w["fam_defect"] == code).to_numpy()), code)
-    unk = np.flatnonzero((w["fam_defect"] == "desa_tidak_dikenal").to_numpy())
+        _append(defect, np.flatnonzero(fam_defect == code), code)
+    unk = np.flatnonzero(fam_defect == "desa_tidak_dikenal")
     known = set(ref.desa["key"]) | set(ref.desa["key_bps"])
     names = [
         n for n in N.UNKNOWN_DESA if desa_key(n) not in known and kec_key(n) not in ref.kec_by_key
     ]
-    for fid in pd.unique(w.loc[unk, "fid"]):
-        rows = np.flatnonzero((w["fid"] == fid).to_numpy())
+    file_idx = w["file_idx"].to_numpy()
+    for f in pd.unique(fid[unk]):
+        rows = np.flatnonzero(fid == f)
         nm = names[rng.integers(0, len(names))]
-        out.loc[rows, "desa"] = nm.upper() if files[w.at[rows[0], "file_idx"]].upper else nm
-        _mark(w, rows, "desa_tidak_dikenal")
+        desa[rows] = nm.upper() if files[file_idx[rows[0]]].upper else nm
+        _append(defect, rows, "desa_tidak_dikenal")
 
     def take(n: int, ok: np.ndarray) -> np.ndarray:
         return _take(inj, n, ok)
 
     everywhere = np.ones(len(w), bool)
     # -- NIK
-    nik = out["nik"].to_numpy(dtype=object)
-    serial = np.array([int(s[12:]) for s in nik])
+    nik = out["nik"].to_numpy(dtype=object, copy=True)
+    serial = serials(nik)
     for code in (
         "nik_excel", "nik_excel_sci", "nik_panjang", "nik_bukan_angka", "nik_tanda_baca",
         "nik_tanggal", "nik_nomor_urut", "nik_beda_jk", "nik_provinsi", "nik_kabupaten",
@@ -372,7 +434,7 @@ def inject_written(
                 new = v[:15] + "0"
                 if new in all_nik:
                     continue
-                w.at[r, "nik_num"] = True
+                nik_num[r] = True
             elif code == "nik_excel_sci":
                 new = sci(v)
             elif code == "nik_panjang":
@@ -402,10 +464,9 @@ def inject_written(
             all_nik.add(new)
             nik[r] = new
             done.append(r)
-        _mark(w, done, "nik_excel" if code == "nik_excel_sci" else code)
+        _append(defect, done, "nik_excel" if code == "nik_excel_sci" else code)
     out["nik"] = nik
     # -- No KK, one row (not the head, so the family keeps its head)
-    kk = out["no_kk"].to_numpy(dtype=object)
     for code in ("kk_excel_sci", "kk_panjang", "kk_bukan_angka", "kk_tanda_baca"):
         ok = nonhead & (fam_size >= 2) if code != "kk_tanda_baca" else everywhere
         rows = take(budget[code], ok)
@@ -422,26 +483,28 @@ def inject_written(
                 kk[r] = (f"{v[:6]} {v[6:12]} {v[12:]}", f"{v[:6]}.{v[6:12]}.{v[12:]}", "'" + v)[
                     rng.integers(0, 3)
                 ]
-        _mark(w, rows, "kk_excel" if code == "kk_excel_sci" else code)
+        _append(defect, rows, "kk_excel" if code == "kk_excel_sci" else code)
     out["no_kk"] = kk
     # -- names, flags, village spellings
     rows = take(budget["nama_kosong"], everywhere)
     out.loc[rows, "nama"] = ""
-    _mark(w, rows, "nama_kosong")
+    _append(defect, rows, "nama_kosong")
     rows = take(budget["program_tidak_dikenal"], everywhere)
     w["defect_kolom"] = ""
     for r in rows:
         p = PROGRAMS[rng.integers(0, 3)]
         out.at[r, p] = ("-", "?", "3", "x", "Ada?")[rng.integers(0, 5)]
         w.at[r, "defect_kolom"] = p
-    _mark(w, rows, "program_tidak_dikenal")
+    _append(defect, rows, "program_tidak_dikenal")
     cands = ejaan_lain_candidates(ref)
     in_cand = w["desa"].isin(list(cands)).to_numpy()
     rows = take(budget["wilayah_ejaan_lain"], in_cand)
     for r in rows:
         nm = cands[int(w.at[r, "desa"])]
-        out.at[r, "desa"] = nm if files[w.at[r, "file_idx"]].upper else nm.title()
-    _mark(w, rows, "wilayah_ejaan_lain")
+        desa[r] = nm if files[file_idx[r]].upper else nm.title()
+    _append(defect, rows, "wilayah_ejaan_lain")
+    out["desa"] = desa
+    w["defect"], w["kk_num"], w["nik_num"] = defect, kk_num, nik_num
     inj.dup_rows = take(budget["baris_ganda"], nonhead)
 
 
@@ -452,42 +515,56 @@ def finalize(
     dup_rows: np.ndarray,
     rng: np.random.Generator,
 ) -> pd.DataFrame:
-    """Add the duplicate copies, number the rows as Excel / the CSV shows them, sort in reading order."""
-    meta = w[
-        ["pid", "fid", "desa", "file_idx", "sheet", "defect", "nik_num", "kk_num", "defect_kolom"]
+    """Add the duplicate copies, number the rows as Excel / the CSV shows them, sort in reading order.
+
+    Built column by column: every column is taken once in the final order of the rows.
+    """
+    meta = [
+        "pid",
+        "fid",
+        "desa",
+        "file_idx",
+        "sheet",
+        "defect",
+        "nik_num",
+        "kk_num",
+        "defect_kolom",
     ]
-    df = pd.concat([meta.rename(columns={"desa": "desa_idx"}), out], axis=1)
-    df["dob_value"] = w["dob"].to_numpy()
+    cols = {("desa_idx" if c == "desa" else c): w[c].to_numpy() for c in meta}
+    cols |= {c: out[c].to_numpy() for c in out.columns}
+    cols["dob_value"] = w["dob"].to_numpy()
+    n, fi, sheet = len(w), cols["file_idx"], cols["sheet"]
     # per-sheet running number (NO column) and KETERANGAN notes, before copies are added
-    df["no"] = (df.groupby(["file_idx", "sheet"]).cumcount() + 1).astype(str)
-    ket = rng.random(len(df)) < 0.01
-    df.loc[ket, "keterangan"] = np.where(rng.random(ket.sum()) < 0.5, "cek ulang", "data lama")
-    df["copy_of"] = -1
-    df["_k"] = np.arange(len(df), dtype=float)
-    if len(dup_rows):
-        cp = df.loc[dup_rows].copy()
-        cp["copy_of"] = dup_rows
-        cp["defect"] = "baris_ganda"
-        cp["_k"] = cp["_k"] + 0.5
-        df = pd.concat([df, cp], ignore_index=True)
+    sid = sheet_ids(fi, sheet)
+    cols["no"] = (running(sid) + 1).astype(str).astype(object)
+    ket = rng.random(n) < 0.01
+    cols["keterangan"] = cols["keterangan"].copy()
+    cols["keterangan"][ket] = np.where(rng.random(ket.sum()) < 0.5, "cek ulang", "data lama")
+    src = np.concatenate([np.arange(n), dup_rows]).astype(np.int64)
+    copy_of = np.concatenate([np.full(n, -1, dtype=np.int64), dup_rows]).astype(np.int64)
+    defect = np.concatenate([cols["defect"], np.full(len(dup_rows), "baris_ganda", dtype=object)])
+    k = np.concatenate([np.arange(n, dtype=float), np.asarray(dup_rows, dtype=float) + 0.5])
     ok = order_key(files)
     keys = pd.MultiIndex.from_frame(ok[["file_idx", "sheet"]])
-    at = keys.get_indexer(pd.MultiIndex.from_arrays([df["file_idx"], df["sheet"]]))
-    if keys.is_unique and (at >= 0).all():  # every row's sheet is known: a lookup, no merge
-        df["order"] = ok["order"].to_numpy()[at]
-        by = np.lexsort((df["_k"].to_numpy(), df["order"].to_numpy()))
-        df = df.take(by)
-        df.index = pd.RangeIndex(len(df))
-    else:
-        df = df.merge(ok, on=["file_idx", "sheet"], how="left")
-        df = df.sort_values(["order", "_k"], kind="stable").reset_index(drop=True)
-    df["path"] = [files[i].path for i in df["file_idx"]]
-    # a field a file does not have is empty in its rows: one pass per field, not per file
+    at = keys.get_indexer(pd.MultiIndex.from_arrays([fi, sheet]))
+    if keys.is_unique and (at >= 0).all():  # every row's sheet is known: a lookup
+        order = ok["order"].to_numpy()[at]
+    else:  # an unknown sheet comes last, like a missing key in a sort
+        found = ok.drop_duplicates(["file_idx", "sheet"]).set_index(["file_idx", "sheet"])
+        order = found["order"].reindex(pd.MultiIndex.from_arrays([fi, sheet])).to_numpy(float)
+    by = np.lexsort((k, order[src]))
+    rows = src[by]
+    df = pd.DataFrame({c: v[rows] for c, v in cols.items()}, copy=False)
+    df["defect"] = defect[by]
+    df["copy_of"] = copy_of[by]
+    df["order"] = order[rows]
     fi = df["file_idx"].to_numpy()
+    df["path"] = np.array([f.path for f in files], dtype=object)[fi]
+    # a field a file does not have is empty in its rows: one pass per field, not per file
     for c in FIELDS:
         lacks = np.array([all(f != c for f, _ in st.columns) for st in files])[fi]
         if lacks.any():
             df[c] = np.where(lacks, "", df[c].to_numpy(dtype=object))
-    title = np.array([f.title_rows for f in files])[df["file_idx"].to_numpy()]
-    df["row"] = df.groupby(["file_idx", "sheet"]).cumcount().to_numpy() + title + 2
-    return df.drop(columns=["_k"])
+    title = np.array([f.title_rows for f in files])[fi]
+    df["row"] = running(sid[rows]) + title + 2
+    return df

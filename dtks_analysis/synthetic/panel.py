@@ -32,6 +32,8 @@ _OTHER_ROLES = np.array(
 _OTHER_P = np.array([0.35, 0.22, 0.15, 0.13, 0.08, 0.03, 0.04])
 _ROMAN = np.array(["I", "II", "III", "IV", "V", "VI"])
 _DAY = np.timedelta64(1, "D")
+_NUMBERS = np.array([str(i) for i in range(120)], dtype=object)  # house numbers as written
+_NUMBERS3 = np.array([f"{i:03d}" for i in range(10)], dtype=object)  # RT / RW
 
 
 def _pick(rng: np.random.Generator, items: tuple[str, ...] | np.ndarray, n: int) -> np.ndarray:
@@ -50,17 +52,24 @@ class SerialBook:
         if len(keys) == 0:
             return np.zeros(0, dtype=np.int64)
         gaps = rng.geometric(self.p, len(keys)).astype(np.int64)
-        df = pd.DataFrame({"k": keys, "g": gaps})
-        cum = df.groupby("k", sort=False)["g"].cumsum().to_numpy()
         codes, uniq = pd.factorize(np.asarray(keys, dtype=object))
+        cum = pd.Series(gaps).groupby(codes, sort=False).cumsum().to_numpy()
         ks = [str(k) for k in uniq]
         used = self.used
-        base = np.fromiter((used.get(k, 0) for k in ks), dtype=np.int64, count=len(ks))
+        base = np.zeros(len(ks), dtype=np.int64)
+        if used:
+            base = np.fromiter((used.get(k, 0) for k in ks), dtype=np.int64, count=len(ks))
         serial = np.minimum(base[codes] + cum, 9999)
         # serials never go below a key's base: the new highest is the batch's maximum
         top = pd.Series(serial).groupby(codes).max().to_numpy()
         used.update(zip(ks, top.tolist(), strict=True))
         return serial
+
+
+def _id_dtks(kode: np.ndarray, desa: np.ndarray, fid: np.ndarray) -> list[str]:
+    """``<village code without dots><fid, 7 digits>`` per family (the code cleaned per village)."""
+    plain = np.array([str(c).replace(".", "") for c in kode], dtype=object)[desa]
+    return [f"{c}{f:07d}" for c, f in zip(plain.tolist(), fid.tolist(), strict=True)]
 
 
 def _ddmmyy(dates: np.ndarray, female: np.ndarray | None = None) -> np.ndarray:
@@ -147,31 +156,26 @@ class Panel:
         )
         dusun = "Dusun " + _ROMAN[rng.integers(0, 6, n)].astype(object)
         kel = (ref.desa["jenis"].to_numpy() == "kelurahan")[desa]
-        street = (
-            _pick(rng, N.streets, n) + " No. " + rng.integers(1, 120, n).astype(str).astype(object)
-        )
+        street = _pick(rng, N.streets, n) + " No. " + _NUMBERS[rng.integers(1, 120, n)]
         fam = pd.DataFrame(
             {
                 "fid": fid,
                 "desa": desa,
                 "dusun": dusun,
-                "rt": np.char.zfill(rng.integers(1, 7, n).astype(str), 3).astype(object),
-                "rw": np.char.zfill(rng.integers(1, 4, n).astype(str), 3).astype(object),
+                "rt": _NUMBERS3[rng.integers(1, 7, n)],
+                "rw": _NUMBERS3[rng.integers(1, 4, n)],
                 "alamat": np.where(kel, street, dusun),
                 "bpnt": bpnt,
                 "pkh": pkh,
                 "fam_pbi": fam_pbi,
                 "anchor": False,
-                "id_dtks": [
-                    f"{c.replace('.', '')}{f:07d}"
-                    for c, f in zip(ref.desa["kode"].to_numpy()[desa], fid, strict=True)
-                ],
+                "id_dtks": _id_dtks(ref.desa["kode"].to_numpy(), desa, fid),
             }
         )
         fam["no_kk"] = self._new_kk(desa, np.where(recorded_now, True, False))
         # ---- members
         fi = np.repeat(np.arange(n), size)
-        k = np.concatenate([np.arange(s) for s in size]) if n else np.zeros(0, int)
+        k = np.arange(len(fi)) - np.repeat(np.cumsum(size) - size, size)  # position in family
         m = len(fi)
         role = np.full(m, "anak", dtype=object)
         other = rng.random(m) < 0.12
@@ -399,19 +403,24 @@ class Panel:
     def snapshot(self) -> pd.DataFrame:
         """Clean person rows of the month joined with their family: the truth of who is who."""
         f = self.families.drop(columns=["anchor"])
-        per = self.persons.merge(f, on="fid", how="inner", validate="many_to_one")
+        per = self.persons
+        # each person's family row (an inner many-to-one join; the sort below fixes the order)
+        fam_row = pd.Index(f["fid"]).get_indexer(per["fid"])
+        rows = np.flatnonzero(fam_row >= 0)
+        rank = per["rel"].map({"kepala": 0, "istri": 1, "suami": 1}).fillna(2).to_numpy()
         # within a family: head first, then spouse, then by age (then by pid: a total order,
         # the same as sorting by pid and then stably by the rest)
-        order = per["rel"].map({"kepala": 0, "istri": 1, "suami": 1}).fillna(2).to_numpy()
         by = np.lexsort(
             (
-                per["pid"].to_numpy(),
-                per["dob"].to_numpy(),
-                order,
-                per["fid"].to_numpy(),
-                per["desa"].to_numpy(),
+                per["pid"].to_numpy()[rows],
+                per["dob"].to_numpy()[rows],
+                rank[rows],
+                per["fid"].to_numpy()[rows],
+                f["desa"].to_numpy()[fam_row[rows]],
             )
         )
-        per = per.take(by)
-        per.index = pd.RangeIndex(len(per))
-        return per
+        take_p = rows[by]
+        take_f = fam_row[take_p]
+        cols = {c: per[c].to_numpy()[take_p] for c in per.columns}
+        cols |= {c: f[c].to_numpy()[take_f] for c in f.columns if c != "fid"}
+        return pd.DataFrame(cols, copy=False)

@@ -17,10 +17,14 @@ HH_COLUMNS = [
 
 def _mode_first(keys: np.ndarray, values: pd.Series, pos: np.ndarray) -> pd.Series:
     """Most frequent value per key; ties -> the value seen first (lowest position)."""
-    d = pd.DataFrame({"k": keys, "v": values.fillna("").to_numpy(), "p": pos})
+    # keys and values as integer codes (a missing key has no group, as in a groupby)
+    kc, ku = pd.factorize(keys)
+    vc, vu = pd.factorize(values.fillna("").to_numpy(), use_na_sentinel=False)
+    d = pd.DataFrame({"k": kc, "v": vc, "p": pos})[kc >= 0]
     g = d.groupby(["k", "v"], sort=False).agg(n=("p", "size"), first=("p", "min")).reset_index()
     g = g.sort_values(["k", "n", "first"], ascending=[True, False, True])
-    return g.drop_duplicates("k").set_index("k")["v"]
+    g = g.drop_duplicates("k")
+    return pd.Series(vu[g["v"].to_numpy()], index=ku[g["k"].to_numpy()], name="v")
 
 
 def households(facts: pd.DataFrame, ref: Reference) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from .layout import FileStyle
 
 FIXED_TIME = datetime(2024, 1, 1, 8, 0, 0)
 WRITERS = 2  # threads writing a month's files
+CHILDREN = 2  # processes writing a month's files (each with its share of the files)
 MONTHS_ID = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
     "Oktober", "November", "Desember",
@@ -60,19 +61,27 @@ def _wrap(values: list[str], pre: str, post: str, escape: bool = False) -> list[
     return [pre + v + post for v in values]
 
 
-def _tails(v: np.ndarray, num: np.ndarray) -> np.ndarray:
-    """Per row, the part of a cell after its reference ("" = no cell), built on unique values."""
+def _tails(v: np.ndarray, num: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the part of its cell after the reference and whether the row has the cell
+    (an empty text has none; missing reads as empty), built on the distinct values.
+
+    ``num``: per row whether the cell is a number; None: the values of digits only are.
+    """
     codes, uniq = pd.factorize(v)
     values = list(uniq)
-    text = np.array(
-        [*_wrap(values, '" t="inlineStr"><is><t>', "</t></is></c>", escape=True), ""],
-        dtype=object,
-    )
-    text[: len(values)][np.array([u == "" for u in values], dtype=bool)] = ""
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(values), codes)
+        values.append("")
+    has = np.array([u != "" for u in values], dtype=bool)
+    text = np.array(_wrap(values, '" t="inlineStr"><is><t>', "</t></is></c>", True), dtype=object)
+    text[~has] = ""
+    if num is None:
+        digits = pd.Series(values, dtype=object).str.fullmatch(r"[0-9]+")
+        num = digits.to_numpy(bool)[codes]
     if not num.any():
-        return text[codes]
-    number = np.array([*_wrap(values, '"><v>', "</v></c>"), ""], dtype=object)
-    return np.where(num, number[codes], text[codes])
+        return text[codes], has[codes]
+    number = np.array(_wrap(values, '"><v>', "</v></c>"), dtype=object)
+    return np.where(num, number[codes], text[codes]), num | has[codes]
 
 
 def _rows_xml_chunk(df: pd.DataFrame, st: FileStyle, first: int, date_xf: int) -> str:
@@ -92,13 +101,13 @@ def _rows_xml_chunk(df: pd.DataFrame, st: FileStyle, first: int, date_xf: int) -
     pieces[:, 2] = '">'
     pieces[:, -1] = "</row>"
     for c, (field, _) in enumerate(st.columns):
-        v = pd.Series(df[field].to_numpy(dtype=object), dtype=object).fillna("").to_numpy()
         if field == "tanggal_lahir" and st.date == "cell":
             days = (df["dob_value"].to_numpy("datetime64[D]") - _EXCEL_EPOCH).astype(int)
             codes, uniq = pd.factorize(days)
             tail = np.array([f'" s="{date_xf}"><v>{d}</v></c>' for d in uniq], dtype=object)
-            tail = tail[codes]
+            tail, present = tail[codes], np.ones(n, bool)
         else:
+            num: np.ndarray | None = np.zeros(n, bool)
             if field == "nik":
                 num = df["nik_num"].to_numpy(bool)
             elif field == "no_kk":
@@ -106,16 +115,17 @@ def _rows_xml_chunk(df: pd.DataFrame, st: FileStyle, first: int, date_xf: int) -
             elif (field in ("bpnt", "pkh", "pbi_jkn") and st.flag_numeric) or (
                 field == "hubungan" and st.rel_numeric
             ):
-                num = pd.Series(v, dtype=object).str.fullmatch(r"[0-9]+").to_numpy(bool)
+                num = None
             elif field == "no" and st.kind != "siks":
                 num = np.ones(n, bool)
-            else:
-                num = np.zeros(n, bool)
-            tail = _tails(v, num)
-        present = tail != ""
+            tail, present = _tails(df[field].to_numpy(dtype=object), num)
         j = 3 + 3 * c
-        pieces[present, j] = '<c r="' + xl_col_to_name(c)
-        pieces[present, j + 1] = rnum[present]
+        if present.all():
+            pieces[:, j] = '<c r="' + xl_col_to_name(c)
+            pieces[:, j + 1] = rnum
+        else:
+            pieces[present, j] = '<c r="' + xl_col_to_name(c)
+            pieces[present, j + 1] = rnum[present]
         pieces[:, j + 2] = tail
     return "".join(pieces.ravel().tolist())
 
@@ -203,8 +213,9 @@ def write_xlsx(
         r = r0 + 1
         n = 0 if df is None else len(df)
         if n or st.blank_tail:
-            empty = pd.DataFrame(columns=[*(f for f, _ in st.columns), "nik_num", "kk_num"])
-            xml = _rows_xml(df if df is not None else empty, st, r + 1, date_xf, blank_xf)
+            if df is None:
+                df = pd.DataFrame(columns=[*(f for f, _ in st.columns), "nik_num", "kk_num"])
+            xml = _rows_xml(df, st, r + 1, date_xf, blank_xf)
             spliced[si] = (xml, r + n + st.blank_tail, ncol)
     wb.close()
     if spliced:
@@ -268,6 +279,33 @@ def write_month(
     return month_paths(df, files)
 
 
+def _shares(df: pd.DataFrame, files: list[FileStyle], parts: int) -> list[np.ndarray]:
+    """The month's file indices in ``parts`` groups of about equal writing work (largest file
+    first to the lightest group; a CSV row costs a fraction of a workbook row)."""
+    rows = df["file_idx"].value_counts()
+    cost = {int(fi): n * (1.0 if files[int(fi)].fmt == "xlsx" else 0.2) for fi, n in rows.items()}
+    load = [0.0] * parts
+    groups: list[list[int]] = [[] for _ in range(parts)]
+    for fi in sorted(cost, key=lambda f: (-cost[f], f)):
+        k = load.index(min(load))
+        groups[k].append(fi)
+        load[k] += cost[fi]
+    return [np.array(sorted(g), dtype=np.int64) for g in groups if g]
+
+
+def _write_share(
+    raw: Path,
+    df: pd.DataFrame,
+    share: np.ndarray,
+    files: list[FileStyle],
+    month: str,
+    ref_desa: pd.DataFrame,
+    kab: str,
+) -> None:
+    """:func:`write_month` for the files ``share`` only (the body of a writer child)."""
+    write_month(raw, df[np.isin(df["file_idx"].to_numpy(), share)], files, month, ref_desa, kab)
+
+
 def write_month_apart(
     raw: Path,
     df: pd.DataFrame,
@@ -275,13 +313,15 @@ def write_month_apart(
     month: str,
     ref_desa: pd.DataFrame,
     kab: str = "Kabupaten Dairi",
+    parts: int = CHILDREN,
 ) -> tuple[list[str], Callable[[], None]]:
     """Start :func:`write_month` beside the caller: the paths it writes and a function that
     waits for it (raises if it failed).
 
-    Where ``fork`` exists the files are written by a child process that inherits ``df`` (no
-    copy, no pickling), so the caller's next work runs on another core; elsewhere by a thread.
-    The bytes do not depend on who writes them or when.
+    Where ``fork`` exists the files are written by ``parts`` child processes (each a share of
+    the files of about equal work) that inherit ``df`` (no copy, no pickling), so the writing
+    and the caller's next work spread over the cores; elsewhere by a thread. The bytes do not
+    depend on who writes them or when.
     """
     paths = month_paths(df, files)
     if "fork" not in mp.get_all_start_methods():
@@ -291,14 +331,23 @@ def write_month_apart(
         return paths, job.result
     sys.stdout.flush()
     sys.stderr.flush()
-    proc = mp.get_context("fork").Process(
-        target=write_month, args=(raw, df, files, month, ref_desa, kab), daemon=True
-    )
-    proc.start()
+    ctx = mp.get_context("fork")
+    procs = [
+        ctx.Process(
+            target=_write_share,
+            args=(raw, df, share, files, month, ref_desa, kab),
+            daemon=True,
+        )
+        for share in _shares(df, files, parts)
+    ]
+    for proc in procs:
+        proc.start()
 
     def wait() -> None:
-        proc.join()
-        if proc.exitcode != 0:
-            raise RuntimeError(f"menulis berkas {month} gagal (writing the files failed): {proc}")
+        for proc in procs:
+            proc.join()
+        failed = [p for p in procs if p.exitcode != 0]
+        if failed:
+            raise RuntimeError(f"menulis berkas {month} gagal (writing the files failed): {failed}")
 
     return paths, wait
