@@ -29,24 +29,30 @@ def published(built_report, tmp_path_factory):
     return root, out
 
 
-@pytest.mark.parametrize(
-    "step", ["siapkan_data", "csv_xlsx", "notebook_01", "html", "pdf", "publish_rename"]
-)
-def test_killed_run_leaves_previous_outputs_intact(published, step):
+CRASH_STEPS = ["siapkan_data", "csv_xlsx", "notebook_01", "html", "pdf", "publish_rename"]
+
+
+def test_killed_runs_leave_previous_outputs_intact(published):
+    """A run killed (SIGKILL) after each step in turn leaves the published edition as it was
+    (killed after the swap: the new, complete edition, with the same tables); each next run
+    cleans up after the killed one before its own work, and the last run succeeds and leaves
+    neither staging folder nor lock. One run per step, then one whole run (not a whole run
+    after every step: each killed run already starts by recovering from the one before)."""
     root, out = published
-    before = snapshot(out / MONTH)
-    env = {**os.environ, "DTKS_CRASH_AFTER": step}
     cmd = [sys.executable, "-m", "dtks_analysis", "report", "--raw-dir", str(root / "raw")]
-    proc = subprocess.run([*cmd, "--out-dir", str(out), "-q"], env=env, capture_output=True)
-    assert proc.returncode == -9, proc.stderr.decode()[-2000:]
-    if step == "publish_rename":
-        # killed after the swap: the new, complete edition is in place; its tables equal the old
-        after = snapshot(out / MONTH)
-        tables = {k: v for k, v in before.items() if k.startswith("tabel/")}
-        assert {k: after[k] for k in tables} == tables
-    else:
-        assert snapshot(out / MONTH) == before
-    # the next run cleans up after the killed one and succeeds
+    for step in CRASH_STEPS:
+        before = snapshot(out / MONTH)
+        env = {**os.environ, "DTKS_CRASH_AFTER": step}
+        proc = subprocess.run([*cmd, "--out-dir", str(out), "-q"], env=env, capture_output=True)
+        assert proc.returncode == -9, (step, proc.stderr.decode()[-2000:])
+        if step == "publish_rename":
+            after = snapshot(out / MONTH)
+            tables = {k: v for k, v in before.items() if k.startswith("tabel/")}
+            assert {k: after[k] for k in tables} == tables, step
+        else:
+            assert snapshot(out / MONTH) == before, step
+        # what the killed run left behind, for the next run to clean up
+        assert (out / f".{MONTH}.lock").exists() or step == "publish_rename", step
     assert main(["report", "--raw-dir", str(root / "raw"), "--out-dir", str(out), "-q"]) == 0
     assert not [p for p in out.iterdir() if p.name.startswith(".") and "staging" in p.name]
     assert not (out / f".{MONTH}.lock").exists()
