@@ -433,18 +433,13 @@ def run_report(
                 aliases,
                 f"{title} — edisi penelaah: {Path(nb01).stem}",
                 settings.instansi,
+                # and notebook 02's reviewer HTML (and the scan of both its files)
+                ((executed, f"{title} — edisi penelaah: {Path(nb02).stem}"),),
             )
             with steps.step("html", "Membuat HTML"):
                 html = staging / f"laporan_dtks_{month}.html"
                 render.notebook_to_html(
                     executed, html, with_code=False, title=title, footer=settings.instansi
-                )
-                render.notebook_to_html(
-                    executed,
-                    review_dir / (Path(nb02).stem + ".html"),
-                    with_code=True,
-                    title=f"{title} — edisi penelaah: {Path(nb02).stem}",
-                    footer=settings.instansi,
                 )
             with steps.step("pdf", "Membuat PDF"):
                 render.html_to_pdf(

@@ -88,10 +88,13 @@ def notebook_work(
     aliases: dict[str, str],
     title: str,
     footer: str,
+    executed: tuple[tuple[Path, str], ...] = (),
 ) -> SideResult:
     """Run notebook ``src`` into ``dst`` (the reviewer edition: :func:`report.run_notebook`,
     :func:`report.finish_review_notebook`), render its HTML beside it and scan both for
-    personal data: notebook 01, while the report prints its PDF."""
+    personal data: notebook 01, while the report prints its PDF. ``executed``: reviewer
+    editions already executed (path, title: notebook 02) whose HTML is rendered and scanned
+    here too."""
     from dtks_analysis import pipeline, report
     from dtks_analysis.publishing import render
 
@@ -106,11 +109,14 @@ def notebook_work(
             keep_lock=lambda: pipeline.data_lock(settings),
         )
         report.finish_review_notebook(dst, header, aliases)
-    html = dst.with_suffix(".html")
-    with _timed(result, f"html_{src.name[:2]}"):
-        render.notebook_to_html(dst, html, with_code=True, title=title, footer=footer)
+    files = [dst]
+    for nb, nb_title in ((dst, title), *executed):
+        html = nb.with_suffix(".html")
+        with _timed(result, f"html_{nb.name[:2]}"):
+            render.notebook_to_html(nb, html, with_code=True, title=nb_title, footer=footer)
+        files += [html] if nb == dst else [nb, html]
     with _timed(result, f"cek_data_pribadi_{src.name[:2]}"):
-        result.scanned = _scan(dst.parent.parent, [dst, html], settings)
+        result.scanned = _scan(dst.parent.parent, files, settings)
     return result
 
 
