@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dtks_analysis import __version__, locks
+from dtks_analysis import locks
 from dtks_analysis.config import (
     MONTH_RE,
     ParamsError,
@@ -30,6 +30,7 @@ from dtks_analysis.counting import disclosure, flows, households, nonresponse, p
 from dtks_analysis.counting.desil import SENSOR, desil_tables, has_dtsen, sumber_data
 from dtks_analysis.editing import clean, corrections, person_keys, rules, validate
 from dtks_analysis.editing import findings as findings_mod
+from dtks_analysis.fingerprint import code_fingerprint
 from dtks_analysis.fsutil import TreeError, replace_dir, walk_files
 from dtks_analysis.intake import ingest
 from dtks_analysis.intake.ingest import IngestError
@@ -131,18 +132,6 @@ def input_files(settings: Settings, month: str) -> dict[str, str]:
     except TreeError as exc:
         raise IngestError(str(exc)) from None
     return {rel: sha256_file(p) for p, rel in listing}
-
-
-def code_fingerprint() -> str:
-    """Hash of the whole package's code and reference data (every ``.py`` and every file under
-    ``data/``): any change to the package invalidates every cached month, so the cache cannot go
-    stale through a module nobody remembered to list."""
-    pkg = Path(__file__).resolve().parent
-    h = hashlib.sha256(__version__.encode())
-    files = sorted(pkg.rglob("*.py")) + sorted(p for p in (pkg / "data").rglob("*") if p.is_file())
-    for p in files:
-        h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
 
 
 #: settings that only say where files live or which month is asked: not part of the cache key

@@ -4,32 +4,25 @@ The names, addresses and family IDs to look for (:func:`privacy.personal_terms`)
 every month's cleaned persons and take seconds to compute; a report needs them three times (the
 early scan, notebook 01's scan and the final scan, in separate processes). They are kept in
 ``<interim>/.istilah_pribadi.json`` (under ``data/``: git-ignored and confidential, like the
-persons themselves), keyed by the persons files (name, size, time), the kabupaten and the code
-that computes them, so they are computed once per state of the data.
+persons themselves), keyed by the persons files (name, size, time), the kabupaten and the
+package's code and reference data (:func:`fingerprint.code_fingerprint`, also the key of the
+interim months), so they are computed once per state of the data and of the code.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 
 import pandas as pd
 
+from dtks_analysis.fingerprint import code_fingerprint
 from dtks_analysis.publishing import privacy
 
 CACHE_NAME = ".istilah_pribadi.json"
 
 __all__ = ["CACHE_NAME", "InputPersons"]
-
-
-def _code_digest() -> str:
-    """Digest of the code that decides the terms (a change of it invalidates the cache)."""
-    h = hashlib.sha256()
-    for mod in (privacy.__file__, __file__):
-        h.update(Path(mod).read_bytes())
-    return h.hexdigest()[:16]
 
 
 class InputPersons:
@@ -53,7 +46,7 @@ class InputPersons:
     def _key(self) -> list:
         files = sorted(self.interim_root.glob("*/persons.parquet"), reverse=True)
         stamps = [[p.parent.name, *privacy.file_stamp(p)] for p in files]
-        return [_code_digest(), self.kode, stamps]
+        return [code_fingerprint(), self.kode, stamps]
 
     def terms(self) -> privacy.Terms | None:
         """:func:`privacy.personal_terms` of :meth:`persons` (None when there are none)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dtks_analysis import pipeline
+from dtks_analysis import fingerprint, pipeline
 from dtks_analysis.config import load_settings
 from dtks_analysis.publishing import export
 
@@ -74,7 +74,7 @@ def test_cache_key_changes_when_any_package_file_changes(tmp_path, monkeypatch):
     shutil.copytree(
         Path(pipeline.__file__).parent, pkg, ignore=shutil.ignore_patterns("__pycache__")
     )
-    monkeypatch.setattr(pipeline, "__file__", str(pkg / "pipeline.py"))
+    monkeypatch.setattr(fingerprint, "__file__", str(pkg / "fingerprint.py"))
     settings = load_settings(MONTH)
     inputs = {"a.csv": "0" * 64}
     seen = {pipeline._cache_key(settings, MONTH, inputs)}

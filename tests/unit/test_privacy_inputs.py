@@ -56,6 +56,20 @@ def test_a_change_of_the_data_or_kabupaten_computes_again(interim):
     assert ("TANAH", "PINEM") not in terms["nama"]
 
 
+def test_a_change_of_the_package_computes_again(interim, monkeypatch):
+    """Any change of the package's code or reference data (the fingerprint that also keys the
+    interim months) invalidates the cached terms."""
+    privacy_inputs.InputPersons(interim, "12.11").terms()
+    calls = []
+    real = privacy.personal_terms
+    monkeypatch.setattr(privacy, "personal_terms", lambda *a: calls.append(a) or real(*a))
+    privacy_inputs.InputPersons(interim, "12.11").terms()
+    assert calls == []
+    monkeypatch.setattr(privacy_inputs, "code_fingerprint", lambda: "another version")
+    assert privacy_inputs.InputPersons(interim, "12.11").terms() == _fresh(interim)
+    assert len(calls) == 2  # computed again (and once more by _fresh)
+
+
 def test_a_damaged_cache_is_computed_again(interim):
     privacy_inputs.InputPersons(interim, "12.11").terms()
     (interim / privacy_inputs.CACHE_NAME).write_text('{"kunci": [1', encoding="utf-8")
