@@ -185,15 +185,17 @@ def cmd_wilayah(args: argparse.Namespace) -> int:
 
 
 def cmd_check_outputs(args: argparse.Namespace) -> int:
-    from dtks_analysis.publishing import privacy
+    from dtks_analysis.publishing import privacy, privacy_inputs
 
     root = Path(args.path) if args.path else _load(args, None).out_dir
     if not root.exists():
         print(f"Folder keluaran {root} tidak ada (outputs folder not found).", file=sys.stderr)
         return EXIT_BAD_INPUT
     settings = _load(args, None)
-    persons = privacy.load_input_persons(settings.interim_root)
-    leaks = privacy.check_outputs(root, persons, settings.kabupaten_kode)
+    inputs = privacy_inputs.InputPersons(settings.interim_root, settings.kabupaten_kode)
+    leaks = privacy.check_outputs(
+        root, inputs.persons, settings.kabupaten_kode, terms=inputs.terms()
+    )
     if leaks:
         print(
             f"DITEMUKAN {len(leaks)} dugaan data pribadi di {privacy.mask_ids(str(root))} "

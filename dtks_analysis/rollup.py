@@ -95,7 +95,7 @@ def tables_only(month: str, settings: Settings, params_file: str | None = None) 
     (the same files a full report writes, without notebooks, HTML or PDF); scanned for
     personal data and swapped in atomically like :func:`report.run_report`."""
     from dtks_analysis import pipeline, report
-    from dtks_analysis.publishing import export, metadata, privacy, review
+    from dtks_analysis.publishing import export, metadata, privacy_inputs, review
     from dtks_analysis.publishing.sections import desa_temuan
 
     out_dir = settings.out_dir
@@ -134,8 +134,10 @@ def tables_only(month: str, settings: Settings, params_file: str | None = None) 
                 ),
             }
             _write_manifest(staging, review.portable_tree(manifest, aliases))
-            persons = privacy.load_input_persons(settings.interim_root)
-            report.refuse_leaks(staging, persons, settings.kabupaten_kode, "tabel")
+            inputs = privacy_inputs.InputPersons(settings.interim_root, settings.kabupaten_kode)
+            report.refuse_leaks(
+                staging, inputs.persons, settings.kabupaten_kode, "tabel", terms=inputs.terms()
+            )
             return report.publish(staging, out_dir, month)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
