@@ -102,22 +102,6 @@ def _append(col: np.ndarray, idx: np.ndarray | list[int], code: str) -> None:
     col[rows] = np.where(cur == "", code, cur + ";" + code)
 
 
-def _mark(w: pd.DataFrame, idx: np.ndarray | list[int], code: str) -> None:
-    """Append ``code`` to the ``defect`` of rows ``idx`` (labels of a 0..n-1 index)."""
-    rows = np.asarray(idx, dtype=np.int64)
-    if not (isinstance(w.index, pd.RangeIndex) and w.index.start == 0 and w.index.step == 1):
-        w.loc[rows, "defect"] = np.where(
-            w.loc[rows, "defect"] == "", code, w.loc[rows, "defect"] + ";" + code
-        )
-        return
-    if len(rows) == 0:
-        return
-    col = w["defect"].to_numpy(dtype=object, copy=True)
-    cur = col[rows]
-    col[rows] = np.where(cur == "", code, cur + ";" + code)
-    w["defect"] = col
-
-
 def _families(w: pd.DataFrame, files: list[FileStyle]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Per row its family's position (first appearance order) and, per family, its ``fid``,
     size, first row and whether its file is a workbook (a family lives in one file)."""
@@ -248,7 +232,9 @@ def inject_canonical(
     dob = w["dob"].to_numpy(copy=True)
     dob[rows] = dob[rows] - (k * 366) * np.timedelta64(1, "D")
     w["dob"] = dob
-    _mark(w, rows, "nik_beda_tgl_lahir")
+    defect = w["defect"].to_numpy(dtype=object, copy=True)
+    _append(defect, rows, "nik_beda_tgl_lahir")
+    w["defect"] = defect
     return w
 
 
