@@ -25,7 +25,6 @@ from dtks_analysis import __version__, children, kernel, locks
 from dtks_analysis.config import PROJ_ROOT, Settings
 from dtks_analysis.errors import DtksError
 from dtks_analysis.fsutil import replace_dir
-from dtks_analysis.kernel import KERNEL, ipc_kernel_manager
 
 log = logging.getLogger(__name__)
 
@@ -111,11 +110,11 @@ def run_notebook(
             str(src),
             str(dst),
             parameters=parameters,
-            kernel_name=KERNEL,
+            kernel_name=kernel.KERNEL,
             progress_bar=progress and sys.stderr.isatty(),  # no carriage-return stream in logs
             cwd=str(NOTEBOOK_DIR),
             report_mode=False,
-            kernel_manager_class=ipc_kernel_manager(sockets),
+            kernel_manager_class=kernel.ipc_kernel_manager(sockets),
             **({"km": km} if km is not None else {}),
         )
     except pm.PapermillExecutionError as exc:
@@ -132,8 +131,8 @@ def run_notebook(
     except Exception as exc:
         if "No such kernel" in str(exc) or type(exc).__name__ == "NoSuchKernel":
             raise ReportError(
-                f"Kernel Jupyter '{KERNEL}' tidak terpasang. Jalankan `make setup` "
-                f"(python -m ipykernel install --sys-prefix --name {KERNEL})."
+                f"Kernel Jupyter '{kernel.KERNEL}' tidak terpasang. Jalankan `make setup` "
+                f"(python -m ipykernel install --sys-prefix --name {kernel.KERNEL})."
             ) from exc
         raise
     finally:
